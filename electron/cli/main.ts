@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { isCondenseError } from '../../shared/api/errors';
+import { APP_VERSION } from '../services/app-info';
+import type { CliCommand, CliContext } from './command';
+import { commands } from './commands/index';
+
+const GLOBAL_OPTIONS = {
+  project: { type: 'string' as const, short: 'C' },
+  help: { type: 'boolean' as const, short: 'h' },
+};
+
+function helpText(list: CliCommand[]): string {
+  const width = Math.max(...list.map((c) => c.name.length), 8);
+  return [
+    `condense ${APP_VERSION}: conda environments to small, reproducible Docker images`,
+    '',
+    'Usage: condense <command> [options] [--project DIR]',
+    '',
+    'Commands:',
+    ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command works on the project in the current folder; --project DIR names another.',
+    'Run `condense <command> --help` for its options.',
+  ].join('\n');
+}
+
+function commandHelp(command: CliCommand): string {
+  const options = Object.entries(command.options).map(
+    ([name, o]) =>
+      `  --${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple ? ' (repeatable)' : ''}`,
+  );
+  return [
+    `Usage: condense ${command.usage}`,
+    '',
+    command.summary,
+    '',
+    'Options:',
+    ...options,
+    '  --project DIR',
+  ].join('\n');
+}
+
+/** Runs the CLI and returns its exit code; never throws. */
+export async function runCli(
+  argv: string[],
+  io = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(helpText(commands) + '\n');
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${APP_VERSION}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`condense: unknown command "${name}"; run condense --help for the list\n`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, ...GLOBAL_OPTIONS },
+      allowPositionals: command.positionals ?? false,
+      strict: true,
+    });
+  } catch (error) {
+    io.stderr.write(`condense ${name}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout.write(commandHelp(command) + '\n');
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const context: CliContext = {
+    projectDir: resolve(
+      typeof parsed.values.project === 'string' ? parsed.values.project : process.cwd(),
+    ),
+    out: (text) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    progress: (text) => io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    signal: controller.signal,
+  };
+  try {
+    const code = await command.run(context, parsed.values, parsed.positionals);
+    return code ?? 0;
+  } catch (error) {
+    const message =
+      isCondenseError(error) || error instanceof Error ? error.message : String(error);
+    io.stderr.write(`condense ${name}: ${message.split('\n')[0]}\n`);
+    return controller.signal.aborted ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,65 @@
+// Builds the Node side with esbuild (Electron main, preload, CLI) and the renderer with Vite, into out/.
+// Runs on `npm install` through the prepare script, so `npm start` and `npx condense` work at once.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as esbuild from 'esbuild';
+import { build as viteBuild } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  packages: 'external',
+  logLevel: 'warning',
+  define: { __CONDENSE_VERSION__: JSON.stringify(version) },
+};
+
+const targets = [
+  { entry: 'electron/main/index.ts', outfile: 'out/main/index.cjs', format: 'cjs' },
+  // A sandboxed preload cannot require node_modules: bundle everything but electron.
+  {
+    entry: 'electron/preload/index.ts',
+    outfile: 'out/preload/index.cjs',
+    format: 'cjs',
+    packages: 'bundle',
+    external: ['electron'],
+  },
+  { entry: 'electron/cli/index.ts', outfile: 'out/cli/index.mjs', format: 'esm' },
+].filter((t) => existsSync(join(root, t.entry)));
+
+const contexts = await Promise.all(
+  targets.map(({ entry, ...rest }) =>
+    esbuild.context({
+      ...common,
+      ...rest,
+      entryPoints: [join(root, entry)],
+      outfile: join(root, rest.outfile),
+    }),
+  ),
+);
+await Promise.all(contexts.map((c) => c.rebuild()));
+
+if (existsSync(join(root, 'renderer/index.html'))) {
+  await viteBuild({
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { watch: watch ? {} : null },
+  });
+}
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching for changes…');
+} else {
+  await Promise.all(contexts.map((c) => c.dispose()));
+  console.log(
+    `built ${targets.length} Node bundles${existsSync(join(root, 'out/renderer/index.html')) ? ' and the renderer' : ''} into out/`,
+  );
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Starts or stops a private dockerd (no bridge, no iptables) for tests and CI.
+# Usage: dockerd.sh start|stop|env   State lives in $CONDENSE_DOCKERD_DIR (default /tmp/condense-dockerd).
+set -euo pipefail
+dir="${CONDENSE_DOCKERD_DIR:-/tmp/condense-dockerd}"
+sock="$dir/docker.sock"
+pidfile="$dir/dockerd.pid"
+
+is_running() { [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+
+case "${1:-}" in
+  start)
+    mkdir -p "$dir/data" "$dir/exec"
+    if is_running; then echo "dockerd already running (pid $(cat "$pidfile"))" >&2; exit 0; fi
+    command -v dockerd >/dev/null || { echo "dockerd not found: apt-get install docker.io" >&2; exit 1; }
+    dockerd --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
+      --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$pidfile" \
+      -H "unix://$sock" >"$dir/dockerd.log" 2>&1 &
+    for _ in $(seq 1 60); do
+      if DOCKER_HOST="unix://$sock" docker info >/dev/null 2>&1; then
+        echo "dockerd ready on unix://$sock" >&2; exit 0
+      fi
+      sleep 0.5
+    done
+    echo "dockerd did not answer within 30 s; log:" >&2; tail -20 "$dir/dockerd.log" >&2; exit 1
+    ;;
+  stop)
+    if is_running; then
+      pid="$(cat "$pidfile")"; kill "$pid"
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    ;;
+  env) echo "unix://$sock" ;;
+  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+esac

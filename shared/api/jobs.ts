@@ -1,0 +1,42 @@
+/** Long work (lock, build) runs as a job: `start` returns its id, events stream back, cancel aborts it. */
+export type JobKind = 'lock' | 'build' | 'analyze' | 'search';
+
+export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A progress message meant for people: a phase name and an optional fraction 0..1. */
+export interface JobProgress {
+  message: string;
+  fraction?: number;
+}
+
+/**
+ * Every event a job sends. `kind` tells the shape of `data`; domain events (build steps, log lines)
+ * use their own kinds, declared in the domain's contract file.
+ */
+export interface JobEvent<Data = unknown> {
+  jobId: string;
+  /** Which job type sent it. */
+  job: JobKind;
+  /** Monotonic per job, so a replay buffer can drop duplicates. */
+  seq: number;
+  kind: string;
+  data: Data;
+}
+
+export interface JobStarted {
+  jobId: string;
+}
+
+export interface JobSummary {
+  jobId: string;
+  job: JobKind;
+  state: JobState;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export interface JobMethods {
+  /** Aborts a running job; a finished job is left as it is. */
+  'jobs:cancel': { request: { jobId: string }; response: { cancelled: boolean } };
+  'jobs:list': { request: Record<string, never>; response: JobSummary[] };
+}
