@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+
+import type { JobEvent } from '../../../shared/api/jobs';
+import { JobManager } from './job-manager';
+
+describe('JobManager', () => {
+  it('streams events and ends with done carrying the result', async () => {
+    const jobs = new JobManager();
+    const seen: JobEvent[] = [];
+    jobs.onEvent((e) => seen.push(e));
+    const { jobId, result } = jobs.start('lock', ({ emit }) => {
+      emit('progress', { message: 'solving' });
+      return Promise.resolve(42);
+    });
+    await expect(result).resolves.toBe(42);
+    expect(seen.map((e) => [e.kind, e.seq])).toEqual([
+      ['progress', 1],
+      ['done', 2],
+    ]);
+    expect(jobs.list()).toMatchObject([{ jobId, state: 'succeeded' }]);
+    expect(jobs.replay(jobId, 1).map((e) => e.kind)).toEqual(['done']);
+  });
+
+  it('cancel aborts the signal and ends with a cancelled event', async () => {
+    const jobs = new JobManager();
+    const kinds: string[] = [];
+    jobs.onEvent((e) => kinds.push(e.kind));
+    const { jobId, result } = jobs.start(
+      'build',
+      ({ signal }) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
+    );
+    expect(jobs.cancel(jobId)).toBe(true);
+    await expect(result).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(kinds).toEqual(['cancelled']);
+    expect(jobs.cancel(jobId)).toBe(false);
+  });
+
+  it('reports a failure as a failed event with the error code', async () => {
+    const jobs = new JobManager();
+    const events: JobEvent[] = [];
+    jobs.onEvent((e) => events.push(e));
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rattler throws strings
+    const { result } = jobs.start('lock', () => Promise.reject('nothing provides foo'));
+    await expect(result).rejects.toBe('nothing provides foo');
+    expect(events.at(-1)).toMatchObject({
+      kind: 'failed',
+      data: { code: 'INTERNAL', message: 'nothing provides foo' },
+    });
+  });
+
+  it('refuses to cancel an unknown job with NOT_FOUND', () => {
+    expect(() => new JobManager().cancel('nope')).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' }),
+    );
+  });
+});
