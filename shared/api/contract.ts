@@ -1,4 +1,5 @@
 import type { JobEvent, JobMethods } from './jobs';
+import type { DialogMethods, ProjectMethods } from './project';
 
 /**
  * Every call of the app, declared once. Domain files declare their own `XxxMethods` maps
@@ -6,7 +7,7 @@ import type { JobEvent, JobMethods } from './jobs';
  * on Electron IPC the channel is `condense:<domain>:<verb>`.
  */
 // Domains add themselves to this list as they land.
-export interface ApiMethods extends JobMethods {
+export interface ApiMethods extends JobMethods, ProjectMethods, DialogMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }
 

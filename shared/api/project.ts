@@ -1,0 +1,53 @@
+/** A project is a folder holding environment.yml (the conda environment) and condense.yml (the recipe). */
+export interface ProjectInfo {
+  /** Absolute path of the project folder (what every domain request calls `projectDir`). */
+  dir: string;
+  /** The folder's name, shown in titles and the recent list. */
+  name: string;
+  /** Files this call wrote (skeletons, relative to `dir`); existing files are never overwritten. */
+  created: string[];
+}
+
+/** One entry of the recent-projects list kept in the user config dir, most recent first. */
+export interface RecentProject {
+  dir: string;
+  name: string;
+  /** ISO time of the last create or open. */
+  openedAt: string;
+  /** True when the folder or its environment.yml is gone (moved, deleted, unmounted drive). */
+  missing: boolean;
+}
+
+export interface ProjectCreateRequest {
+  /** Absolute folder path (or starting with `~/`); created when missing. */
+  dir: string;
+  /** Conda environment name written into environment.yml; defaults to the folder name. */
+  name?: string;
+  /** Channels in priority order; defaults to conda-forge. */
+  channels?: string[];
+  /** Python version spec, e.g. `3.11`; defaults to 3.11. */
+  python?: string;
+}
+
+export interface ProjectMethods {
+  /** Writes environment.yml and condense.yml skeletons; ALREADY_EXISTS when environment.yml is there. */
+  'project:create': { request: ProjectCreateRequest; response: ProjectInfo };
+  /** Opens a folder holding environment.yml; adds a condense.yml skeleton when it has none. */
+  'project:open': { request: { dir: string }; response: ProjectInfo };
+  /** Most recent first, at most 12. */
+  'project:recent': { request: Record<string, never>; response: RecentProject[] };
+  /** Removes a folder from the recent list (the folder itself is left alone). */
+  'project:forget': { request: { dir: string }; response: { removed: boolean } };
+}
+
+/**
+ * Native dialogs. Browser mode has no native picker: `dialog:pickFolder` fails there with
+ * PERMISSION_DENIED and a message asking the user to type the folder path instead.
+ */
+export interface DialogMethods {
+  /** `dir` is absent when the user cancelled. */
+  'dialog:pickFolder': {
+    request: { title?: string; defaultPath?: string };
+    response: { dir?: string };
+  };
+}
