@@ -1,0 +1,123 @@
+import Docker from 'dockerode';
+
+import type { EngineInfo } from '../../../shared/api/build';
+import { CondenseError } from '../../../shared/api/errors';
+import type { EngineTarget, TargetInputs } from './engine-target';
+import { resolveEngineTarget } from './engine-target';
+
+/** A dockerode client and where it points. */
+export interface Engine {
+  docker: Docker;
+  target: EngineTarget;
+}
+
+/** Creates the client (no traffic yet); `engineInfo` checks that the engine answers. */
+export function connectEngine(inputs: TargetInputs | EngineTarget = {}): Engine {
+  const target = 'options' in inputs ? inputs : resolveEngineTarget(inputs);
+  return { docker: new Docker(target.options), target };
+}
+
+interface SystemError {
+  code?: string;
+  message?: string;
+  statusCode?: number;
+  json?: { message?: string } | null;
+}
+
+/**
+ * Turns a dockerode/socket error into a CondenseError that says what is wrong and what to do.
+ * Errors that are already CondenseErrors pass through.
+ */
+export function engineError(error: unknown, target: Pick<EngineTarget, 'host'>): unknown {
+  if (error instanceof CondenseError) return error;
+  const e = (error ?? {}) as SystemError;
+  const text = engineMessage(error);
+  if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH') {
+    return new CondenseError(
+      'ENGINE_UNAVAILABLE',
+      `The Docker engine at ${target.host} is not running (${e.code}). Start Docker (or scripts/ci/dockerd.sh start), or point DOCKER_HOST at a running engine.`,
+      { host: target.host, cause: e.code },
+    );
+  }
+  if (e.code === 'EACCES' || e.code === 'EPERM') {
+    return new CondenseError(
+      'PERMISSION_DENIED',
+      `No permission to use the Docker socket ${target.host}. Add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again) or use a rootless engine.`,
+      { host: target.host },
+    );
+  }
+  if (e.code === 'ETIMEDOUT' || e.code === 'ENOTFOUND' || e.code === 'ECONNRESET') {
+    return new CondenseError(
+      'ENGINE_UNAVAILABLE',
+      `The Docker engine at ${target.host} cannot be reached (${e.code}). Check the address and the network.`,
+      { host: target.host, cause: e.code },
+    );
+  }
+  if (/no space left on device/i.test(text)) return diskFull(text);
+  return error;
+}
+
+export function diskFull(text: string): CondenseError {
+  return new CondenseError(
+    'DISK_FULL',
+    `The Docker engine ran out of disk space: ${text.trim()}. Free space with \`docker system prune\` (or \`docker builder prune\`) and build again.`,
+  );
+}
+
+/** The engine's own message: dockerode puts the JSON body in `json`, else the text in `message`. */
+export function engineMessage(error: unknown): string {
+  const e = (error ?? {}) as SystemError;
+  return e.json?.message ?? e.message ?? String(error);
+}
+
+interface VersionReply {
+  Version?: string;
+  ApiVersion?: string;
+  Os?: string;
+  Arch?: string;
+}
+
+interface InfoReply {
+  NCPU?: number;
+  MemTotal?: number;
+  OSType?: string;
+  Architecture?: string;
+}
+
+/** The engine's version, API version, architecture and BuildKit support. */
+export async function engineInfo(engine: Engine): Promise<EngineInfo> {
+  try {
+    const [version, info] = await Promise.all([
+      engine.docker.version() as Promise<VersionReply>,
+      engine.docker.info() as Promise<InfoReply>,
+    ]);
+    const apiVersion = version.ApiVersion ?? '';
+    const os = version.Os ?? info.OSType ?? 'linux';
+    return {
+      host: engine.target.host,
+      context: engine.target.context,
+      version: version.Version ?? 'unknown',
+      apiVersion,
+      os,
+      architecture: version.Arch ?? goArch(info.Architecture),
+      // BuildKit came with API 1.39 (Docker 18.09) and only on Linux engines.
+      buildkit: os === 'linux' && compareApi(apiVersion, '1.39') >= 0,
+      cpus: info.NCPU ?? 0,
+      memoryBytes: info.MemTotal ?? 0,
+    };
+  } catch (error) {
+    throw engineError(error, engine.target);
+  }
+}
+
+function goArch(uname: string | undefined): string {
+  if (uname === 'x86_64') return 'amd64';
+  if (uname === 'aarch64') return 'arm64';
+  return uname ?? 'unknown';
+}
+
+function compareApi(a: string, b: string): number {
+  const [a1 = 0, a2 = 0] = a.split('.').map(Number);
+  const [b1 = 0, b2 = 0] = b.split('.').map(Number);
+  return a1 !== b1 ? a1 - b1 : a2 - b2;
+}

@@ -1,0 +1,211 @@
+import type { ErrorInfo } from './errors';
+import type { JobStarted } from './jobs';
+
+/** The Docker engine a build runs on, as shown to the user. */
+export interface EngineInfo {
+  /** Where it was reached: `unix:///var/run/docker.sock`, `tcp://host:2376`, `ssh://user@host`. */
+  host: string;
+  /** Docker context name when the engine came from a context, `default` otherwise. */
+  context: string;
+  /** Engine (server) version, e.g. `20.10.24`. */
+  version: string;
+  /** Engine API version, e.g. `1.41`. */
+  apiVersion: string;
+  os: string;
+  /** Go-style architecture name, e.g. `amd64`, `arm64`. */
+  architecture: string;
+  /** Whether builds can use BuildKit (`version: '2'`); the classic builder otherwise. */
+  buildkit: boolean;
+  cpus: number;
+  memoryBytes: number;
+}
+
+/** One BuildKit vertex (a Dockerfile instruction or an internal step such as loading the context). */
+export interface BuildStep {
+  /** The vertex digest; stable for the same instruction and inputs. */
+  id: string;
+  name: string;
+  /** Which variant's build produced it (several variants share steps through the cache). */
+  variant?: string;
+  /** ISO times. */
+  started?: string;
+  completed?: string;
+  cached: boolean;
+  error?: string;
+}
+
+/** One line of a step's output. */
+export interface BuildLogLine {
+  /** The step (vertex digest) the line belongs to; empty for builder-level lines. */
+  step: string;
+  variant?: string;
+  /** ISO time. */
+  time: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** One image layer with the instruction that made it (from the image history). */
+export interface LayerInfo {
+  createdBy: string;
+  sizeBytes: number;
+  created: string;
+}
+
+/** One check run inside a built image. */
+export interface SmokeCheck {
+  /** `imports` (top-level modules of the locked packages) or `command` (the user's check). */
+  kind: 'imports' | 'command';
+  command: string[];
+  passed: boolean;
+  exitCode: number;
+  output: string;
+  durationMs: number;
+}
+
+export interface SmokeResult {
+  passed: boolean;
+  checks: SmokeCheck[];
+}
+
+/** What a variant is built from: a target stage of the Dockerfile and the prune rules it applies. */
+export interface VariantSpec {
+  /** Short id, e.g. `default`, `aggressive`; letters, digits, `-`, `_`, `.`. */
+  id: string;
+  /** The Dockerfile stage to build; the last stage when absent. */
+  target?: string;
+  /** The prune rule ids this variant applies: used to tell which rule breaks a smoke test. */
+  rules?: string[];
+}
+
+/** The outcome of one variant of a build. */
+export interface VariantResult {
+  id: string;
+  target?: string;
+  rules: string[];
+  state: 'succeeded' | 'failed' | 'cancelled';
+  imageId?: string;
+  tags: string[];
+  sizeBytes?: number;
+  layers: LayerInfo[];
+  durationMs: number;
+  /** Steps answered from the cache, and all steps with a name from the Dockerfile. */
+  cachedSteps: number;
+  totalSteps: number;
+  smoke?: SmokeResult;
+  error?: ErrorInfo;
+}
+
+/** One build as kept in `<project>/.condense/builds/<id>/build.json`. */
+export interface BuildRecord {
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  state: 'succeeded' | 'failed' | 'cancelled';
+  builder: 'buildkit' | 'classic';
+  engine: Pick<EngineInfo, 'host' | 'context' | 'version' | 'architecture'>;
+  /** sha256 of the Dockerfile text, so two builds of the same recipe can be told apart. */
+  dockerfileSha256: string;
+  variants: VariantResult[];
+  error?: ErrorInfo;
+}
+
+/** A build in the history list (without layers). */
+export type BuildSummary = Pick<
+  BuildRecord,
+  'id' | 'startedAt' | 'durationMs' | 'state' | 'builder'
+> & {
+  variants: (Pick<VariantResult, 'id' | 'state' | 'sizeBytes' | 'durationMs' | 'imageId'> & {
+    smokePassed?: boolean;
+  })[];
+};
+
+/** One row of a comparison: a variant of some build. */
+export interface ComparisonRow {
+  buildId: string;
+  variantId: string;
+  state: VariantResult['state'];
+  sizeBytes?: number;
+  layerCount: number;
+  durationMs: number;
+  cachedSteps: number;
+  totalSteps: number;
+  smoke: 'passed' | 'failed' | 'not run';
+  /** Size difference to the first row (the baseline). */
+  sizeDeltaBytes?: number;
+}
+
+/** A prune rule blamed for a failing smoke test. */
+export interface BreakingRule {
+  rule: string;
+  /** `breaks`: a variant differing only by this rule passes; `suspect`: it is among several differences. */
+  verdict: 'breaks' | 'suspect';
+  failingVariant: string;
+  passingVariant: string;
+  output: string;
+}
+
+export interface BuildComparison {
+  rows: ComparisonRow[];
+  /** Layers matched by instruction across the rows: size per row (undefined when absent). */
+  layers: { createdBy: string; sizes: (number | undefined)[] }[];
+  breakingRules: BreakingRule[];
+}
+
+/** Smoke-test settings for a build. */
+export interface SmokeSpec {
+  /** Top-level Python modules to import (see `topLevelModules`). */
+  modules?: string[];
+  /** The user's own check, run as an argument list in the image (no shell). */
+  command?: string[];
+  /** The interpreter inside the image. */
+  python?: string;
+}
+
+export interface BuildStartRequest {
+  /** Absolute project folder. */
+  projectDir: string;
+  /** Dockerfile text (the generated recipe); else `<project>/Dockerfile` is read. */
+  dockerfile?: string;
+  /** Variants to build from the one Dockerfile; one default variant (last stage) when absent. */
+  variants?: VariantSpec[];
+  /** Only these variant ids (`condense build --variant V`). */
+  only?: string[];
+  /** Image repository for tags `<repo>:<buildId>-<variant>`, default `condense/<project folder>`. */
+  repository?: string;
+  buildArgs?: Record<string, string>;
+  smoke?: SmokeSpec;
+  /** Force the classic builder even when the engine has BuildKit. */
+  classic?: boolean;
+  /** Build without the cache. */
+  noCache?: boolean;
+}
+
+/** Build events sent on the job stream, by `kind`. */
+export interface BuildEvents {
+  step: BuildStep;
+  log: BuildLogLine;
+  variant: VariantResult;
+  smoke: { variant: string; result: SmokeResult };
+  progress: { message: string; fraction?: number };
+}
+
+export interface BuildMethods {
+  /** The engine's version, architecture and BuildKit support; fails with ENGINE_UNAVAILABLE. */
+  'build:engine': { request: Record<string, never>; response: EngineInfo };
+  /** Starts a build job; the job's result is the BuildRecord. */
+  'build:start': { request: BuildStartRequest; response: JobStarted };
+  'build:list': { request: { projectDir: string }; response: BuildSummary[] };
+  'build:get': { request: { projectDir: string; buildId: string }; response: BuildRecord };
+  /** The kept log of a build (one JSON line per log line in the file). */
+  'build:log': {
+    request: { projectDir: string; buildId: string; tail?: number };
+    response: BuildLogLine[];
+  };
+  /** Compares the variants of one build, or of two builds (`other`). */
+  'build:compare': {
+    request: { projectDir: string; buildId: string; other?: string };
+    response: BuildComparison;
+  };
+}
