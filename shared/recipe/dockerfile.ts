@@ -1,0 +1,181 @@
+import type { Entrypoint, PruneSettings, Recipe, Variant } from './model';
+import type { ResolvedRule } from './prune-commands';
+import { pruneCommand, resolvePrune } from './prune-commands';
+import { assertSafePath, dockerfileQuote, execForm } from './quote';
+import { validateRecipe } from './validate';
+
+/** Name of the builder stage shared by every variant. */
+export const BUILDER_STAGE = 'conda';
+/** Where the user's package is copied in the builder stage. */
+export const PACKAGE_DIR = '/pkg';
+
+export interface DockerfileOptions {
+  /**
+   * Variants to emit. When empty (the default: the recipe's own `variants`), the file has the seed's
+   * two-stage shape with the recipe's `prune` setting.
+   */
+  variants?: Variant[];
+  /** A `# syntax=` frontend image. Off by default: it makes BuildKit pull an image. */
+  syntax?: string;
+}
+
+/**
+ * The stage to build for a variant: `runtime-<id>` in a multi-variant file, `runtime` in a
+ * single-variant one (call it without an id).
+ */
+export function targetStage(variantId?: string): string {
+  return variantId === undefined ? 'runtime' : `runtime-${variantId}`;
+}
+
+/** The prune stage of a variant in a multi-variant file. */
+export function pruneStage(variantId: string): string {
+  return `prune-${variantId}`;
+}
+
+/** The program and arguments of the CMD, or null for no CMD. */
+export function commandOf(entrypoint: Entrypoint, prefix: string): string[] | null {
+  switch (entrypoint.preset) {
+    case 'gunicorn':
+      return [
+        `${prefix}/bin/gunicorn`,
+        '-b',
+        entrypoint.bind ?? '0.0.0.0:8000',
+        ...(entrypoint.workers ? ['-w', String(entrypoint.workers)] : []),
+        '-k',
+        'uvicorn.workers.UvicornWorker',
+        ...(entrypoint.args ?? []),
+        entrypoint.app,
+      ];
+    case 'module':
+      return [`${prefix}/bin/python`, '-m', entrypoint.module, ...(entrypoint.args ?? [])];
+    case 'script':
+      return [`${prefix}/bin/python`, entrypoint.script, ...(entrypoint.args ?? [])];
+    case 'command':
+      return [...entrypoint.command];
+    case 'none':
+      return null;
+  }
+}
+
+function builderStage(recipe: Recipe): string[] {
+  const prefix = assertSafePath(recipe.prefix, 'prefix');
+  const lock = assertSafePath(recipe.lockfile, 'lockfile');
+  const install = `mamba create --copy -p ${prefix} --file /tmp/${lock}`;
+  const lines = [
+    '# Builder stage: install the locked conda environment.',
+    `FROM ${recipe.builderImage} AS ${BUILDER_STAGE}`,
+    '# The lockfile pins every package: mamba installs it without solving.',
+    `COPY ${lock} /tmp/${lock}`,
+    '# --copy writes real files instead of links into the package cache, so the environment can be',
+    '# copied on its own into the runtime stage.',
+  ];
+  if (recipe.buildkitCache) {
+    lines.push(
+      '# BuildKit keeps downloaded packages in a cache mount between builds; they never enter a layer.',
+      `RUN --mount=type=cache,target=/opt/conda/pkgs ${install}`,
+    );
+  } else {
+    lines.push(
+      '# Without BuildKit, clean the package cache in the same step so it never enters a layer.',
+      `RUN ${install} && conda clean -afy`,
+    );
+  }
+  if (recipe.package) {
+    const source = assertSafePath(recipe.package.path, 'package path');
+    const flags = ['--no-deps', '--no-cache-dir'];
+    if (recipe.package.noBuildIsolation) flags.push('--no-build-isolation');
+    lines.push(
+      '# Your package, without dependencies: every dependency comes from the lockfile.',
+      `COPY ${source} ${PACKAGE_DIR}`,
+    );
+    if (recipe.package.noBuildIsolation) {
+      lines.push(
+        '# --no-build-isolation: pip would otherwise download setuptools for the build, which fails',
+        '# offline; the build backend comes from the locked environment instead.',
+      );
+    }
+    lines.push(
+      `RUN conda run -p ${prefix} python -m pip install ${flags.join(' ')} ${PACKAGE_DIR}`,
+    );
+  }
+  return lines;
+}
+
+function pruneLines(rules: ResolvedRule[], prefix: string, where: string): string[] {
+  if (rules.length === 0) return [`# No prune rules ${where}.`];
+  return [
+    `# Prune files not needed at run time ${where}. This happens in the builder: files deleted in`,
+    '# the final stage would still ship in the copied layer. It comes after pip install, because',
+    '# `conda run` writes __pycache__ again.',
+    ...rules.map((rule) => `#   ${rule.id}: ${rule.title}`),
+    `RUN ${rules.map((rule) => pruneCommand(rule.selector, prefix)).join(' \\\n && ')}`,
+  ];
+}
+
+function runtimeStage(recipe: Recipe, stageName: string, from: string): string[] {
+  const prefix = recipe.prefix;
+  const lines = [
+    '# Runtime stage: distroless, with no shell and no package manager.',
+    `FROM ${recipe.runtimeImage} AS ${stageName}`,
+    '# Same path as in the builder: conda environments are not relocatable.',
+    `COPY --from=${from} ${prefix} ${prefix}`,
+  ];
+  if (recipe.workdir) lines.push(`WORKDIR ${assertSafePath(recipe.workdir, 'workdir')}`);
+  const env = { ...recipe.env };
+  if (env.PATH === undefined) {
+    // So `docker run IMAGE python ...` finds the environment's programs first.
+    env.PATH = `${prefix}/bin:/usr/local/bin:/usr/bin:/bin`;
+  }
+  const envKeys = Object.keys(env).sort();
+  lines.push(`ENV ${envKeys.map((k) => `${k}=${dockerfileQuote(env[k]!)}`).join(' \\\n    ')}`);
+  const labelKeys = Object.keys(recipe.labels).sort();
+  if (labelKeys.length > 0) {
+    lines.push(
+      `LABEL ${labelKeys.map((k) => `${dockerfileQuote(k)}=${dockerfileQuote(recipe.labels[k]!)}`).join(' \\\n      ')}`,
+    );
+  }
+  if (recipe.port !== null) lines.push(`EXPOSE ${recipe.port}`);
+  if (recipe.user) lines.push(`USER ${recipe.user}`);
+  const command = commandOf(recipe.entrypoint, prefix);
+  if (command) {
+    lines.push('# Exec form: there is no shell in the runtime image to parse a command string.');
+    lines.push(`CMD ${execForm(command)}`);
+  }
+  return lines;
+}
+
+/**
+ * The Dockerfile of a recipe. Pure and deterministic: the same recipe and options give the same bytes.
+ * The recipe is validated first; invalid input throws INVALID_INPUT naming the fields.
+ */
+export function generateDockerfile(input: Recipe, options: DockerfileOptions = {}): string {
+  const recipe = validateRecipe(input);
+  const variants = options.variants ?? recipe.variants;
+  if (options.variants) validateRecipe({ ...input, variants: options.variants });
+  const blocks: string[][] = [];
+  const header = [
+    '# Generated by Condense from condense.yml: change the recipe rather than this file.',
+  ];
+  if (options.syntax) {
+    validateRecipe({ ...input, builderImage: options.syntax });
+    header.unshift(`# syntax=${options.syntax}`);
+  }
+  blocks.push(header, builderStage(recipe));
+  const rules = (prune: PruneSettings) => resolvePrune(prune, recipe.platform);
+  if (variants.length === 0) {
+    blocks[1]!.push(...pruneLines(rules(recipe.prune), recipe.prefix, 'in this image'));
+    blocks.push(runtimeStage(recipe, targetStage(), BUILDER_STAGE));
+  } else {
+    for (const variant of variants) {
+      blocks.push([
+        `# Variant ${variant.id}: its own prune step on top of the shared environment install.`,
+        `FROM ${BUILDER_STAGE} AS ${pruneStage(variant.id)}`,
+        ...pruneLines(rules(variant.prune), recipe.prefix, `in variant ${variant.id}`),
+      ]);
+    }
+    for (const variant of variants) {
+      blocks.push(runtimeStage(recipe, targetStage(variant.id), pruneStage(variant.id)));
+    }
+  }
+  return `${blocks.map((block) => block.join('\n')).join('\n\n')}\n`;
+}

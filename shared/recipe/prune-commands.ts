@@ -1,0 +1,58 @@
+import type { PruneRule, PruneSelector } from './catalog';
+import { PRUNE_PRESETS, PRUNE_RULES, resolveSelector, ruleTitle } from './catalog';
+import type { PruneSettings, RecipePlatform } from './model';
+import { assertSafePath, shellQuote } from './quote';
+import { customGlobProblem } from './validate';
+
+/** A rule ready to apply: catalog rules with `{arch}` filled in, and the user's custom globs. */
+export interface ResolvedRule {
+  id: string;
+  title: string;
+  risk: PruneRule['risk'] | 'custom';
+  selector: PruneSelector;
+}
+
+/** The rules a prune setting switches on, in catalog order, custom globs last. */
+export function resolvePrune(settings: PruneSettings, platform: RecipePlatform): ResolvedRule[] {
+  const on = new Set([...PRUNE_PRESETS[settings.preset], ...settings.add]);
+  for (const id of settings.remove) on.delete(id);
+  const rules: ResolvedRule[] = PRUNE_RULES.filter((rule) => on.has(rule.id)).map((rule) => ({
+    id: rule.id,
+    title: ruleTitle(rule, platform),
+    risk: rule.risk,
+    selector: resolveSelector(rule, platform),
+  }));
+  for (const glob of settings.custom) {
+    const problem = customGlobProblem(glob);
+    if (problem) throw new Error(`custom prune glob "${glob}" ${problem}`);
+    rules.push({
+      id: `custom:${glob}`,
+      title: `Custom: ${glob}`,
+      risk: 'custom',
+      selector: { kind: 'paths', paths: [glob] },
+    });
+  }
+  return rules;
+}
+
+/**
+ * The shell command of one rule, always scoped to the prefix (the article's `find` without a path
+ * searched the whole builder from /). Globs stay unquoted so the shell expands them; they are made of
+ * safe characters only (validated), and `rm -rf` ignores globs that match nothing.
+ */
+export function pruneCommand(selector: PruneSelector, prefix: string): string {
+  const root = assertSafePath(prefix, 'prefix');
+  if (selector.kind === 'paths') {
+    const paths = selector.paths.map((p) => `${root}/${assertSafePath(p, 'prune path', true)}`);
+    return `rm -rf ${paths.join(' ')}`;
+  }
+  const parts = ['find', root];
+  if (selector.within) parts.push('-path', shellQuote(`${root}/${selector.within}`));
+  parts.push('-type', selector.type, '-name', shellQuote(selector.name));
+  if (selector.notName) parts.push('!', '-name', shellQuote(selector.notName));
+  // -prune: do not descend into a directory that is being deleted.
+  parts.push(
+    ...(selector.type === 'd' ? ['-prune', '-exec', 'rm', '-rf', "'{}'", '+'] : ['-delete']),
+  );
+  return parts.join(' ');
+}

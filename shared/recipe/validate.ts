@@ -1,0 +1,380 @@
+import { CondenseError } from '../api/errors';
+import { findRule, PRUNE_PRESETS, PRUNE_RULES } from './catalog';
+import type {
+  Entrypoint,
+  PackageSpec,
+  PrunePresetId,
+  PruneSettings,
+  Recipe,
+  RecipePlatform,
+  Variant,
+} from './model';
+import { defaultRecipe, RECIPE_PLATFORMS } from './model';
+import { hasControlCharacter, SAFE_GLOB } from './quote';
+
+/** One problem in a recipe: the field (dotted path) and what to do. */
+export interface RecipeIssue {
+  field: string;
+  message: string;
+}
+
+type Raw = Record<string, unknown>;
+
+const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REF = new RegExp(
+  `^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*` +
+    `(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`,
+);
+const ABS_PATH = /^(?:\/[A-Za-z0-9_][A-Za-z0-9._+@-]*)+$/;
+const REL_PATH = /^(?:\.|[A-Za-z0-9_][A-Za-z0-9._+@-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._+@-]*)*)$/;
+const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._+@-]*$/;
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_KEY = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
+const USER = /^(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}))?$/;
+const VARIANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+const BIND = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}$|^unix:\/[A-Za-z0-9._/-]+$/;
+// The environment must not replace what the builder or runtime image needs to run.
+const RESERVED_PREFIXES = [
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/var',
+  '/pkg',
+];
+
+class Collector {
+  readonly issues: RecipeIssue[] = [];
+  add(field: string, message: string): void {
+    this.issues.push({ field, message });
+  }
+}
+
+function isObject(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(c: Collector, field: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') {
+    c.add(field, `must be a string, got ${typeof value}`);
+    return fallback;
+  }
+  if (hasControlCharacter(value)) {
+    c.add(field, 'must not contain newlines or other control characters');
+    return fallback;
+  }
+  return value;
+}
+
+function pattern(c: Collector, field: string, value: string, re: RegExp, hint: string): void {
+  if (!re.test(value)) c.add(field, `"${value}" is not valid: ${hint}`);
+}
+
+function textList(c: Collector, field: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    c.add(field, 'must be a list of strings');
+    return [];
+  }
+  return value.map((item, i) => text(c, `${field}[${i}]`, item, ''));
+}
+
+function stringMap(
+  c: Collector,
+  field: string,
+  value: unknown,
+  keyRe: RegExp,
+  keyHint: string,
+): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) {
+    c.add(field, 'must be a mapping of names to strings');
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(value).sort()) {
+    if (!keyRe.test(key)) c.add(`${field}.${key}`, `"${key}" is not a valid name: ${keyHint}`);
+    const raw = value[key];
+    const item = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
+    out[key] = text(c, `${field}.${key}`, item, '');
+  }
+  return out;
+}
+
+/** Validates a custom prune glob: relative to the prefix, no `..`, not matching the whole prefix. */
+export function customGlobProblem(glob: string): string | null {
+  if (!SAFE_GLOB.test(glob))
+    return 'may only contain letters, digits, . _ - + @ / and the wildcards * ?';
+  if (glob.startsWith('/')) return 'must be relative to the environment prefix (no leading /)';
+  const segments = glob.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..'))
+    return 'must not contain empty, "." or ".." segments (it would leave the prefix)';
+  if (/^[*?]+$/.test(segments[0]!))
+    return 'its first segment must name something (a bare wildcard would empty the prefix)';
+  return null;
+}
+
+function pruneSettings(c: Collector, field: string, value: unknown): PruneSettings {
+  const raw = value === undefined ? {} : value;
+  if (!isObject(raw)) {
+    c.add(field, 'must be a mapping with preset, add, remove, custom');
+    return { preset: 'none', add: [], remove: [], custom: [] };
+  }
+  const preset = text(c, `${field}.preset`, raw.preset, 'safe');
+  if (!(preset in PRUNE_PRESETS))
+    c.add(`${field}.preset`, `"${preset}" is not a preset; use none, safe or expert`);
+  const ids = (key: 'add' | 'remove') => {
+    const list = textList(c, `${field}.${key}`, raw[key]);
+    list.forEach((id, i) => {
+      if (!findRule(id))
+        c.add(
+          `${field}.${key}[${i}]`,
+          `unknown rule "${id}"; known rules: ${PRUNE_RULES.map((r) => r.id).join(', ')}`,
+        );
+    });
+    return [...new Set(list)];
+  };
+  const custom = textList(c, `${field}.custom`, raw.custom);
+  custom.forEach((glob, i) => {
+    const problem = customGlobProblem(glob);
+    if (problem) c.add(`${field}.custom[${i}]`, `"${glob}" ${problem}`);
+  });
+  return {
+    preset: (preset in PRUNE_PRESETS ? preset : 'none') as PrunePresetId,
+    add: ids('add'),
+    remove: ids('remove'),
+    custom: [...new Set(custom)],
+  };
+}
+
+function packageSpec(c: Collector, value: unknown): PackageSpec | null {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) {
+    c.add('package', 'must be a mapping with path (and noBuildIsolation), or null');
+    return null;
+  }
+  const path = text(c, 'package.path', value.path, '.');
+  pattern(
+    c,
+    'package.path',
+    path,
+    REL_PATH,
+    'a folder inside the project, like "." or "src/mypkg"',
+  );
+  const noBuildIsolation = value.noBuildIsolation ?? true;
+  if (typeof noBuildIsolation !== 'boolean')
+    c.add('package.noBuildIsolation', 'must be true or false');
+  return { path, noBuildIsolation: noBuildIsolation === true };
+}
+
+function entrypoint(c: Collector, value: unknown): Entrypoint {
+  if (value === undefined || value === null) return { preset: 'none' };
+  if (!isObject(value)) {
+    c.add(
+      'entrypoint',
+      'must be a mapping with a preset (gunicorn, module, script, command, none)',
+    );
+    return { preset: 'none' };
+  }
+  const preset = text(c, 'entrypoint.preset', value.preset, 'none');
+  const args = textList(c, 'entrypoint.args', value.args);
+  switch (preset) {
+    case 'gunicorn': {
+      const app = text(c, 'entrypoint.app', value.app, '');
+      pattern(
+        c,
+        'entrypoint.app',
+        app,
+        /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/,
+        'write module:attribute, like my_service.serve:app',
+      );
+      const bind = text(c, 'entrypoint.bind', value.bind, '0.0.0.0:8000');
+      pattern(c, 'entrypoint.bind', bind, BIND, 'write host:port, like 0.0.0.0:8000');
+      const workers = value.workers ?? undefined;
+      if (
+        workers !== undefined &&
+        (!Number.isInteger(workers) || (workers as number) < 1 || (workers as number) > 256)
+      )
+        c.add('entrypoint.workers', 'must be a whole number from 1 to 256');
+      return { preset, app, bind, ...(typeof workers === 'number' ? { workers } : {}), args };
+    }
+    case 'module': {
+      const module = text(c, 'entrypoint.module', value.module, '');
+      pattern(
+        c,
+        'entrypoint.module',
+        module,
+        DOTTED,
+        'a dotted Python module name, like my_service.main',
+      );
+      return { preset, module, args };
+    }
+    case 'script': {
+      const script = text(c, 'entrypoint.script', value.script, '');
+      pattern(
+        c,
+        'entrypoint.script',
+        script,
+        ABS_PATH,
+        'an absolute path inside the image, like /app/main.py',
+      );
+      return { preset, script, args };
+    }
+    case 'command': {
+      const command = textList(c, 'entrypoint.command', value.command);
+      if (command.length === 0 || command[0] === '')
+        c.add(
+          'entrypoint.command',
+          'must list the program and its arguments, like [/env/bin/python, -m, app]',
+        );
+      return { preset, command };
+    }
+    case 'none':
+      return { preset };
+    default:
+      c.add(
+        'entrypoint.preset',
+        `"${preset}" is not a preset; use gunicorn, module, script, command or none`,
+      );
+      return { preset: 'none' };
+  }
+}
+
+function variants(c: Collector, value: unknown): Variant[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    c.add('variants', 'must be a list of {id, prune}');
+    return [];
+  }
+  const seen = new Set<string>();
+  return value.map((item, i) => {
+    const raw = isObject(item) ? item : {};
+    if (!isObject(item)) c.add(`variants[${i}]`, 'must be a mapping with id and prune');
+    const id = text(c, `variants[${i}].id`, raw.id, '');
+    pattern(
+      c,
+      `variants[${i}].id`,
+      id,
+      VARIANT_ID,
+      'lowercase letters, digits and dashes, at most 32',
+    );
+    if (seen.has(id)) c.add(`variants[${i}].id`, `"${id}" is used by another variant`);
+    seen.add(id);
+    return { id, prune: pruneSettings(c, `variants[${i}].prune`, raw.prune) };
+  });
+}
+
+/** Checks a recipe (from condense.yml or the UI; missing fields take defaults) and lists every problem. */
+export function checkRecipe(input: unknown): { recipe: Recipe; issues: RecipeIssue[] } {
+  const c = new Collector();
+  const d = defaultRecipe();
+  const raw: Raw = isObject(input) ? input : {};
+  if (!isObject(input)) c.add('(recipe)', 'must be a mapping of fields');
+  const known = new Set(Object.keys(d));
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) c.add(key, `unknown field; known fields: ${[...known].join(', ')}`);
+  }
+  const builderImage = text(c, 'builderImage', raw.builderImage, d.builderImage);
+  pattern(
+    c,
+    'builderImage',
+    builderImage,
+    IMAGE_REF,
+    'an image reference like condaforge/miniforge3:24.11.3-0',
+  );
+  const runtimeImage = text(c, 'runtimeImage', raw.runtimeImage, d.runtimeImage);
+  pattern(
+    c,
+    'runtimeImage',
+    runtimeImage,
+    IMAGE_REF,
+    'an image reference like gcr.io/distroless/base-debian12:nonroot',
+  );
+  const platform = text(c, 'platform', raw.platform, d.platform);
+  if (!(RECIPE_PLATFORMS as readonly string[]).includes(platform))
+    c.add('platform', `"${platform}" is not supported; use ${RECIPE_PLATFORMS.join(', ')}`);
+  const prefix = text(c, 'prefix', raw.prefix, d.prefix);
+  pattern(c, 'prefix', prefix, ABS_PATH, 'an absolute path like /env, without .. or spaces');
+  if (
+    RESERVED_PREFIXES.some((p) => prefix === p || (p !== '/opt' && prefix.startsWith(`${p}/`))) ||
+    prefix.startsWith('/opt/conda')
+  )
+    c.add(
+      'prefix',
+      `"${prefix}" would overwrite system files of the images; use a folder of its own like /env`,
+    );
+  const lockfile = text(c, 'lockfile', raw.lockfile, d.lockfile);
+  pattern(
+    c,
+    'lockfile',
+    lockfile,
+    FILE_NAME,
+    'a file name in the project folder, like conda-linux-64.lock',
+  );
+  const workdir = raw.workdir === null ? null : text(c, 'workdir', raw.workdir, '') || null;
+  if (workdir !== null) pattern(c, 'workdir', workdir, ABS_PATH, 'an absolute path like /app');
+  let port: number | null = null;
+  if (raw.port !== undefined && raw.port !== null) {
+    if (!Number.isInteger(raw.port) || (raw.port as number) < 1 || (raw.port as number) > 65535)
+      c.add('port', `must be a whole number from 1 to 65535, got ${JSON.stringify(raw.port)}`);
+    else port = raw.port as number;
+  }
+  const user = raw.user === null ? null : text(c, 'user', raw.user, d.user ?? '');
+  if (user !== null)
+    pattern(c, 'user', user, USER, 'a user name or uid, optionally :group, like 65532:65532');
+  const buildkitCache = raw.buildkitCache ?? d.buildkitCache;
+  if (typeof buildkitCache !== 'boolean') c.add('buildkitCache', 'must be true or false');
+  const recipe: Recipe = {
+    builderImage,
+    runtimeImage,
+    platform: platform as RecipePlatform,
+    prefix,
+    lockfile,
+    package: packageSpec(c, raw.package),
+    entrypoint: entrypoint(c, raw.entrypoint),
+    workdir,
+    port,
+    env: stringMap(c, 'env', raw.env, ENV_KEY, 'letters, digits and _, not starting with a digit'),
+    user: user || null,
+    labels: stringMap(
+      c,
+      'labels',
+      raw.labels,
+      LABEL_KEY,
+      'lowercase reverse-DNS, like org.opencontainers.image.title',
+    ),
+    buildkitCache: buildkitCache === true,
+    prune: pruneSettings(c, 'prune', raw.prune),
+    variants: variants(c, raw.variants),
+  };
+  return { recipe, issues: c.issues };
+}
+
+/** Returns the valid recipe or throws INVALID_INPUT naming every bad field. */
+export function validateRecipe(input: unknown): Recipe {
+  const { recipe, issues } = checkRecipe(input);
+  if (issues.length > 0) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `The recipe has ${issues.length} problem${issues.length > 1 ? 's' : ''}: ${issues
+        .map((i) => `${i.field}: ${i.message}`)
+        .join('; ')}`,
+      { issues },
+    );
+  }
+  return recipe;
+}
