@@ -1,0 +1,282 @@
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+
+import { CondenseError } from '../../shared/api/errors';
+import type { JobEvent } from '../../shared/api/jobs';
+import type { Transport, WireMessage } from '../../shared/api/rpc';
+import { createTransportClient } from '../../shared/api/rpc';
+import { createApiHandlers } from '../services/api-handlers';
+import { JobManager } from '../services/jobs/job-manager';
+import type { BrowserServer } from './browser-server';
+import { startBrowserServer } from './browser-server';
+import { BROWSER_CSP, isAllowedHost, isAllowedOrigin, tokensEqual } from './security';
+import { resolveStaticPath } from './static-files';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** node:http rather than fetch, because fetch may not set Host or Origin. */
+function get(server: BrowserServer, path: string, headers: Record<string, string> = {}) {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port: server.port, path, headers, method: 'GET' },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function openSocket(url: string, headers: Record<string, string> = {}) {
+  return new Promise<WebSocket>((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (_req, res) =>
+      reject(new Error(`refused with ${res.statusCode}`)),
+    );
+    socket.once('error', reject);
+  });
+}
+
+function wsTransport(socket: WebSocket): Transport {
+  return {
+    send: (message) => socket.send(JSON.stringify(message)),
+    onMessage(listener) {
+      const on = (data: Buffer) => listener(JSON.parse(data.toString('utf8')) as WireMessage);
+      socket.on('message', on);
+      return () => socket.off('message', on);
+    },
+  };
+}
+
+let root: string;
+let rendererDir: string;
+let jobs: JobManager;
+let server: BrowserServer;
+let ws: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'condense-server-'));
+  rendererDir = join(root, 'renderer');
+  await mkdir(join(rendererDir, 'assets'), { recursive: true });
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Condense UI</title>');
+  await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log("ui")');
+  await writeFile(join(root, 'secret.txt'), 'do not serve');
+  jobs = new JobManager();
+  server = await startBrowserServer({
+    handlers: createApiHandlers({ jobs, mode: 'browser', configDir: join(root, 'config') }),
+    onJobEvent: (l) => jobs.onEvent(l),
+    rendererDir,
+    port: 0,
+  });
+  ws = `ws://127.0.0.1:${server.port}/api`;
+});
+
+afterAll(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('HTTP', () => {
+  it('listens on 127.0.0.1 with a random port and token in the printed URL', () => {
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.token.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('requires the token on every request', async () => {
+    expect((await get(server, '/')).status).toBe(401);
+    expect((await get(server, '/?token=wrong')).status).toBe(401);
+    expect((await get(server, '/assets/app.js')).status).toBe(401);
+    const denied = await get(server, `/?token=${server.token.slice(0, -1)}`);
+    expect(denied.status).toBe(401);
+    expect(denied.body).toContain('?token=');
+  });
+
+  it('serves the UI with the CSP and a cookie that carries the token to assets', async () => {
+    const page = await get(server, `/?token=${server.token}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Condense UI');
+    expect(page.headers['content-security-policy']).toBe(BROWSER_CSP);
+    expect(BROWSER_CSP).toContain("default-src 'self'; script-src 'self'");
+    expect(BROWSER_CSP).toContain('connect-src');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+    expect(String(page.headers['set-cookie'])).toContain('HttpOnly');
+    const asset = await get(server, '/assets/app.js', { Cookie: cookie });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toContain('text/javascript');
+    expect(asset.body).toBe('console.log("ui")');
+    // App routes without an extension get index.html.
+    expect((await get(server, '/projects', { Cookie: cookie })).body).toContain('Condense UI');
+  });
+
+  it('refuses foreign Host (DNS rebinding) and Origin headers even with the token', async () => {
+    const withToken = `/?token=${server.token}`;
+    expect((await get(server, withToken, { Host: `evil.example:${server.port}` })).status).toBe(
+      421,
+    );
+    expect((await get(server, withToken, { Origin: 'http://evil.example' })).status).toBe(403);
+    expect(
+      (await get(server, withToken, { Origin: `http://127.0.0.1:${server.port}` })).status,
+    ).toBe(200);
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    const t = `?token=${server.token}`;
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
+      const reply = await get(server, path + t);
+      expect(reply.status).toBe(404);
+      expect(reply.body).not.toContain('do not serve');
+    }
+  });
+});
+
+describe('WebSocket', () => {
+  it('refuses sockets without the token or from another origin', async () => {
+    await expect(openSocket(ws)).rejects.toThrow('401');
+    await expect(openSocket(`${ws}?token=nope`)).rejects.toThrow('401');
+    await expect(
+      openSocket(`${ws}?token=${server.token}`, { Origin: 'http://evil.example' }),
+    ).rejects.toThrow('403');
+    await expect(
+      openSocket(`${ws}?token=${server.token}`, { Host: 'attacker.test' }),
+    ).rejects.toThrow('421');
+  });
+
+  it('serves the real contract: app info, project creation, typed errors, job events', async () => {
+    const socket = await openSocket(`${ws}?token=${server.token}`, {
+      Origin: `http://127.0.0.1:${server.port}`,
+    });
+    const client = createTransportClient(wsTransport(socket));
+    try {
+      expect(await client.call('app:info', {})).toMatchObject({
+        name: 'Condense',
+        mode: 'browser',
+      });
+
+      const dir = join(root, 'projects', 'demo');
+      const info = await client.call('project:create', { dir });
+      expect(info.created).toEqual(['environment.yml', 'condense.yml']);
+      expect((await stat(join(dir, 'environment.yml'))).isFile()).toBe(true);
+      expect(await client.call('project:recent', {})).toMatchObject([{ dir, missing: false }]);
+
+      const error = await client.call('project:create', { dir }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CondenseError);
+      expect(error).toMatchObject({ code: 'ALREADY_EXISTS' });
+      await expect(client.call('dialog:pickFolder', {})).rejects.toMatchObject({
+        code: 'PERMISSION_DENIED',
+        message: expect.stringContaining('type the folder path') as unknown,
+      });
+
+      const events: JobEvent[] = [];
+      client.onJobEvent((e) => events.push(e));
+      const { jobId, result } = jobs.start('lock', ({ emit }) => {
+        emit('progress', { message: 'solving' });
+        return Promise.resolve('ok');
+      });
+      await result;
+      await expect.poll(() => events.map((e) => e.kind)).toEqual(['progress', 'done']);
+      expect(events[0]).toMatchObject({ jobId, job: 'lock', seq: 1 });
+      expect(await client.call('jobs:list', {})).toMatchObject([{ jobId, state: 'succeeded' }]);
+    } finally {
+      client.close();
+      socket.close();
+    }
+  });
+
+  it('answers malformed calls with INVALID_INPUT and ignores garbage', async () => {
+    const socket = await openSocket(`${ws}?token=${server.token}`);
+    const replies: WireMessage[] = [];
+    socket.on('message', (d: Buffer) => replies.push(JSON.parse(d.toString()) as WireMessage));
+    socket.send('not json');
+    socket.send(JSON.stringify({ type: 'call', id: 7, method: '../../etc', request: {} }));
+    socket.send(JSON.stringify({ type: 'call', id: 8, method: 'app:info', request: [1] }));
+    socket.send(JSON.stringify({ type: 'call', id: 9, method: 'nope:nothing', request: {} }));
+    await expect.poll(() => replies.length).toBe(3);
+    const summary = replies.map((r) => (r.type === 'result' ? [r.id, r.envelope.ok] : r.type));
+    expect(summary).toEqual([
+      [7, false],
+      [8, false],
+      [9, false],
+    ]);
+    expect(JSON.stringify(replies[0])).toContain('INVALID_INPUT');
+    expect(JSON.stringify(replies[2])).toContain('NOT_FOUND');
+    socket.close();
+  });
+});
+
+describe('startup', () => {
+  it('says how to pick another port when the port is taken', async () => {
+    await expect(
+      startBrowserServer({
+        handlers: createApiHandlers({ jobs, mode: 'browser', configDir: join(root, 'c2') }),
+        onJobEvent: () => () => undefined,
+        rendererDir,
+        port: server.port,
+      }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('--port 0') as unknown,
+    });
+  });
+
+  it('explains an unbuilt UI instead of a blank 404', async () => {
+    const other = await startBrowserServer({
+      handlers: createApiHandlers({ jobs, mode: 'browser', configDir: join(root, 'c3') }),
+      onJobEvent: () => () => undefined,
+      rendererDir: join(root, 'missing'),
+    });
+    try {
+      const reply = await get(other, `/?token=${other.token}`);
+      expect(reply.status).toBe(503);
+      expect(reply.body).toContain('npm run build');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('security helpers', () => {
+  it('accepts only loopback hosts and same-origin Origins', () => {
+    expect(isAllowedHost('127.0.0.1:8080')).toBe(true);
+    expect(isAllowedHost('localhost:1')).toBe(true);
+    expect(isAllowedHost('[::1]:9')).toBe(true);
+    expect(isAllowedHost('127.0.0.1.evil.example:80')).toBe(false);
+    expect(isAllowedHost('evil.example')).toBe(false);
+    expect(isAllowedHost(undefined)).toBe(false);
+    expect(isAllowedOrigin(undefined, '127.0.0.1:5')).toBe(true);
+    expect(isAllowedOrigin('http://127.0.0.1:5', '127.0.0.1:5')).toBe(true);
+    expect(isAllowedOrigin('http://127.0.0.1:6', '127.0.0.1:5')).toBe(false);
+    expect(isAllowedOrigin('null', '127.0.0.1:5')).toBe(false);
+    expect(isAllowedOrigin('http://evil.example', 'evil.example')).toBe(false);
+  });
+
+  it('compares tokens exactly', () => {
+    expect(tokensEqual('abc', 'abc')).toBe(true);
+    expect(tokensEqual('abc', 'abcd')).toBe(false);
+    expect(tokensEqual('abc', '')).toBe(false);
+    expect(tokensEqual('abc', undefined)).toBe(false);
+  });
+
+  it('confines static paths to the root', () => {
+    expect(resolveStaticPath('/r', '/')).toBe('/r/index.html');
+    expect(resolveStaticPath('/r', '/a/b.js')).toBe('/r/a/b.js');
+    expect(resolveStaticPath('/r', '/%2e%2e/x.txt')).toBeUndefined();
+    expect(resolveStaticPath('/r', '/..%5cx.txt')).toBeUndefined();
+    expect(resolveStaticPath('/r', '/%E0%A4%A')).toBeUndefined();
+  });
+});
