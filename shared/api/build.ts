@@ -168,6 +168,11 @@ export interface BuildStartRequest {
   projectDir: string;
   /** Dockerfile text (the generated recipe); else `<project>/Dockerfile` is read. */
   dockerfile?: string;
+  /**
+   * The form for engines without BuildKit (no `RUN --mount`, `conda clean -afy` instead of a cache
+   * mount); used only when the classic builder runs.
+   */
+  classicDockerfile?: string;
   /** Variants to build from the one Dockerfile; one default variant (last stage) when absent. */
   variants?: VariantSpec[];
   /** Only these variant ids (`condense build --variant V`). */

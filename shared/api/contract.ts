@@ -1,3 +1,4 @@
+import type { BuildMethods } from './build';
 import type { JobEvent, JobMethods } from './jobs';
 import type { DialogMethods, ProjectMethods } from './project';
 
@@ -7,7 +8,7 @@ import type { DialogMethods, ProjectMethods } from './project';
  * on Electron IPC the channel is `condense:<domain>:<verb>`.
  */
 // Domains add themselves to this list as they land.
-export interface ApiMethods extends JobMethods, ProjectMethods, DialogMethods {
+export interface ApiMethods extends JobMethods, ProjectMethods, DialogMethods, BuildMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }
 

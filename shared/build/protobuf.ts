@@ -65,8 +65,7 @@ export class ProtoReader {
       // Read the length first: `this.pos += this.varint()` would add to the position before the read.
       const length = this.varint();
       this.pos += length;
-    }
-    else if (wire === 5) this.pos += 4;
+    } else if (wire === 5) this.pos += 4;
     else throw new Error(`protobuf: unsupported wire type ${wire}`);
   }
 }

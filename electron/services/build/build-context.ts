@@ -13,7 +13,14 @@ import { parseDockerignore } from './dockerignore';
 export const CONTEXT_DOCKERFILE = '.condense/Dockerfile';
 
 /** Never sent: build history, VCS data, editor and Python caches. */
-const ALWAYS_IGNORED = ['.condense', '.git', '.hg', '.svn', 'node_modules/.cache', '**/__pycache__'];
+const ALWAYS_IGNORED = [
+  '.condense',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules/.cache',
+  '**/__pycache__',
+];
 
 export interface ContextOptions {
   projectDir: string;
@@ -80,12 +87,14 @@ export async function createBuildContext(options: ContextOptions): Promise<Build
     [];
   const walk = async (relative: string): Promise<void> => {
     options.signal?.throwIfAborted();
-    const names = await readdir(join(projectDir, relative)).catch((error: NodeJS.ErrnoException) => {
-      throw new CondenseError(
-        error.code === 'ENOENT' ? 'NOT_FOUND' : 'PERMISSION_DENIED',
-        `Cannot read the project folder ${join(projectDir, relative)}: ${error.message}`,
-      );
-    });
+    const names = await readdir(join(projectDir, relative)).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw new CondenseError(
+          error.code === 'ENOENT' ? 'NOT_FOUND' : 'PERMISSION_DENIED',
+          `Cannot read the project folder ${join(projectDir, relative)}: ${error.message}`,
+        );
+      },
+    );
     for (const name of names.sort()) {
       const path = relative ? `${relative}/${name}` : name;
       const stats = await lstat(join(projectDir, path));
@@ -93,7 +102,8 @@ export async function createBuildContext(options: ContextOptions): Promise<Build
       if (stats.isDirectory()) {
         if (ignored && !ignore.hasExceptions) continue;
         if (!walkInto(path)) continue;
-        if (!ignored && wanted(path)) entries.push({ path, kind: 'dir', size: 0, mode: stats.mode });
+        if (!ignored && wanted(path))
+          entries.push({ path, kind: 'dir', size: 0, mode: stats.mode });
         await walk(path);
       } else if (!ignored && wanted(path) && (stats.isFile() || stats.isSymbolicLink())) {
         entries.push({
@@ -130,7 +140,8 @@ export async function createBuildContext(options: ContextOptions): Promise<Build
   };
   write().catch((error: Error) => tar.destroy(error));
   return {
-    stream: tar,
+    // tar-stream's Pack is a streamx Readable: Node's stream API as far as dockerode uses it.
+    stream: tar as unknown as Readable,
     files: entries.filter((e) => e.kind !== 'dir').map((e) => e.path),
     bytes: entries.reduce((sum, e) => sum + e.size, 0),
   };

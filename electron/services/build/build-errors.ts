@@ -48,7 +48,9 @@ export function buildFailure(
     return new CondenseError(
       'BUILD_FAILED',
       `Step "${failed.step.name}" failed: ${firstLine(failed.step.error ?? message)}` +
-        (tail.length > 0 ? `\nLast lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}` : ''),
+        (tail.length > 0
+          ? `\nLast lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}`
+          : ''),
       { step: failed.step.name, stepId: failed.step.id, lastLines: tail, engineMessage: message },
     );
   }

@@ -64,7 +64,8 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   try {
     stream = await engine.docker.buildImage(
       options.context as unknown as NodeJS.ReadableStream,
-      buildOptions as Parameters<typeof engine.docker.buildImage>[1],
+      // @types/dockerode (v4) types `t` as one string; the engine takes it repeated.
+      buildOptions as unknown as Parameters<typeof engine.docker.buildImage>[1],
     );
   } catch (error) {
     if (signal?.aborted) throw new CondenseError('CANCELLED', 'Build cancelled.');

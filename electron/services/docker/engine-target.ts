@@ -43,7 +43,11 @@ export function resolveEngineTarget(inputs: TargetInputs = {}): EngineTarget {
   }
   const name = inputs.context ?? env.DOCKER_CONTEXT ?? currentContext(configDir);
   if (name && name !== 'default') return fromContext(configDir, name);
-  return { host: `unix://${DEFAULT_SOCKET}`, context: 'default', options: { socketPath: DEFAULT_SOCKET } };
+  return {
+    host: `unix://${DEFAULT_SOCKET}`,
+    context: 'default',
+    options: { socketPath: DEFAULT_SOCKET },
+  };
 }
 
 function currentContext(configDir: string): string | undefined {

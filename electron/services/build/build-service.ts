@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+
+import type {
+  BuildEvents,
+  BuildRecord,
+  BuildStartRequest,
+  EngineInfo,
+  VariantResult,
+  VariantSpec,
+} from '../../../shared/api/build';
+import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
+import type { Engine } from '../docker/engine';
+import { engineInfo } from '../docker/engine';
+import { createBuildContext } from './build-context';
+import { newBuildId, openBuild, saveBuild } from './history-store';
+import { imageResults } from './image-results';
+import { runBuild } from './run-build';
+import { hasSmokeChecks, runSmokeTests } from './smoke-runner';
+
+export interface BuildServiceDeps {
+  /** The engine to build on (resolved from DOCKER_HOST / contexts by default). */
+  engine: () => Engine;
+}
+
+export interface BuildJobContext {
+  signal: AbortSignal;
+  emit<K extends keyof BuildEvents>(kind: K, data: BuildEvents[K]): void;
+}
+
+const VARIANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+/** Checks a request from an untrusted caller; returns the variants to build. */
+export function validateBuildRequest(request: BuildStartRequest): VariantSpec[] {
+  if (typeof request?.projectDir !== 'string' || !isAbsolute(request.projectDir)) {
+    throw new CondenseError('INVALID_INPUT', 'projectDir must be an absolute folder path.');
+  }
+  if (!existsSync(request.projectDir) || !statSync(request.projectDir).isDirectory()) {
+    throw new CondenseError(
+      'NOT_FOUND',
+      `The project folder ${request.projectDir} does not exist.`,
+    );
+  }
+  const variants = request.variants?.length ? request.variants : [{ id: 'default' }];
+  const seen = new Set<string>();
+  for (const variant of variants) {
+    if (typeof variant?.id !== 'string' || !VARIANT_ID.test(variant.id)) {
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `Variant id "${String(variant?.id)}" is not valid: use letters, digits, -, _ and . (at most 63).`,
+      );
+    }
+    if (seen.has(variant.id)) {
+      throw new CondenseError('INVALID_INPUT', `Variant "${variant.id}" is listed twice.`);
+    }
+    seen.add(variant.id);
+    if (variant.target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(variant.target)) {
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `Target stage "${variant.target}" is not a stage name.`,
+      );
+    }
+  }
+  const unknown = (request.only ?? []).filter((id) => !seen.has(id));
+  if (unknown.length > 0) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `Unknown variant ${unknown.join(', ')}: the recipe has ${[...seen].join(', ')}.`,
+    );
+  }
+  if (
+    request.repository !== undefined &&
+    !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(request.repository)
+  ) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `Image repository "${request.repository}" is not valid: lowercase letters, digits, . _ - and /.`,
+    );
+  }
+  return request.only?.length ? variants.filter((v) => request.only!.includes(v.id)) : variants;
+}
+
+/** `condense/<project folder>` in the characters Docker allows. */
+export function defaultRepository(projectDir: string): string {
+  const name = basename(projectDir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return `condense/${name || 'project'}`;
+}
+
+async function dockerfileText(request: BuildStartRequest, builder: 'buildkit' | 'classic') {
+  if (builder === 'classic' && request.classicDockerfile) return request.classicDockerfile;
+  if (request.dockerfile) return request.dockerfile;
+  const path = join(request.projectDir, 'Dockerfile');
+  if (!existsSync(path)) {
+    throw new CondenseError(
+      'NOT_FOUND',
+      `No Dockerfile given and none at ${path}: generate the recipe first (condense recipe) or pass one.`,
+    );
+  }
+  return readFile(path, 'utf8');
+}
+
+/**
+ * Builds every variant as a target of one Dockerfile, one after another, so BuildKit answers the shared
+ * stages (environment install) from its cache after the first. Each variant then gets its size, layers
+ * and smoke tests. The record is saved in the project's history whatever the outcome.
+ */
+export async function buildProject(
+  deps: BuildServiceDeps,
+  request: BuildStartRequest,
+  job: BuildJobContext,
+): Promise<BuildRecord> {
+  const variants = validateBuildRequest(request);
+  const engine = deps.engine();
+  job.emit('progress', { message: `Connecting to ${engine.target.host}` });
+  const info: EngineInfo = await engineInfo(engine);
+  const builder = info.buildkit && !request.classic ? 'buildkit' : 'classic';
+  const dockerfile = await dockerfileText(request, builder);
+  if (builder === 'classic' && /--mount[= ]/.test(dockerfile)) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `The engine at ${info.host} has no BuildKit and this Dockerfile uses RUN --mount; generate the classic form (conda clean -afy) instead.`,
+    );
+  }
+  const id = newBuildId();
+  const startedAt = new Date();
+  const repository = request.repository ?? defaultRepository(request.projectDir);
+  const { log } = await openBuild(request.projectDir, id);
+  const results: VariantResult[] = [];
+  let fatal: unknown;
+  try {
+    for (const [index, variant] of variants.entries()) {
+      job.emit('progress', {
+        message: `Building ${variant.id} (${index + 1}/${variants.length})`,
+        fraction: index / variants.length,
+      });
+      const result = await buildVariant(engine, request, variant, {
+        dockerfile,
+        builder,
+        tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
+        job,
+        onLog: (line) => log.write(line),
+      });
+      results.push(result);
+      job.emit('variant', result);
+      if (result.state === 'cancelled') break;
+      if (result.error && result.error.code !== 'BUILD_FAILED') {
+        fatal = result.error;
+        break;
+      }
+    }
+  } finally {
+    await log.close();
+  }
+  const finishedAt = new Date();
+  const cancelled = job.signal.aborted || results.some((r) => r.state === 'cancelled');
+  const failed = results.find((r) => r.state === 'failed');
+  const record: BuildRecord = {
+    id,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    state: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
+    builder,
+    engine: {
+      host: info.host,
+      context: info.context,
+      version: info.version,
+      architecture: info.architecture,
+    },
+    dockerfileSha256: createHash('sha256').update(dockerfile).digest('hex'),
+    variants: results,
+    ...(failed?.error ? { error: failed.error } : {}),
+  };
+  await saveBuild(request.projectDir, record);
+  job.emit('progress', { message: `Build ${id} ${record.state}`, fraction: 1 });
+  if (cancelled) throw new CondenseError('CANCELLED', 'Build cancelled.', { buildId: id });
+  if (fatal || results.every((r) => r.state === 'failed')) {
+    const info = (fatal as ReturnType<typeof toErrorInfo>) ?? failed!.error!;
+    throw new CondenseError(info.code, info.message, { ...info.details, buildId: id });
+  }
+  return record;
+}
+
+async function buildVariant(
+  engine: Engine,
+  request: BuildStartRequest,
+  variant: VariantSpec,
+  options: {
+    dockerfile: string;
+    builder: 'buildkit' | 'classic';
+    tags: string[];
+    job: BuildJobContext;
+    onLog: (line: import('../../../shared/api/build').BuildLogLine) => void;
+  },
+): Promise<VariantResult> {
+  const { job } = options;
+  const base: VariantResult = {
+    id: variant.id,
+    ...(variant.target ? { target: variant.target } : {}),
+    rules: variant.rules ?? [],
+    state: 'failed',
+    tags: [],
+    layers: [],
+    durationMs: 0,
+    cachedSteps: 0,
+    totalSteps: 0,
+  };
+  const started = performance.now();
+  try {
+    const context = await createBuildContext({
+      projectDir: request.projectDir,
+      dockerfile: options.dockerfile,
+      signal: job.signal,
+    });
+    const built = await runBuild({
+      engine,
+      context: context.stream,
+      dockerfile: options.dockerfile,
+      builder: options.builder,
+      tags: options.tags,
+      variant: variant.id,
+      signal: job.signal,
+      ...(variant.target ? { target: variant.target } : {}),
+      ...(request.buildArgs ? { buildArgs: request.buildArgs } : {}),
+      ...(request.noCache ? { noCache: true } : {}),
+      onStep: (step) => job.emit('step', step),
+      onLog: (line) => {
+        options.onLog(line);
+        job.emit('log', line);
+      },
+    });
+    const image = await imageResults(engine, built.imageId);
+    const result: VariantResult = {
+      ...base,
+      state: 'succeeded',
+      imageId: image.imageId,
+      tags: image.tags,
+      sizeBytes: image.sizeBytes,
+      layers: image.layers,
+      durationMs: built.durationMs,
+      cachedSteps: built.decoded.cachedSteps,
+      totalSteps: built.decoded.totalSteps,
+    };
+    if (hasSmokeChecks(request.smoke)) {
+      job.emit('progress', { message: `Smoke-testing ${variant.id}` });
+      result.smoke = await runSmokeTests({
+        engine,
+        imageId: image.imageId,
+        spec: request.smoke,
+        signal: job.signal,
+      });
+      job.emit('smoke', { variant: variant.id, result: result.smoke });
+    }
+    return result;
+  } catch (error) {
+    const info = toErrorInfo(error);
+    return {
+      ...base,
+      state: job.signal.aborted || info.code === 'CANCELLED' ? 'cancelled' : 'failed',
+      durationMs: performance.now() - started,
+      error: info,
+    };
+  }
+}

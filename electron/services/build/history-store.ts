@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { BuildLogLine, BuildRecord, BuildSummary } from '../../../shared/api/build';
+import { CondenseError } from '../../../shared/api/errors';
+import { writeFileAtomic } from '../fs/atomic-write';
+
+/** `<project>/.condense/builds`: one folder per build with build.json and build.log (JSON lines). */
+export function buildsDir(projectDir: string): string {
+  return join(projectDir, '.condense', 'builds');
+}
+
+/** Sortable by time, unique enough for one project: `20261127-180837-3fa9c2`. */
+export function newBuildId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+const ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/;
+
+function buildDir(projectDir: string, buildId: string): string {
+  if (!ID_PATTERN.test(buildId)) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `"${buildId}" is not a build id (they look like 20261127-180837-3fa9c2; see condense build --list).`,
+    );
+  }
+  return join(buildsDir(projectDir), buildId);
+}
+
+/** Appends log lines as they come; the file survives a crash up to the last line written. */
+export class BuildLogWriter {
+  private readonly stream;
+  private failed?: Error;
+
+  constructor(path: string) {
+    this.stream = createWriteStream(path, { flags: 'a' });
+    this.stream.on('error', (error) => (this.failed = error));
+  }
+
+  write(line: BuildLogLine): void {
+    if (!this.failed) this.stream.write(`${JSON.stringify(line)}\n`);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.stream.end(() => resolve()));
+  }
+}
+
+export async function openBuild(
+  projectDir: string,
+  buildId: string,
+): Promise<{ dir: string; log: BuildLogWriter }> {
+  const dir = buildDir(projectDir, buildId);
+  await mkdir(dir, { recursive: true });
+  return { dir, log: new BuildLogWriter(join(dir, 'build.log')) };
+}
+
+export async function saveBuild(projectDir: string, record: BuildRecord): Promise<void> {
+  const dir = buildDir(projectDir, record.id);
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, 'build.json'), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export async function loadBuild(projectDir: string, buildId: string): Promise<BuildRecord> {
+  const file = join(buildDir(projectDir, buildId), 'build.json');
+  if (!existsSync(file)) {
+    throw new CondenseError('NOT_FOUND', `No build ${buildId} in ${buildsDir(projectDir)}.`, {
+      buildId,
+    });
+  }
+  return JSON.parse(await readFile(file, 'utf8')) as BuildRecord;
+}
+
+/** Builds, newest first. Folders without build.json (a build cut off by a crash) are left out. */
+export async function listBuilds(projectDir: string): Promise<BuildSummary[]> {
+  const names = await readdir(buildsDir(projectDir)).catch(() => [] as string[]);
+  const records: BuildSummary[] = [];
+  for (const name of names
+    .filter((n) => ID_PATTERN.test(n))
+    .sort()
+    .reverse()) {
+    const file = join(buildsDir(projectDir), name, 'build.json');
+    if (!existsSync(file)) continue;
+    try {
+      const record = JSON.parse(await readFile(file, 'utf8')) as BuildRecord;
+      records.push({
+        id: record.id,
+        startedAt: record.startedAt,
+        durationMs: record.durationMs,
+        state: record.state,
+        builder: record.builder,
+        variants: record.variants.map((v) => ({
+          id: v.id,
+          state: v.state,
+          durationMs: v.durationMs,
+          ...(v.sizeBytes !== undefined ? { sizeBytes: v.sizeBytes } : {}),
+          ...(v.imageId ? { imageId: v.imageId } : {}),
+          ...(v.smoke ? { smokePassed: v.smoke.passed } : {}),
+        })),
+      });
+    } catch {
+      // A damaged build.json hides that build only.
+    }
+  }
+  return records;
+}
+
+/** The newest build id, for `condense compare` without arguments. */
+export async function latestBuildId(projectDir: string): Promise<string> {
+  const [latest] = await listBuilds(projectDir);
+  if (!latest) {
+    throw new CondenseError(
+      'NOT_FOUND',
+      `No builds yet in ${projectDir}: run condense build first.`,
+    );
+  }
+  return latest.id;
+}
+
+export async function readBuildLog(
+  projectDir: string,
+  buildId: string,
+  tail?: number,
+): Promise<BuildLogLine[]> {
+  const file = join(buildDir(projectDir, buildId), 'build.log');
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new CondenseError('NOT_FOUND', `No log for build ${buildId}.`, { buildId });
+  });
+  const lines: BuildLogLine[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      lines.push(JSON.parse(line) as BuildLogLine);
+    } catch {
+      // The last line may be cut short by a crash.
+    }
+  }
+  return tail !== undefined ? lines.slice(-tail) : lines;
+}
