@@ -2,7 +2,10 @@ import type { ApiHandlers, AppInfo } from '../../shared/api/contract';
 import { CondenseError } from '../../shared/api/errors';
 import type { DialogMethods } from '../../shared/api/project';
 import { APP_NAME, APP_VERSION } from './app-info';
+import { createBuildHandlers } from './build/handlers';
 import type { JobManager } from './jobs/job-manager';
+import { createLockHandlers } from './lock/handlers';
+import { createLockHandlers } from './lock/handlers';
 import { userConfigDir } from './project/config-dir';
 import { createProjectHandlers } from './project/handlers';
 
@@ -49,6 +52,9 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
     },
     'jobs:list': () => Promise.resolve(jobs.list()),
     ...createProjectHandlers({ configDir }),
+    ...createLockHandlers({ jobs }),
+    ...createBuildHandlers({ jobs }),
+    ...createLockHandlers({ jobs }),
     ...(deps.pickFolder ? { 'dialog:pickFolder': deps.pickFolder } : browserDialogs()),
   };
 }

@@ -1,5 +1,6 @@
 import type { BuildMethods } from './build';
 import type { JobEvent, JobMethods } from './jobs';
+import type { LockMethods } from './lock';
 import type { DialogMethods, ProjectMethods } from './project';
 
 /**
@@ -8,7 +9,8 @@ import type { DialogMethods, ProjectMethods } from './project';
  * on Electron IPC the channel is `condense:<domain>:<verb>`.
  */
 // Domains add themselves to this list as they land.
-export interface ApiMethods extends JobMethods, ProjectMethods, DialogMethods, BuildMethods {
+export interface ApiMethods
+  extends JobMethods, ProjectMethods, DialogMethods, LockMethods, BuildMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }
 

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { CondenseError } from '../../../shared/api/errors';
+import { writeFileAtomic } from '../fs/atomic-write';
+import type { ChannelRef } from './channel-url';
+
+/** One subdir's repodata.json as fetched or cached, with how it was obtained. */
+export interface RepodataEntry {
+  /** `<publicUrl>/<subdir>/repodata.json` (no credentials). */
+  url: string;
+  bytes: Buffer;
+  /** `downloaded` (200), `revalidated` (304), `memory` (checked this session), `offline` (upstream unreachable, disk copy used). */
+  source: 'downloaded' | 'revalidated' | 'memory' | 'offline';
+  etag?: string;
+  lastModified?: string;
+}
+
+interface CacheMeta {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  fetchedAt: string;
+}
+
+/** A subdir the channel does not have (404), as opposed to a channel that cannot be reached. */
+export class MissingSubdirError extends CondenseError {
+  constructor(
+    readonly channel: string,
+    readonly subdir: string,
+  ) {
+    super(
+      'NOT_FOUND',
+      `channel ${channel} has no "${subdir}" subdir (${channel}/${subdir}/repodata.json: 404)`,
+      {
+        channel,
+        subdir,
+      },
+    );
+  }
+}
+
+export interface RepodataCacheOptions {
+  dir: string;
+  /** How long a copy checked in this session is used without asking upstream again; default 60 s. */
+  freshMs?: number;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Repodata on disk under `<dir>/repodata/`, revalidated with ETag / If-Modified-Since, kept in memory
+ * for the session so a second lock while the app is open asks upstream at most once a minute. When
+ * upstream cannot be reached the disk copy is used (offline locks).
+ */
+export class RepodataCache {
+  private readonly memory = new Map<string, { entry: RepodataEntry; checkedAt: number }>();
+  private readonly parsed = new Map<string, { bytes: Buffer; value: unknown }>();
+
+  constructor(private readonly options: RepodataCacheOptions) {}
+
+  private paths(url: string) {
+    const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
+    const base = join(this.options.dir, 'repodata', key);
+    return { data: `${base}.json`, meta: `${base}.meta.json` };
+  }
+
+  async get(channel: ChannelRef, subdir: string, signal?: AbortSignal): Promise<RepodataEntry> {
+    const url = `${channel.publicUrl}/${subdir}/repodata.json`;
+    const remembered = this.memory.get(url);
+    if (remembered && Date.now() - remembered.checkedAt < (this.options.freshMs ?? 60_000)) {
+      return { ...remembered.entry, source: 'memory' };
+    }
+    const paths = this.paths(url);
+    let meta: CacheMeta | undefined;
+    let cached: Buffer | undefined;
+    try {
+      meta = JSON.parse(await readFile(paths.meta, 'utf8')) as CacheMeta;
+      cached = await readFile(paths.data);
+    } catch {
+      meta = undefined;
+      cached = undefined;
+    }
+    const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
+    if (cached && meta?.etag) headers['if-none-match'] = meta.etag;
+    if (cached && meta?.lastModified) headers['if-modified-since'] = meta.lastModified;
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    let response: Response;
+    try {
+      response = await fetch(`${channel.fetchUrl}/${subdir}/repodata.json`, {
+        headers,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
+      if (cached && meta) {
+        const entry: RepodataEntry = {
+          url,
+          bytes: cached,
+          source: 'offline',
+          etag: meta.etag,
+          lastModified: meta.lastModified,
+        };
+        this.memory.set(url, { entry, checkedAt: Date.now() });
+        return entry;
+      }
+      const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new CondenseError(
+        'CHANNEL_UNREACHABLE',
+        `cannot reach channel ${channel.publicUrl} (${url}: ${reason}) and there is no cached copy: check the URL or your network`,
+        { url, reason },
+      );
+    }
+    if (response.status === 304 && cached && meta) {
+      const entry: RepodataEntry = {
+        url,
+        bytes: cached,
+        source: 'revalidated',
+        etag: meta.etag,
+        lastModified: meta.lastModified,
+      };
+      this.memory.set(url, { entry, checkedAt: Date.now() });
+      return entry;
+    }
+    if (response.status === 404) throw new MissingSubdirError(channel.publicUrl, subdir);
+    if (response.status === 401 || response.status === 403) {
+      throw new CondenseError(
+        'UNAUTHORIZED',
+        `channel ${channel.publicUrl} refused access (${response.status}): check the channel token`,
+        { url },
+      );
+    }
+    if (!response.ok) {
+      throw new CondenseError(
+        'CHANNEL_UNREACHABLE',
+        `channel ${channel.publicUrl} answered ${response.status} for ${url}`,
+        { url, status: response.status },
+      );
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const etag = response.headers.get('etag') ?? undefined;
+    const lastModified = response.headers.get('last-modified') ?? undefined;
+    await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
+    await writeFileAtomic(paths.data, bytes);
+    const newMeta: CacheMeta = { url, etag, lastModified, fetchedAt: new Date().toISOString() };
+    await writeFileAtomic(paths.meta, JSON.stringify(newMeta, null, 2));
+    const entry: RepodataEntry = { url, bytes, source: 'downloaded', etag, lastModified };
+    this.memory.set(url, { entry, checkedAt: Date.now() });
+    return entry;
+  }
+
+  /** The parsed JSON of an entry, kept while its bytes stay the same. */
+  parse(entry: RepodataEntry): Repodata {
+    const known = this.parsed.get(entry.url);
+    if (known?.bytes === entry.bytes) return known.value as Repodata;
+    let value: Repodata;
+    try {
+      value = JSON.parse(entry.bytes.toString('utf8')) as Repodata;
+    } catch {
+      throw new CondenseError('CHANNEL_UNREACHABLE', `${entry.url} is not valid JSON`, {
+        url: entry.url,
+      });
+    }
+    this.parsed.set(entry.url, { bytes: entry.bytes, value });
+    return value;
+  }
+}
+
+/** The parts of repodata.json Condense reads. */
+export interface RepodataRecord {
+  name: string;
+  version: string;
+  build: string;
+  build_number: number;
+  depends?: string[];
+  md5?: string;
+  sha256?: string;
+  size?: number;
+  subdir?: string;
+  summary?: string;
+}
+
+export interface Repodata {
+  info?: { subdir?: string; base_url?: string };
+  packages?: Record<string, RepodataRecord>;
+  'packages.conda'?: Record<string, RepodataRecord>;
+}

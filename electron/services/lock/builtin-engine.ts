@@ -1,0 +1,199 @@
+import { type Platform,simpleSolve } from '@conda-org/rattler';
+
+import { CondenseError } from '../../../shared/api/errors';
+import type { VirtualPackage } from '../../../shared/conda/input-hash';
+import type { LockedPackage } from '../../../shared/conda/lock-model';
+import type { MatchSpec } from '../../../shared/conda/match-spec';
+import type { ChannelRef } from '../channels/channel-url';
+import { stripAuth } from '../channels/channel-url';
+import type { Repodata, RepodataCache, RepodataRecord } from '../channels/repodata-cache';
+import { MissingSubdirError } from '../channels/repodata-cache';
+import { proxyPath, startRepodataProxy } from '../channels/repodata-proxy';
+import { solverError } from './solver-errors';
+
+export interface BuiltinSolveOptions {
+  channels: ChannelRef[];
+  specs: MatchSpec[];
+  platform: string;
+  virtualPackages: VirtualPackage[];
+  /** Packages of the previous lock the solver should keep when they still fit. */
+  preferred: LockedPackage[];
+  cache: RepodataCache;
+  signal?: AbortSignal;
+  progress?: (message: string) => void;
+}
+
+interface Fetched {
+  channel: ChannelRef;
+  subdir: string;
+  repodata: Repodata | undefined;
+  bytes: Buffer | undefined;
+}
+
+const EMPTY = (subdir: string) =>
+  Buffer.from(JSON.stringify({ info: { subdir }, packages: {}, 'packages.conda': {} }));
+
+function records(repodata: Repodata | undefined): [string, RepodataRecord][] {
+  if (!repodata) return [];
+  return [
+    ...Object.entries(repodata.packages ?? {}),
+    ...Object.entries(repodata['packages.conda'] ?? {}),
+  ];
+}
+
+/** Fetches (or revalidates) each channel's platform and noarch repodata. */
+export async function fetchChannelRepodata(
+  options: Pick<BuiltinSolveOptions, 'channels' | 'platform' | 'cache' | 'signal' | 'progress'>,
+): Promise<Fetched[]> {
+  const fetched: Fetched[] = [];
+  for (const channel of options.channels) {
+    for (const subdir of [options.platform, 'noarch']) {
+      try {
+        const entry = await options.cache.get(channel, subdir, options.signal);
+        options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${entry.source}`);
+        fetched.push({ channel, subdir, repodata: options.cache.parse(entry), bytes: entry.bytes });
+      } catch (error) {
+        if (!(error instanceof MissingSubdirError)) throw error;
+        // conda requires every channel to have noarch; a missing platform subdir is fine if another channel has it.
+        if (subdir === 'noarch') {
+          throw new CondenseError(
+            'NOT_FOUND',
+            `channel ${channel.publicUrl} has no "noarch" subdir (${channel.publicUrl}/noarch/repodata.json: 404); a conda channel must have one: check the channel URL`,
+            { channel: channel.publicUrl, subdir },
+          );
+        }
+        options.progress?.(`repodata ${channel.publicUrl}/${subdir}: none (404)`);
+        fetched.push({ channel, subdir, repodata: undefined, bytes: undefined });
+      }
+    }
+  }
+  if (fetched.every((f) => f.subdir === 'noarch' || !f.repodata)) {
+    throw new CondenseError(
+      'NOT_FOUND',
+      `no channel has a "${options.platform}" subdir (${options.channels.map((c) => c.publicUrl).join(', ')}): choose another platform or add a channel that builds for it`,
+      { platform: options.platform },
+    );
+  }
+  return fetched;
+}
+
+/** Solves one platform with rattler and returns the lock's packages (virtual packages left out). */
+export async function solveBuiltin(options: BuiltinSolveOptions): Promise<LockedPackage[]> {
+  const { platform, specs } = options;
+  const fetched = await fetchChannelRepodata(options);
+
+  // Unknown names get a clear message here; rattler's own is terse.
+  const names = new Set<string>();
+  for (const f of fetched) for (const [, r] of records(f.repodata)) names.add(r.name);
+  const unknown = specs.filter((s) => !names.has(s.name));
+  if (unknown.length > 0) {
+    throw new CondenseError(
+      'PACKAGE_NOT_FOUND',
+      `no package named ${unknown.map((s) => `"${s.name}"`).join(', ')} in ${options.channels.map((c) => c.publicUrl).join(', ')} for ${platform} or noarch: check the spelling or add the channel that has it`,
+      { packages: unknown.map((s) => s.name), platform },
+    );
+  }
+
+  const files = new Map<string, Buffer>();
+  options.channels.forEach((channel, index) => {
+    for (const subdir of [platform, 'noarch']) {
+      const f = fetched.find((x) => x.channel === channel && x.subdir === subdir);
+      files.set(proxyPath(index, subdir), f?.bytes ?? EMPTY(subdir));
+    }
+  });
+  const proxy = await startRepodataProxy(files);
+  try {
+    const channelUrls = options.channels.map((_, index) => proxy.channelUrl(index));
+    const toProxy = new Map(options.channels.map((c, index) => [c.publicUrl, channelUrls[index]!]));
+    const byName = new Map(options.channels.map((c, index) => [c.name, channelUrls[index]!]));
+    // `conda-forge::numpy` must name the proxied channel, or rattler would go to the internet.
+    const solveSpecs = specs.map((s) => {
+      if (!s.channel) return s.raw;
+      const url = byName.get(s.channel) ?? toProxy.get(stripAuth(s.channel));
+      if (!url) {
+        throw new CondenseError(
+          'INVALID_INPUT',
+          `"${s.raw}" names channel "${s.channel}", which is not in environment.yml's channels: add it there`,
+        );
+      }
+      return s.raw.replace(/^[^:]*::/, `${url}${s.subdir ? `/${s.subdir}` : ''}::`);
+    });
+    const locked = [
+      ...options.preferred
+        .map((p) => lockedInput(p, options.channels, channelUrls))
+        .filter((p) => p !== undefined),
+      ...options.virtualPackages.map((v) => ({
+        url: `${channelUrls[0]}/${platform}/${v.name}-${v.version}-${v.build}.conda`,
+        packageName: v.name,
+        version: v.version,
+        build: v.build,
+        buildNumber: 0,
+        filename: `${v.name}-${v.version}-${v.build}.conda`,
+        subdir: platform,
+        depends: [],
+      })),
+    ];
+    options.progress?.(`solving ${specs.length} specs for ${platform}`);
+    let solved: Awaited<ReturnType<typeof simpleSolve>>;
+    try {
+      solved = await simpleSolve(solveSpecs, channelUrls, [platform as Platform, 'noarch'], locked);
+    } catch (thrown) {
+      throw solverError(thrown, platform, channelUrls, options.channels);
+    }
+    if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
+    const result: LockedPackage[] = [];
+    for (const s of solved) {
+      if (s.packageName.startsWith('__')) continue;
+      let url = s.url;
+      channelUrls.forEach((proxyUrl, index) => {
+        if (url.startsWith(`${proxyUrl}/`))
+          url = options.channels[index]!.publicUrl + url.slice(proxyUrl.length);
+      });
+      if (!s.md5) {
+        throw new CondenseError(
+          'INVALID_INPUT',
+          `${s.filename} has no md5 in the channel's repodata; conda-lock requires one`,
+        );
+      }
+      result.push({
+        name: s.packageName,
+        version: s.version,
+        build: s.build,
+        buildNumber: Number(s.buildNumber ?? 0),
+        platform,
+        subdir: s.subdir ?? platform,
+        url: stripAuth(url),
+        md5: s.md5,
+        ...(s.sha256 ? { sha256: s.sha256 } : {}),
+        depends: s.depends ?? [],
+        ...(s.size !== undefined ? { size: Number(s.size) } : {}),
+        manager: 'conda',
+        category: 'main',
+        optional: false,
+      });
+    }
+    // Sorted by name so the topological order written later does not depend on rattler's order.
+    return result.sort((a, b) => a.name.localeCompare(b.name));
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** A previous lock's package as rattler's `locked_packages` entry, on the proxied URL. */
+function lockedInput(p: LockedPackage, channels: ChannelRef[], proxyUrls: string[]) {
+  const index = channels.findIndex((c) => p.url.startsWith(`${c.publicUrl}/`));
+  if (index < 0) return undefined;
+  return {
+    url: proxyUrls[index]! + p.url.slice(channels[index]!.publicUrl.length),
+    packageName: p.name,
+    version: p.version,
+    build: p.build,
+    buildNumber: p.buildNumber,
+    filename: p.url.split('/').at(-1)!,
+    md5: p.md5 || undefined,
+    sha256: p.sha256,
+    subdir: p.subdir,
+    // Empty depends are filled in by rattler from repodata (same URL).
+    depends: p.depends,
+  };
+}

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+import { CondenseError } from '../../../shared/api/errors';
+import { ENVIRONMENT_FILE, UNIFIED_LOCK } from './lock-files';
+
+export interface CondaLockRun {
+  projectDir: string;
+  platforms: string[];
+  /** Executable; default `conda-lock` from PATH (or $CONDENSE_CONDA_LOCK). */
+  condaLockPath?: string;
+  update?: string[];
+  /** Default 30 minutes: conda-lock solves can be slow (users report hours on big stacks). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  progress?: (message: string) => void;
+}
+
+/** The argument array (never a shell string) for conda-lock. */
+export function condaLockArguments(run: Pick<CondaLockRun, 'platforms' | 'update'>): string[] {
+  return [
+    'lock',
+    '--file',
+    ENVIRONMENT_FILE,
+    '--lockfile',
+    UNIFIED_LOCK,
+    '--kind',
+    'lock',
+    '--kind',
+    'explicit',
+    '--filename-template',
+    'conda-{platform}.lock',
+    // Tokens in channel URLs never reach a lockfile.
+    '--strip-auth',
+    ...run.platforms.flatMap((p) => ['--platform', p]),
+    ...(run.update ?? []).flatMap((n) => ['--update', n]),
+  ];
+}
+
+const KILL_GRACE_MS = 3000;
+
+/**
+ * Runs conda-lock in the project folder, streams its output lines as progress, aborts on the signal,
+ * kills it after the timeout, and turns failures into CondenseErrors with its last error lines.
+ */
+export function runCondaLock(run: CondaLockRun): Promise<void> {
+  const executable = run.condaLockPath ?? process.env.CONDENSE_CONDA_LOCK ?? 'conda-lock';
+  const timeoutMs = run.timeoutMs ?? 30 * 60_000;
+  return new Promise<void>((resolve, reject) => {
+    if (run.signal?.aborted) {
+      reject(new CondenseError('CANCELLED', 'Cancelled.'));
+      return;
+    }
+    const child = spawn(executable, condaLockArguments(run), {
+      cwd: run.projectDir,
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: false,
+    });
+    const stderrTail: string[] = [];
+    let reason: 'timeout' | 'cancelled' | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = (why: 'timeout' | 'cancelled') => {
+      if (reason || child.exitCode !== null) return;
+      reason = why;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    };
+    const timer = setTimeout(() => stop('timeout'), timeoutMs);
+    const onAbort = () => stop('cancelled');
+    run.signal?.addEventListener('abort', onAbort, { once: true });
+
+    createInterface({ input: child.stdout }).on('line', (line) => run.progress?.(line));
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      run.progress?.(line);
+      stderrTail.push(line);
+      if (stderrTail.length > 20) stderrTail.shift();
+    });
+
+    const finish = (error?: CondenseError) => {
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      run.signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        finish(
+          new CondenseError(
+            'ENGINE_UNAVAILABLE',
+            `conda-lock was not found (${executable}): install it (pip install conda-lock or conda install -c conda-forge conda-lock), set its path, or use the built-in engine`,
+            { executable },
+          ),
+        );
+      } else
+        finish(
+          new CondenseError(
+            'EXTERNAL_TOOL_FAILED',
+            `cannot start conda-lock (${executable}): ${error.message}`,
+          ),
+        );
+    });
+    child.once('close', (code, signal) => {
+      if (reason === 'cancelled') return finish(new CondenseError('CANCELLED', 'Cancelled.'));
+      if (reason === 'timeout') {
+        return finish(
+          new CondenseError(
+            'TIMEOUT',
+            `conda-lock did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped: raise the timeout or simplify the environment`,
+            { timeoutMs },
+          ),
+        );
+      }
+      if (code === 0) return finish();
+      const tail = stderrTail.filter((l) => l.trim() !== '');
+      finish(
+        new CondenseError(
+          'EXTERNAL_TOOL_FAILED',
+          `conda-lock failed (${code !== null ? `exit code ${code}` : `signal ${signal}`})${tail.length ? `:\n${tail.slice(-8).join('\n')}` : ' without printing an error'}`,
+          { exitCode: code, signal, stderr: tail },
+        ),
+      );
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { CondenseError } from '../../../shared/api/errors';
+import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
+import type { VirtualPackage } from '../../../shared/conda/input-hash';
+import { inputHashText } from '../../../shared/conda/input-hash';
+import type { CondaLock } from '../../../shared/conda/lock-model';
+import type { EnvironmentFile } from '../../../shared/environment/environment-file';
+import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
+
+export const ENVIRONMENT_FILE = 'environment.yml';
+export const UNIFIED_LOCK = 'conda-lock.yml';
+export const explicitLockName = (platform: string) => `conda-${platform}.lock`;
+
+/** Reads and parses `<projectDir>/environment.yml`. */
+export async function readEnvironment(
+  projectDir: string,
+): Promise<{ text: string; file: EnvironmentFile }> {
+  let text: string;
+  try {
+    text = await readFile(join(projectDir, ENVIRONMENT_FILE), 'utf8');
+  } catch {
+    throw new CondenseError(
+      'NOT_FOUND',
+      `no environment.yml in ${projectDir}: create one or open another project folder`,
+      { projectDir },
+    );
+  }
+  return { text, file: parseEnvironmentFile(text) };
+}
+
+/** The project's conda-lock.yml, or undefined when there is none. */
+export async function readUnifiedLock(projectDir: string): Promise<CondaLock | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(projectDir, UNIFIED_LOCK), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseCondaLockYml(text);
+}
+
+/** sha256 of the canonical input text (see `inputHashText`). */
+export function inputHash(
+  spec: EnvironmentFile['spec'],
+  platform: string,
+  virtualPackages: VirtualPackage[],
+): string {
+  return createHash('sha256')
+    .update(inputHashText(spec, platform, virtualPackages))
+    .digest('hex');
+}

@@ -1,0 +1,123 @@
+import type { VirtualPackage } from '../conda/input-hash';
+import type { LockDiff } from '../conda/lock-diff';
+import type { LockedPackage } from '../conda/lock-model';
+import type { EnvironmentEdit, EnvironmentSpec } from '../environment/environment-file';
+import type { JobStarted } from './jobs';
+
+export type { EnvironmentEdit, EnvironmentSpec, LockDiff, LockedPackage, VirtualPackage };
+
+/** How to lock a project. Plain JSON: it crosses IPC, WebSocket and the CLI. */
+export interface LockOptions {
+  /** Absolute project folder (holds environment.yml). */
+  projectDir: string;
+  /** Target platforms; default: environment.yml's `platforms:`, else `linux-64`. */
+  platforms?: string[];
+  /** `builtin` (rattler, default) or `conda-lock` (the external tool; also solves pip). */
+  engine?: 'builtin' | 'conda-lock';
+  /** Packages to update to the newest fitting version; everything else keeps its pin. */
+  update?: string[];
+  /** Ignore the previous lock entirely. */
+  updateAll?: boolean;
+  /** Hash fragment in explicit files: `md5` (default, every conda) or `sha256` (conda >= 24.9). */
+  hash?: 'md5' | 'sha256';
+  /** Adds `__cuda` with this version (`''` for conda-lock's default 11.4). */
+  cuda?: string;
+  /** Replace default virtual packages by name; an empty version removes one. */
+  virtualPackages?: VirtualPackage[];
+  /** conda-lock engine: path of the executable (default: `conda-lock` on PATH). */
+  condaLockPath?: string;
+  /** conda-lock engine: give up after this long; default 30 minutes. */
+  timeoutMs?: number;
+}
+
+/** What a finished lock job returns (the `done` event's data). */
+export interface LockResult {
+  engine: 'builtin' | 'conda-lock';
+  /** Absolute paths written. */
+  files: string[];
+  platforms: { platform: string; packages: number }[];
+  /** Counts against the previous lock, when there was one. */
+  diff?: { added: number; removed: number; changed: number; unchanged: number };
+  durationMs: number;
+}
+
+/** One platform's lock state. */
+export interface PlatformLockStatus {
+  platform: string;
+  packages: number;
+  /** Hash recorded in the lock. */
+  lockedHash: string;
+  /** Hash of environment.yml as it is now. */
+  currentHash: string;
+  /** environment.yml changed after this platform was locked. */
+  stale: boolean;
+}
+
+export interface LockStatus {
+  /** There is a conda-lock.yml. */
+  locked: boolean;
+  /** Any platform is stale (or environment.yml lists a platform the lock lacks). */
+  stale: boolean;
+  platforms: PlatformLockStatus[];
+  /** Platforms environment.yml asks for that the lock does not have. */
+  missingPlatforms: string[];
+}
+
+/** A package as the search shows it: one row per name across the configured channels. */
+export interface PackageSearchResult {
+  name: string;
+  /** From channeldata.json when the channel serves one. */
+  summary?: string;
+  /** Newest first. */
+  versions: string[];
+  /** Builds of the newest version. */
+  builds: { build: string; subdir: string; channel: string }[];
+  channels: string[];
+}
+
+/** `job` events of a lock job: `progress` ({message, fraction?}) then `done` (LockResult). */
+export interface LockMethods {
+  /** Starts a lock job; progress and the LockResult arrive as job events. */
+  'lock:start': { request: LockOptions; response: JobStarted };
+  /** Whether the project has a lock and whether environment.yml changed since. */
+  'lock:status': { request: { projectDir: string }; response: LockStatus };
+  /**
+   * Differences between two lockfiles (conda-lock.yml or explicit), paths inside the project;
+   * `before` defaults to nothing (all added), `after` to the project's conda-lock.yml.
+   */
+  'lock:diff': {
+    request: { projectDir: string; before: string; after?: string };
+    response: LockDiff;
+  };
+  /** Reads the project's conda-lock.yml. */
+  'lock:read': {
+    request: { projectDir: string };
+    response: { packages: LockedPackage[]; platforms: string[]; channels: string[] };
+  };
+  /** Imports lockfiles written by conda-lock (explicit files or conda-lock.yml) as the project's lock. */
+  'lock:import': {
+    request: { projectDir: string; files: string[] };
+    response: { files: string[]; platforms: string[] };
+  };
+  /** environment.yml as text and model. */
+  'environment:read': {
+    request: { projectDir: string };
+    response: { text: string; spec: EnvironmentSpec };
+  };
+  /** Edits environment.yml keeping comments and order; returns the new text and model. */
+  'environment:update': {
+    request: { projectDir: string; edits: EnvironmentEdit[] };
+    response: { text: string; spec: EnvironmentSpec };
+  };
+  /** Searches package names across the project's channels (or the given ones). */
+  'channels:search': {
+    request: {
+      query: string;
+      projectDir?: string;
+      channels?: string[];
+      platform?: string;
+      limit?: number;
+    };
+    response: PackageSearchResult[];
+  };
+}
