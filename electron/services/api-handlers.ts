@@ -5,7 +5,6 @@ import { APP_NAME, APP_VERSION } from './app-info';
 import { createBuildHandlers } from './build/handlers';
 import type { JobManager } from './jobs/job-manager';
 import { createLockHandlers } from './lock/handlers';
-import { createLockHandlers } from './lock/handlers';
 import { userConfigDir } from './project/config-dir';
 import { createProjectHandlers } from './project/handlers';
 
@@ -54,7 +53,6 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
     ...createProjectHandlers({ configDir }),
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),
-    ...createLockHandlers({ jobs }),
     ...(deps.pickFolder ? { 'dialog:pickFolder': deps.pickFolder } : browserDialogs()),
   };
 }
