@@ -44,7 +44,7 @@ function nodeError(counter: LineCounter, node: Node | null | undefined, message:
 }
 
 function stringList(counter: LineCounter, node: unknown, key: string): string[] {
-  if (node === undefined || node === null) return [];
+  if (node === undefined || node === null || (isScalar(node) && node.value === null)) return [];
   if (!isSeq(node)) nodeError(counter, node as Node, `"${key}" must be a list`);
   return node.items.map((item) => {
     if (!isScalar(item) || (typeof item.value !== 'string' && typeof item.value !== 'number')) {
@@ -87,7 +87,8 @@ export function parseEnvironmentFile(text: string): EnvironmentFile {
     spec.name = name.value;
   }
   const deps = root.get('dependencies', true);
-  if (deps !== undefined && deps !== null) {
+  // `dependencies:` with nothing after it is an empty list, not an error.
+  if (deps !== undefined && deps !== null && !(isScalar(deps) && deps.value === null)) {
     if (!isSeq(deps)) nodeError(counter, deps, '"dependencies" must be a list');
     for (const item of deps.items) {
       if (isMap(item)) {

@@ -83,12 +83,21 @@ export class RepodataCache {
       cached = undefined;
     }
     const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
+    // fetch() refuses URLs with credentials: send them as Basic auth instead.
+    const target = new URL(`${channel.fetchUrl}/${subdir}/repodata.json`);
+    if (target.username || target.password) {
+      const user = decodeURIComponent(target.username);
+      const pass = decodeURIComponent(target.password);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+      target.username = '';
+      target.password = '';
+    }
     if (cached && meta?.etag) headers['if-none-match'] = meta.etag;
     if (cached && meta?.lastModified) headers['if-modified-since'] = meta.lastModified;
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
     let response: Response;
     try {
-      response = await fetch(`${channel.fetchUrl}/${subdir}/repodata.json`, {
+      response = await fetch(target, {
         headers,
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
@@ -105,7 +114,11 @@ export class RepodataCache {
         this.memory.set(url, { entry, checkedAt: Date.now() });
         return entry;
       }
-      const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason =
+        error instanceof Error && error.name === 'TimeoutError'
+          ? 'timed out'
+          : (cause?.code ?? cause?.message ?? (error as Error).message);
       throw new CondenseError(
         'CHANNEL_UNREACHABLE',
         `cannot reach channel ${channel.publicUrl} (${url}: ${reason}) and there is no cached copy: check the URL or your network`,

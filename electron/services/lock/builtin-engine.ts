@@ -1,4 +1,4 @@
-import { type Platform,simpleSolve } from '@conda-org/rattler';
+import { type Platform, simpleSolve } from '@conda-org/rattler';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { VirtualPackage } from '../../../shared/conda/input-hash';
