@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { CondenseError } from '../../../shared/api/errors';
+import type { LockedPackage } from '../../../shared/conda/lock-model';
+import { writeFileAtomic } from '../fs/atomic-write';
+import type { PackageMetadata } from './conda-package-reader';
+import { readPackageMetadata } from './conda-package-reader';
+
+/** Bumped when the cached JSON changes shape. */
+const CACHE_VERSION = 1;
+
+export interface FileListOptions {
+  /** User cache root (`cacheDir()`); lists go to `<root>/file-lists/`. */
+  cacheRoot: string;
+  signal?: AbortSignal;
+  /** Packages downloaded at once. */
+  concurrency?: number;
+  /** Called after each package, cached or downloaded. */
+  onProgress?: (done: number, total: number, name: string) => void;
+  /** For tests of error paths; defaults to global fetch. */
+  fetchImpl?: typeof fetch;
+}
+
+function cacheKey(pkg: LockedPackage): string {
+  // The md5 names the exact archive; a URL hash is the fallback for lockfiles without hashes.
+  return pkg.md5 || createHash('sha256').update(pkg.url).digest('hex');
+}
+
+async function download(pkg: LockedPackage, options: FileListOptions): Promise<Uint8Array> {
+  if (pkg.url.startsWith('file:')) return new Uint8Array(await readFile(fileURLToPath(pkg.url)));
+  let response: Response;
+  try {
+    response = await (options.fetchImpl ?? fetch)(pkg.url, { signal: options.signal ?? null });
+  } catch (error) {
+    if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
+    throw new CondenseError(
+      'CHANNEL_UNREACHABLE',
+      `Could not download ${pkg.name} from ${pkg.url} (${error instanceof Error ? error.message : String(error)}); check the channel is reachable`,
+    );
+  }
+  if (!response.ok) {
+    throw new CondenseError(
+      response.status === 404 ? 'PACKAGE_NOT_FOUND' : 'CHANNEL_UNREACHABLE',
+      `The channel answered ${response.status} for ${pkg.url}; lock again if the package was removed`,
+    );
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (pkg.md5) {
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    if (md5 !== pkg.md5) {
+      throw new CondenseError(
+        'CONFLICT',
+        `${pkg.url} has md5 ${md5} but the lockfile says ${pkg.md5}: the channel changed the file; lock again`,
+      );
+    }
+  }
+  return bytes;
+}
+
+/** The metadata of one package: from the cache, else downloaded, read and cached. */
+export async function fileListOf(
+  pkg: LockedPackage,
+  options: FileListOptions,
+): Promise<PackageMetadata & { cached: boolean }> {
+  const dir = join(options.cacheRoot, 'file-lists');
+  const path = join(dir, `${cacheKey(pkg)}.json`);
+  try {
+    const cached = JSON.parse(await readFile(path, 'utf8')) as PackageMetadata & {
+      version: number;
+    };
+    if (cached.version === CACHE_VERSION) return { index: cached.index, paths: cached.paths, cached: true };
+  } catch {
+    // Missing or unreadable: fetch again.
+  }
+  const filename = decodeURIComponent(pkg.url.split('/').pop() ?? '');
+  const metadata = readPackageMetadata(await download(pkg, options), filename);
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(path, JSON.stringify({ version: CACHE_VERSION, ...metadata }));
+  return { ...metadata, cached: false };
+}
+
+/** Metadata of every package, in lock order, a few downloads at a time. */
+export async function fileListsOf(
+  packages: LockedPackage[],
+  options: FileListOptions,
+): Promise<(PackageMetadata & { cached: boolean })[]> {
+  const results: (PackageMetadata & { cached: boolean })[] = new Array(packages.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < packages.length) {
+      if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
+      const i = next++;
+      const pkg = packages[i]!;
+      results[i] = await fileListOf(pkg, options);
+      done += 1;
+      options.onProgress?.(done, packages.length, pkg.name);
+    }
+  };
+  const count = Math.max(1, Math.min(options.concurrency ?? 4, packages.length));
+  await Promise.all(Array.from({ length: count }, worker));
+  return results;
+}

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { CondenseError } from '../../../shared/api/errors';
+import type { SavingsReport, SelectionSaving } from '../../../shared/api/recipe';
+import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
+import { PRUNE_RULES } from '../../../shared/recipe/catalog';
+import type { PruneSettings, Recipe } from '../../../shared/recipe/model';
+import { resolvePrune } from '../../../shared/recipe/prune-commands';
+import type { PackageFileList } from '../../../shared/recipe/savings';
+import { estimateSavings } from '../../../shared/recipe/savings';
+import { fileListsOf } from './file-list-cache';
+import { installedFiles, pythonVersionOf } from './installed-files';
+
+export interface AnalyzeOptions {
+  projectDir: string;
+  recipe: Recipe;
+  /** User cache root (`cacheDir()`). */
+  cacheRoot: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string, fraction?: number) => void;
+  fetchImpl?: typeof fetch;
+}
+
+/** The installed file lists of a project's locked packages (downloaded once, then cached). */
+export async function lockedFileLists(
+  options: AnalyzeOptions,
+): Promise<{ lists: PackageFileList[]; cached: number; pythonVersion?: string; warnings: string[] }> {
+  const lockPath = join(options.projectDir, options.recipe.lockfile);
+  let text: string;
+  try {
+    text = await readFile(lockPath, 'utf8');
+  } catch {
+    throw new CondenseError(
+      'NOT_FOUND',
+      `No lockfile ${options.recipe.lockfile} in ${options.projectDir}: lock the environment first (condense lock)`,
+    );
+  }
+  const packages = parseExplicitLockfile(text, options.recipe.platform).packages.filter(
+    (p) => p.manager === 'conda',
+  );
+  const metadata = await fileListsOf(packages, {
+    cacheRoot: options.cacheRoot,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
+    onProgress: (done, total, name) =>
+      options.onProgress?.(`File list of ${name} (${done}/${total})`, done / total),
+  });
+  const pythonVersion = pythonVersionOf(metadata);
+  const warnings: string[] = [];
+  for (const m of metadata) {
+    if (m.paths.length > 0 && m.paths.every((p) => p.size === 0))
+      warnings.push(`${m.index.name} has no info/paths.json: its files count as 0 bytes`);
+  }
+  const noarch = metadata.filter((m) => m.index.noarch === 'python').map((m) => m.index.name);
+  if (noarch.length > 0) {
+    warnings.push(
+      `conda compiles bytecode for noarch python packages at install; it is not in the estimate (${noarch.join(', ')})`,
+    );
+  }
+  if (metadata.some((m) => m.index.noarch === 'python') && !pythonVersion)
+    warnings.push('noarch python packages but no python in the lock: their paths stay unmapped');
+  return {
+    lists: metadata.map((m) => installedFiles(m, pythonVersion)),
+    cached: metadata.filter((m) => m.cached).length,
+    ...(pythonVersion ? { pythonVersion } : {}),
+    warnings,
+  };
+}
+
+/**
+ * What every prune rule would remove from the locked environment, before building: bytes, files and
+ * owning packages per rule, and per selection (recipe and variants) with overlaps counted once.
+ */
+export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsReport> {
+  const { recipe } = options;
+  const { lists, cached, pythonVersion, warnings } = await lockedFileLists(options);
+  options.onProgress?.('Matching prune rules', 1);
+  const every: PruneSettings = {
+    preset: 'none',
+    add: PRUNE_RULES.map((r) => r.id),
+    remove: [],
+    custom: [...new Set([...recipe.prune.custom, ...recipe.variants.flatMap((v) => v.prune.custom)])],
+  };
+  const all = estimateSavings(lists, resolvePrune(every, recipe.platform), recipe.prefix);
+  const selectedIds = new Set(resolvePrune(recipe.prune, recipe.platform).map((r) => r.id));
+  const selection = (id: string, prune: PruneSettings): SelectionSaving => {
+    const rules = resolvePrune(prune, recipe.platform);
+    const estimate = estimateSavings(lists, rules, recipe.prefix);
+    return { id, ruleIds: rules.map((r) => r.id), bytes: estimate.totalBytes, files: estimate.totalFiles };
+  };
+  return {
+    lockfile: recipe.lockfile,
+    packages: lists.length,
+    cachedPackages: cached,
+    ...(pythonVersion ? { pythonVersion } : {}),
+    environmentBytes: all.environmentBytes,
+    environmentFiles: all.environmentFiles,
+    rules: all.rules.map((rule) => ({ ...rule, selected: selectedIds.has(rule.ruleId) })),
+    selections: [
+      selection('recipe', recipe.prune),
+      ...recipe.variants.map((v) => selection(v.id, v.prune)),
+    ],
+    warnings,
+  };
+}

@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
+
+import { CondenseError } from '../../../shared/api/errors';
+import type { Recipe } from '../../../shared/recipe/model';
+import { defaultRecipe } from '../../../shared/recipe/model';
+import type { RecipeIssue } from '../../../shared/recipe/validate';
+import { checkRecipe, validateRecipe } from '../../../shared/recipe/validate';
+import { writeFileAtomic } from '../fs/atomic-write';
+
+export const RECIPE_FILE = 'condense.yml';
+const FORMAT_VERSION = 1;
+
+/** The recipe of a project as read from disk, with every problem found (never thrown). */
+export interface RecipeRead {
+  recipe: Recipe;
+  /** False when condense.yml does not exist (the defaults are returned). */
+  exists: boolean;
+  issues: RecipeIssue[];
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function parse(text: string): Document {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const line = first.linePos?.[0]?.line;
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `${RECIPE_FILE}${line ? ` line ${line}` : ''} is not valid YAML: ${first.message.split('\n')[0]}`,
+    );
+  }
+  return doc;
+}
+
+/** Reads condense.yml; missing fields take defaults; problems are listed, not thrown. */
+export async function readRecipeFile(projectDir: string): Promise<RecipeRead> {
+  const text = await readText(join(projectDir, RECIPE_FILE));
+  if (text === undefined) return { recipe: defaultRecipe(), exists: false, issues: [] };
+  const raw: unknown = parse(text).toJS() ?? {};
+  const issues: RecipeIssue[] = [];
+  let fields = raw;
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    const { version, ...rest } = raw as Record<string, unknown>;
+    if (version !== undefined && version !== FORMAT_VERSION) {
+      issues.push({
+        field: 'version',
+        message: `format ${String(version)} is not known to this Condense (it reads version ${FORMAT_VERSION}); update Condense`,
+      });
+    }
+    fields = rest;
+  }
+  const checked = checkRecipe(fields);
+  return { recipe: checked.recipe, exists: true, issues: [...issues, ...checked.issues] };
+}
+
+/** The recipe, or INVALID_INPUT naming every bad field of condense.yml. */
+export async function loadRecipe(projectDir: string): Promise<Recipe> {
+  const read = await readRecipeFile(projectDir);
+  if (read.issues.length > 0) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `${RECIPE_FILE}: ${read.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      { issues: read.issues },
+    );
+  }
+  return read.recipe;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Updates one key in place, so untouched keys, values and their comments stay as they were. */
+function update(doc: Document, parent: YAMLMap, key: string, value: unknown): void {
+  const existing = parent.get(key, true) as unknown;
+  if (isPlainObject(value) && isMap(existing)) {
+    for (const [k, v] of Object.entries(value)) update(doc, existing, k, v);
+    for (const item of [...existing.items]) {
+      const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+      if (!(k in value)) existing.delete(item.key);
+    }
+    return;
+  }
+  if (isScalar(existing) && (value === null || typeof value !== 'object')) {
+    if (existing.value !== value) existing.value = value;
+    return;
+  }
+  if ((isMap(existing) || isSeq(existing)) && sameJson(existing.toJSON(), value)) return;
+  parent.set(key, doc.createNode(value));
+}
+
+/**
+ * Writes the recipe to condense.yml atomically, editing the existing document so the user's comments
+ * and key order survive. Invalid recipes are refused before anything is written.
+ */
+export async function writeRecipeFile(projectDir: string, input: unknown): Promise<Recipe> {
+  const recipe = validateRecipe(input);
+  const path = join(projectDir, RECIPE_FILE);
+  const text = await readText(path);
+  const doc = parse(
+    text ??
+      '# Condense image recipe: base images, entrypoint, prune rules and variants.\n' +
+        '# Edit it on the Image screen, or by hand; omitted fields take their defaults.\n' +
+        'version: 1\n',
+  );
+  if (!isMap(doc.contents)) doc.contents = doc.createNode({ version: FORMAT_VERSION }) as YAMLMap;
+  const root = doc.contents as YAMLMap;
+  update(doc, root, 'version', FORMAT_VERSION);
+  for (const [key, value] of Object.entries(recipe)) update(doc, root, key, value);
+  await writeFileAtomic(path, doc.toString({ lineWidth: 100 }));
+  return recipe;
+}

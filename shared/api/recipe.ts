@@ -1,0 +1,91 @@
+import type { PruneRule } from '../recipe/catalog';
+import type { PrunePresetId, Recipe } from '../recipe/model';
+import type { RuleSaving } from '../recipe/savings';
+import type { RecipeIssue } from '../recipe/validate';
+import type { VariantSpec } from './build';
+import type { JobStarted } from './jobs';
+
+export type { PruneRule, PrunePresetId, Recipe, RecipeIssue, RuleSaving };
+
+/** A project's recipe as stored in condense.yml, defaults filled in. */
+export interface RecipeState {
+  recipe: Recipe;
+  /** False when the project has no condense.yml yet (the recipe is the defaults). */
+  exists: boolean;
+  /** Problems of the stored file, each naming its field; empty when valid. */
+  issues: RecipeIssue[];
+}
+
+/** The prune rule catalog and presets, for the toggles of the Image screen. */
+export interface PruneCatalog {
+  rules: PruneRule[];
+  presets: Record<PrunePresetId, string[]>;
+}
+
+/** The generated build files of a recipe. */
+export interface GeneratedFiles {
+  /** For BuildKit (cache mount when the recipe asks for it). */
+  dockerfile: string;
+  /** The same recipe for the classic builder (no `RUN --mount`, `conda clean -afy`). */
+  classicDockerfile: string;
+  dockerignore: string;
+  /** What `build:start` takes as `variants`: one per recipe variant, or the single image. */
+  variants: VariantSpec[];
+}
+
+/** Savings of one selection of rules (a recipe's prune setting or a variant's). */
+export interface SelectionSaving {
+  /** `recipe` for the recipe's own prune setting, else the variant id. */
+  id: string;
+  ruleIds: string[];
+  /** Bytes removed, each file counted once even when several rules match it. */
+  bytes: number;
+  files: number;
+}
+
+/** What `recipe:analyze` returns: the `done` data of its job. */
+export interface SavingsReport {
+  lockfile: string;
+  packages: number;
+  /** Packages whose file list came from the local cache. */
+  cachedPackages: number;
+  pythonVersion?: string;
+  /** The environment before pruning, from the packages' paths.json. */
+  environmentBytes: number;
+  environmentFiles: number;
+  /** Every catalog rule (and the recipe's custom globs) with what it would remove. */
+  rules: (RuleSaving & { selected: boolean })[];
+  selections: SelectionSaving[];
+  /** Things the estimate cannot see (packages without paths.json...). */
+  warnings: string[];
+}
+
+/** What `recipe:export` wrote. */
+export interface ExportResult {
+  dir: string;
+  /** Paths relative to `dir`. */
+  files: string[];
+}
+
+export interface RecipeMethods {
+  /** Reads condense.yml (defaults when missing); problems are listed, not thrown. */
+  'recipe:get': { request: { projectDir: string }; response: RecipeState };
+  /** Validates and writes condense.yml, keeping the user's comments; INVALID_INPUT names the fields. */
+  'recipe:save': { request: { projectDir: string; recipe: Recipe }; response: RecipeState };
+  'recipe:catalog': { request: Record<string, never>; response: PruneCatalog };
+  /** Generates the Dockerfile and .dockerignore; from `recipe` when given, else condense.yml. */
+  'recipe:generate': {
+    request: { projectDir: string; recipe?: Recipe };
+    response: GeneratedFiles;
+  };
+  /** Starts a job estimating every rule's saving from the locked packages' file lists. */
+  'recipe:analyze': { request: { projectDir: string; recipe?: Recipe }; response: JobStarted };
+  /**
+   * Writes Dockerfile, .dockerignore, environment.yml, lockfiles and a README into `dir`; ALREADY_EXISTS
+   * unless `force` when a file is there.
+   */
+  'recipe:export': {
+    request: { projectDir: string; dir: string; force?: boolean };
+    response: ExportResult;
+  };
+}
