@@ -1,0 +1,138 @@
+import { useState } from 'react';
+
+import { LogView } from '../components/LogView';
+import { EmptyState, ErrorNote } from '../components/Notice';
+import { useApp } from '../store';
+import { buildSelectors, recipeSelectors } from '../store/selectors';
+import type { StepView } from '../store/types';
+
+function duration(step: StepView): string {
+  if (step.state === 'cached') return 'cached';
+  if (step.startedAt === undefined) return '';
+  const end = step.completedAt ?? Date.now();
+  return `${((end - step.startedAt) / 1000).toFixed(1)} s`;
+}
+
+function Timeline({ steps }: { steps: StepView[] }) {
+  if (steps.length === 0)
+    return <p className="muted">Steps appear here as the build reaches them.</p>;
+  return (
+    <ol className="timeline" aria-label="Build steps">
+      {steps.map((step) => (
+        <li key={step.id} className={`step step-${step.state}`}>
+          <span className="step-state" aria-hidden="true">
+            {step.state === 'running' ? '●' : step.state === 'error' ? '✕' : '✓'}
+          </span>
+          <span className="step-name">{step.name}</span>
+          {step.error ? <span className="error-text">{step.error}</span> : null}
+          <span className="muted">
+            {step.state === 'error'
+              ? 'failed'
+              : step.state === 'running'
+                ? 'running'
+                : duration(step)}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Choose variants, build, watch the steps and the log, cancel. */
+export function BuildScreen() {
+  const recipe = useApp((s) => s.recipe);
+  const lock = useApp((s) => s.lock);
+  const buildJobId = useApp((s) => s.buildJobId);
+  const jobs = useApp((s) => s.jobs);
+  const logs = useApp((s) => s.logs);
+  const logTick = useApp((s) => s.logTick);
+  const error = useApp((s) => s.buildError);
+  const startBuild = useApp((s) => s.startBuild);
+  const cancelJob = useApp((s) => s.cancelJob);
+  const go = useApp((s) => s.go);
+  const [skipped, setSkipped] = useState<Set<string>>(new Set());
+  const job = buildSelectors.buildJob({ buildJobId, jobs });
+  const running = job?.state === 'running';
+  const variants = recipeSelectors.variantIds({ recipe });
+  const chosen = variants.filter((n) => !skipped.has(n));
+
+  return (
+    <section className="screen" aria-labelledby="build-title">
+      <h2 id="build-title">Build</h2>
+      {!lock ? (
+        <ErrorNote message="The environment is not locked: lock it on the Lock screen before building." />
+      ) : null}
+      <div className="card row">
+        <fieldset className="row">
+          <legend>Variants to build</legend>
+          {variants.map((id) => (
+            <label key={id} className="check">
+              <input
+                type="checkbox"
+                checked={!skipped.has(id)}
+                onChange={(e) => {
+                  const next = new Set(skipped);
+                  if (e.target.checked) next.delete(id);
+                  else next.add(id);
+                  setSkipped(next);
+                }}
+              />
+              {id}
+            </label>
+          ))}
+        </fieldset>
+        <button
+          type="button"
+          className="primary"
+          disabled={running || !lock || chosen.length === 0}
+          onClick={() => void startBuild(chosen)}
+        >
+          {chosen.length > 1 ? `Build ${chosen.length} variants` : 'Build'}
+        </button>
+        {running && job ? (
+          <button type="button" onClick={() => void cancelJob(job.jobId)}>
+            Cancel build
+          </button>
+        ) : null}
+      </div>
+      <ErrorNote message={error} />
+      {job ? (
+        <>
+          <p role="status">
+            {job.state === 'running'
+              ? (job.progress?.message ?? 'Building…')
+              : job.state === 'succeeded'
+                ? `Build finished: ${job.variants.length} variant(s).`
+                : job.state === 'cancelled'
+                  ? 'Build cancelled.'
+                  : `Build failed: ${job.error ?? 'see the log'}. Find the failing step below; disable risky prune rules on the Image screen and rebuild.`}
+          </p>
+          {job.state === 'succeeded' ? (
+            <button type="button" onClick={() => go('results')}>
+              See results
+            </button>
+          ) : null}
+          <div className="columns build-columns">
+            <div className="card">
+              <h3>Steps</h3>
+              <Timeline steps={job.steps} />
+            </div>
+            <div className="card">
+              <h3>Log</h3>
+              <LogView
+                key={job.jobId}
+                buffer={logs.get(job.jobId)}
+                tick={logTick}
+                label="Build log"
+              />
+            </div>
+          </div>
+        </>
+      ) : (
+        <EmptyState title="No build yet">
+          <p>Pick the variants and press Build. Logs stay here while you look at other screens.</p>
+        </EmptyState>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,146 @@
+import { useState } from 'react';
+
+import type { PrunePresetId } from '../../../shared/recipe/model';
+import { SizeBar } from '../components/Charts';
+import { DockerfilePreview } from '../components/DockerfilePreview';
+import { EmptyState, ErrorNote } from '../components/Notice';
+import { formatMiB } from '../lib/format';
+import { useApp } from '../store';
+import { recipeSelectors } from '../store/selectors';
+import { RecipeFields } from './RecipeFields';
+
+const PRESETS: { id: PrunePresetId; label: string }[] = [
+  { id: 'none', label: 'No pruning' },
+  { id: 'safe', label: 'Safe' },
+  { id: 'expert', label: 'Expert' },
+];
+
+/** Base images, entrypoint, own package, BuildKit; prune rules with savings; size bar; Dockerfile. */
+export function ImageScreen() {
+  const recipe = useApp((s) => s.recipe);
+  const savings = useApp((s) => s.savings);
+  const editing = useApp((s) => s.editingVariant);
+  const dockerfile = useApp((s) => s.dockerfile);
+  const issue = useApp((s) => s.recipeIssue);
+  const error = useApp((s) => s.recipeError);
+  const toggleRule = useApp((s) => s.toggleRule);
+  const applyPreset = useApp((s) => s.applyPreset);
+  const selectVariant = useApp((s) => s.selectVariant);
+  const addVariant = useApp((s) => s.addVariant);
+  const [newVariant, setNewVariant] = useState('');
+  const state = { recipe, savings, editingVariant: editing };
+  const rules = recipeSelectors.rules(state);
+  const estimate = recipeSelectors.sizeEstimate(state);
+  const preset = recipeSelectors.activePreset(state);
+  const variant = recipeSelectors.editingVariant(state);
+  const variants = recipeSelectors.variantIds(state);
+
+  if (!recipe) {
+    return (
+      <section className="screen" aria-labelledby="image-title">
+        <h2 id="image-title">Image</h2>
+        <ErrorNote message={error} />
+        <EmptyState title="No recipe loaded">
+          <p>Open a project first; its condense.yml holds the image recipe.</p>
+        </EmptyState>
+      </section>
+    );
+  }
+
+  return (
+    <section className="screen" aria-labelledby="image-title">
+      <h2 id="image-title">Image</h2>
+      <ErrorNote message={error} />
+      <div className="columns">
+        <div className="stack">
+          <RecipeFields key={JSON.stringify(recipe)} recipe={recipe} />
+          <div className="card stack">
+            <h3>Prune rules</h3>
+            <div className="row">
+              <label>
+                Variant
+                <select value={variant ?? ''} onChange={(e) => selectVariant(e.target.value)}>
+                  {variants.map((id) => (
+                    <option key={id} value={id}>
+                      {id}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <form
+                className="row"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void addVariant(newVariant).then(() => setNewVariant(''));
+                }}
+              >
+                <label>
+                  New variant
+                  <input
+                    value={newVariant}
+                    onChange={(e) => setNewVariant(e.target.value)}
+                    placeholder="slim"
+                  />
+                </label>
+                <button type="submit" disabled={!newVariant.trim()}>
+                  Add variant
+                </button>
+              </form>
+            </div>
+            {estimate ? (
+              <SizeBar total={estimate.environmentBytes} remaining={estimate.remainingBytes} />
+            ) : (
+              <p className="muted">
+                Lock the environment (Lock screen) to see how much each rule saves.
+              </p>
+            )}
+            <div className="row" role="group" aria-label="Presets">
+              {PRESETS.map((p) => (
+                <button
+                  key={p.id}
+                  type="button"
+                  aria-pressed={preset === p.id}
+                  onClick={() => void applyPreset(p.id)}
+                >
+                  {p.label}
+                </button>
+              ))}
+            </div>
+            <ul className="rules" aria-label="Prune rules">
+              {rules.map((rule) => (
+                <li key={rule.id}>
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      role="switch"
+                      checked={rule.enabled}
+                      onChange={() => void toggleRule(rule.id)}
+                    />
+                    {rule.title}
+                  </label>
+                  <span className={`badge risk-${rule.risk}`}>{rule.risk} risk</span>
+                  <span className="num">
+                    {rule.savingBytes === undefined ? '' : `−${formatMiB(rule.savingBytes)}`}
+                  </span>
+                  <small className="muted rule-detail">
+                    {rule.savingBytes === undefined
+                      ? ''
+                      : rule.owners.length
+                        ? `from ${rule.owners.slice(0, 4).join(', ')}${rule.owners.length > 4 ? ` and ${rule.owners.length - 4} more` : ''}. `
+                        : 'Nothing to remove in this environment. '}
+                    May break: {rule.mayBreak}
+                  </small>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+        <div className="card stack">
+          <h3>Dockerfile</h3>
+          <ErrorNote message={issue} />
+          <DockerfilePreview text={dockerfile} />
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+import { useEffect, useState } from 'react';
+
+import { EmptyState, ErrorNote } from '../components/Notice';
+import { useApp } from '../store';
+
+/** Create or open a project folder; recent projects. */
+export function ProjectsScreen() {
+  const recent = useApp((s) => s.recent);
+  const busy = useApp((s) => s.projectBusy);
+  const error = useApp((s) => s.projectError);
+  const project = useApp((s) => s.project);
+  const loadRecent = useApp((s) => s.loadRecent);
+  const pickFolder = useApp((s) => s.pickFolder);
+  const createProject = useApp((s) => s.createProject);
+  const openProject = useApp((s) => s.openProject);
+  const [dir, setDir] = useState('');
+  const [name, setName] = useState('');
+  const [pathError, setPathError] = useState('');
+
+  useEffect(() => {
+    void loadRecent();
+  }, [loadRecent]);
+
+  const checked = () => {
+    const trimmed = dir.trim();
+    if (!trimmed) {
+      setPathError('Type the folder path (or use Browse…) first.');
+      return undefined;
+    }
+    setPathError('');
+    return trimmed;
+  };
+
+  return (
+    <section aria-labelledby="projects-title" className="screen">
+      <h2 id="projects-title">Projects</h2>
+      {project ? (
+        <p>
+          Open: <strong>{project.name}</strong> <code>{project.dir}</code>
+        </p>
+      ) : null}
+      <form
+        className="card stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const target = checked();
+          if (target) void openProject(target);
+        }}
+      >
+        <label>
+          Project folder
+          <span className="row">
+            <input
+              value={dir}
+              onChange={(e) => setDir(e.target.value)}
+              placeholder="/home/me/projects/churn-model"
+              aria-describedby="folder-help"
+            />
+            <button
+              type="button"
+              onClick={() => {
+                void pickFolder().then((picked) => {
+                  if (picked) setDir(picked);
+                });
+              }}
+            >
+              Browse…
+            </button>
+          </span>
+        </label>
+        <small id="folder-help" className="muted">
+          Open a folder with an environment.yml, or create a new project in an empty folder.
+        </small>
+        <label>
+          Name for a new project (optional)
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <ErrorNote message={pathError || error} />
+        <div className="row">
+          <button type="submit" disabled={busy}>
+            Open project
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => {
+              const target = checked();
+              if (target) void createProject(target, name.trim() || undefined);
+            }}
+          >
+            Create project
+          </button>
+        </div>
+      </form>
+      <h3>Recent projects</h3>
+      {recent.length === 0 ? (
+        <EmptyState title="No recent projects">
+          <p>Projects you create or open appear here.</p>
+        </EmptyState>
+      ) : (
+        <ul className="recent" aria-label="Recent projects">
+          {recent.map((r) => (
+            <li key={r.dir}>
+              <button type="button" className="link" onClick={() => void openProject(r.dir)}>
+                {r.name}
+              </button>{' '}
+              <code className="muted">{r.dir}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+import { LayerChart, TotalsChart } from '../components/Charts';
+import { EmptyState } from '../components/Notice';
+import { formatMiB } from '../lib/format';
+import { useApp } from '../store';
+import type { SmokeStatus } from '../store/build-view';
+import { buildSelectors } from '../store/selectors';
+
+const SMOKE_TEXT: Record<SmokeStatus, string> = {
+  pending: 'running…',
+  passed: 'passed',
+  failed: 'failed',
+  skipped: 'not run',
+};
+
+/** Layer charts per variant filling in live, totals, past builds side by side, smoke tests. */
+export function ResultsScreen() {
+  const buildJobId = useApp((s) => s.buildJobId);
+  const jobs = useApp((s) => s.jobs);
+  const history = useApp((s) => s.history);
+  const setExportOpen = useApp((s) => s.setExportOpen);
+  const entries = buildSelectors.comparison({ buildJobId, jobs, history });
+  const scale = buildSelectors.scale(entries);
+  const running = buildSelectors.isBuilding({ buildJobId, jobs });
+
+  if (entries.length === 0) {
+    return (
+      <section className="screen" aria-labelledby="results-title">
+        <h2 id="results-title">Results</h2>
+        <EmptyState title={running ? 'Waiting for the first variant' : 'No results yet'}>
+          <p>
+            {running
+              ? 'Each variant appears here as soon as its image is built.'
+              : 'Build at least one variant on the Build screen; sizes and layers show up here.'}
+          </p>
+        </EmptyState>
+      </section>
+    );
+  }
+
+  return (
+    <section className="screen" aria-labelledby="results-title">
+      <h2 id="results-title">Results</h2>
+      <div className="row">
+        <button type="button" className="primary" onClick={() => setExportOpen(true)}>
+          Export…
+        </button>
+        {running ? <span role="status">Build running: more variants will appear.</span> : null}
+      </div>
+      <div className="card">
+        <h3>Total size</h3>
+        <TotalsChart entries={entries} scale={scale} />
+      </div>
+      <table aria-label="Variants compared">
+        <thead>
+          <tr>
+            <th scope="col">Variant</th>
+            <th scope="col" className="num">
+              Total
+            </th>
+            <th scope="col" className="num">
+              Layers
+            </th>
+            <th scope="col">Smoke test</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.key}>
+              <td>{e.label}</td>
+              <td className="num">{formatMiB(e.result.totalBytes)}</td>
+              <td className="num">{e.result.layers.length}</td>
+              <td className={`smoke-${e.result.smoke}`} title={e.result.smokeMessage}>
+                {SMOKE_TEXT[e.result.smoke]}
+                {e.result.smoke === 'failed' && e.result.smokeMessage
+                  ? `: ${e.result.smokeMessage}`
+                  : ''}
+                {e.result.error ? ` (build failed: ${e.result.error})` : ''}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="chart-grid">
+        {entries.map((e) => (
+          <LayerChart key={e.key} title={e.label} layers={e.result.layers} scale={scale} />
+        ))}
+      </div>
+    </section>
+  );
+}

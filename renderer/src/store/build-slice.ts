@@ -1,0 +1,64 @@
+import type { BuildRecord } from '../../../shared/api/build';
+import { describeError } from '../lib/format';
+import { callApi } from './pending-contract';
+import { buildPlan } from './recipe-helpers';
+import type { BuildSlice, SliceCreator } from './types';
+
+/** How many past builds the Results screen loads with their layers. */
+const HISTORY_DEPTH = 5;
+
+export const createBuildSlice: SliceCreator<BuildSlice> =
+  ({ api }) =>
+  (set, get) => ({
+    history: [],
+    async loadHistory() {
+      const dir = get().project?.dir;
+      if (!dir) return;
+      try {
+        const summaries = await api.call('build:list', { projectDir: dir });
+        const recent = [...summaries]
+          .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+          .slice(0, HISTORY_DEPTH);
+        const records: BuildRecord[] = await Promise.all(
+          recent.map((s) => api.call('build:get', { projectDir: dir, buildId: s.id })),
+        );
+        set({ history: records });
+      } catch (error) {
+        set({ buildError: describeError(error) });
+      }
+    },
+    async startBuild(variants) {
+      const { project, recipe } = get();
+      if (!project || !recipe) return;
+      if (variants.length === 0) {
+        set({ buildError: 'Choose at least one variant to build.' });
+        return;
+      }
+      set({ buildError: undefined });
+      try {
+        const plan = buildPlan(recipe, variants);
+        const { jobId } = await api.call('build:start', {
+          projectDir: project.dir,
+          ...plan,
+          // Without the cache mount the generated file needs no BuildKit; build it classically.
+          ...(recipe.buildkitCache ? {} : { classic: true }),
+        });
+        get().trackJob(jobId, 'build');
+        set({ buildJobId: jobId, screen: 'build' });
+      } catch (error) {
+        set({ buildError: describeError(error) });
+      }
+    },
+    async cancelJob(jobId) {
+      try {
+        await api.call('jobs:cancel', { jobId });
+      } catch (error) {
+        set({ buildError: describeError(error) });
+      }
+    },
+    async exportVariant(request) {
+      const dir = get().project?.dir;
+      if (!dir) throw new Error('Open a project first (Projects screen).');
+      return (await callApi(api, 'export:run', { ...request, projectDir: dir })).files;
+    },
+  });

@@ -1,0 +1,53 @@
+import type { BuildRecord, VariantResult } from '../../../shared/api/build';
+
+export type SmokeStatus = 'pending' | 'passed' | 'failed' | 'skipped';
+
+/** A layer as the charts show it. */
+export interface LayerSize {
+  instruction: string;
+  bytes: number;
+}
+
+/** A built variant as the Results screen shows it. */
+export interface VariantView {
+  variant: string;
+  state: VariantResult['state'];
+  imageId?: string;
+  totalBytes: number;
+  layers: LayerSize[];
+  smoke: SmokeStatus;
+  smokeMessage?: string;
+  error?: string;
+}
+
+function smokeMessage(result: VariantResult): string | undefined {
+  const failed = result.smoke?.checks.find((c) => !c.passed);
+  if (!failed) return undefined;
+  const output = failed.output.trim().split('\n').slice(-1)[0] ?? '';
+  return `${failed.command.join(' ')} exited ${failed.exitCode}${output ? `: ${output}` : ''}`;
+}
+
+export function toVariantView(result: VariantResult, smokeExpected = false): VariantView {
+  const view: VariantView = {
+    variant: result.id,
+    state: result.state,
+    totalBytes: result.sizeBytes ?? result.layers.reduce((sum, l) => sum + l.sizeBytes, 0),
+    layers: result.layers.map((l) => ({ instruction: l.createdBy, bytes: l.sizeBytes })),
+    smoke: result.smoke
+      ? result.smoke.passed
+        ? 'passed'
+        : 'failed'
+      : smokeExpected && result.state === 'succeeded'
+        ? 'pending'
+        : 'skipped',
+  };
+  if (result.imageId) view.imageId = result.imageId;
+  const message = smokeMessage(result);
+  if (message) view.smokeMessage = message;
+  if (result.error) view.error = result.error.message;
+  return view;
+}
+
+export function recordViews(record: BuildRecord): VariantView[] {
+  return record.variants.map((v) => toVariantView(v));
+}

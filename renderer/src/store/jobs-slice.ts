@@ -1,0 +1,154 @@
+import type { BuildEvents, BuildStep, VariantResult } from '../../../shared/api/build';
+import type { JobEvent, JobKind } from '../../../shared/api/jobs';
+import { LogBuffer } from './log-buffer';
+import type { AppState, JobsSlice, JobView, SliceCreator, StepView } from './types';
+
+function emptyJob(jobId: string, job: JobKind): JobView {
+  return { jobId, job, state: 'running', lastSeq: 0, steps: [], variants: [], logLines: 0 };
+}
+
+function logText(data: unknown): string | undefined {
+  if (typeof data === 'string') return data;
+  if (!data || typeof data !== 'object') return undefined;
+  const d = data as { line?: unknown; text?: unknown; lines?: unknown };
+  if (typeof d.line === 'string') return d.line;
+  if (typeof d.text === 'string') return d.text;
+  if (Array.isArray(d.lines)) return d.lines.filter((l) => typeof l === 'string').join('\n');
+  return undefined;
+}
+
+function time(iso: unknown): number | undefined {
+  if (typeof iso !== 'string') return undefined;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A BuildStep event (a BuildKit vertex) merged into the timeline; the latest event of a step wins. */
+function mergeStep(steps: StepView[], data: Partial<BuildStep>): StepView[] {
+  if (typeof data.id !== 'string') return steps;
+  const index = steps.findIndex((s) => s.id === data.id);
+  const previous = index >= 0 ? steps[index] : undefined;
+  const step: StepView = {
+    id: data.id,
+    name: data.name ?? previous?.name ?? data.id,
+    state: data.error ? 'error' : data.cached ? 'cached' : data.completed ? 'done' : 'running',
+  };
+  const startedAt = time(data.started) ?? previous?.startedAt;
+  const completedAt = time(data.completed) ?? previous?.completedAt;
+  if (startedAt !== undefined) step.startedAt = startedAt;
+  if (completedAt !== undefined) step.completedAt = completedAt;
+  if (data.error) step.error = data.error;
+  if (index < 0) return [...steps, step];
+  const next = [...steps];
+  next[index] = step;
+  return next;
+}
+
+/** Applies one event to a job view (pure apart from the log buffer), returning the new view. */
+export function applyJobEvent(view: JobView, event: JobEvent, log: LogBuffer): JobView {
+  switch (event.kind) {
+    case 'log': {
+      const text = logText(event.data);
+      if (text !== undefined) log.append(text);
+      return { ...view, logLines: log.length };
+    }
+    case 'progress':
+      return { ...view, progress: event.data as JobView['progress'] };
+    case 'step':
+      return { ...view, steps: mergeStep(view.steps, event.data as Partial<BuildStep>) };
+    case 'variant': {
+      const result = event.data as VariantResult;
+      return { ...view, variants: [...view.variants.filter((v) => v.id !== result.id), result] };
+    }
+    case 'smoke': {
+      // The smoke test may report after its variant: attach it.
+      const { variant, result } = event.data as BuildEvents['smoke'];
+      return {
+        ...view,
+        variants: view.variants.map((v) => (v.id === variant ? { ...v, smoke: result } : v)),
+      };
+    }
+    case 'done':
+      return { ...view, state: 'succeeded', progress: undefined };
+    case 'failed':
+      return {
+        ...view,
+        state: 'failed',
+        error: (event.data as { message?: string }).message ?? 'The job failed.',
+      };
+    case 'cancelled':
+      return { ...view, state: 'cancelled' };
+    default:
+      return view;
+  }
+}
+
+const TERMINAL = new Set(['done', 'failed', 'cancelled']);
+
+/** Reloads what a finished job changed. */
+function afterJob(get: () => AppState, view: JobView): void {
+  const state = get();
+  const reload =
+    view.job === 'lock'
+      ? Promise.all([state.loadLock(), state.loadRecipe()])
+      : view.job === 'build'
+        ? state.loadHistory()
+        : Promise.resolve();
+  reload.catch((error: unknown) => console.error('reload after job failed', error));
+}
+
+export const createJobsSlice: SliceCreator<JobsSlice> =
+  ({ api, schedule }) =>
+  (set, get) => {
+    const queue: JobEvent[] = [];
+    let scheduled = false;
+    const flushLater =
+      schedule ??
+      ((flush: () => void) => {
+        if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+        else setTimeout(flush, 16);
+      });
+    const flush = () => {
+      scheduled = false;
+      const events = queue.splice(0, queue.length);
+      get().receiveEvents(events);
+    };
+    // Subscribed for the store's whole life, so every job's events are kept even while its screen is closed.
+    api.onJobEvent((event) => {
+      queue.push(event);
+      if (!scheduled) {
+        scheduled = true;
+        flushLater(flush);
+      }
+    });
+    return {
+      jobs: {},
+      logs: new Map(),
+      logTick: 0,
+      trackJob(jobId, job) {
+        const { jobs } = get();
+        if (!jobs[jobId]) set({ jobs: { ...jobs, [jobId]: emptyJob(jobId, job) } });
+      },
+      receiveEvents(events) {
+        if (events.length === 0) return;
+        const { logs } = get();
+        const jobs = { ...get().jobs };
+        const finished: JobView[] = [];
+        for (const event of events) {
+          const view = jobs[event.jobId] ?? emptyJob(event.jobId, event.job);
+          // The same event can arrive twice (live and from a replay): seq tells.
+          if (event.seq <= view.lastSeq) continue;
+          let log = logs.get(event.jobId);
+          if (!log) {
+            log = new LogBuffer();
+            logs.set(event.jobId, log);
+          }
+          const next = { ...applyJobEvent(view, event, log), lastSeq: event.seq };
+          jobs[event.jobId] = next;
+          if (TERMINAL.has(event.kind)) finished.push(next);
+        }
+        set({ jobs, logTick: get().logTick + 1 });
+        for (const view of finished) afterJob(get, view);
+      },
+    };
+  };

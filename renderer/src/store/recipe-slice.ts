@@ -1,0 +1,99 @@
+import { isCondenseError } from '../../../shared/api/errors';
+import { generateDockerfile } from '../../../shared/recipe/dockerfile';
+import type { Recipe } from '../../../shared/recipe/model';
+import { describeError } from '../lib/format';
+import { callApi } from './pending-contract';
+import * as helpers from './recipe-helpers';
+import type { RecipeSlice, SliceCreator } from './types';
+
+const VARIANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/** The live preview: generated in the renderer with the shared generator, so it follows every click. */
+function preview(recipe: Recipe): { dockerfile: string; recipeIssue?: string } {
+  try {
+    return { dockerfile: generateDockerfile(recipe) };
+  } catch (error) {
+    return {
+      dockerfile: '',
+      recipeIssue: `The Dockerfile cannot be generated: ${describeError(error)}`,
+    };
+  }
+}
+
+export const createRecipeSlice: SliceCreator<RecipeSlice> =
+  ({ api }) =>
+  (set, get) => {
+    const projectDir = () => get().project?.dir;
+    // The screen updates at once (size bar and preview move with the click); the service then stores it.
+    const save = async (recipe: Recipe) => {
+      const dir = projectDir();
+      if (!dir) return;
+      set({ recipe, recipeError: undefined, recipeIssue: undefined, ...preview(recipe) });
+      try {
+        const saved = await callApi(api, 'recipe:update', { projectDir: dir, recipe });
+        // Only accept the answer if nothing newer was applied meanwhile.
+        if (get().recipe === recipe) set({ recipe: saved, ...preview(saved) });
+      } catch (error) {
+        set({ recipeError: describeError(error) });
+      }
+    };
+    const setPrune = (change: (prune: Recipe['prune']) => Recipe['prune']) => {
+      const { recipe, editingVariant } = get();
+      if (!recipe) return Promise.resolve();
+      const prune = change(helpers.pruneOf(recipe, editingVariant));
+      return save(helpers.withPrune(recipe, editingVariant, prune));
+    };
+    return {
+      dockerfile: '',
+      async loadRecipe() {
+        const dir = projectDir();
+        if (!dir) return;
+        try {
+          const recipe = await callApi(api, 'recipe:get', { projectDir: dir });
+          set({
+            recipe,
+            editingVariant: helpers.variantIds(recipe)[0],
+            recipeError: undefined,
+            ...preview(recipe),
+          });
+        } catch (error) {
+          set({ recipeError: describeError(error) });
+          return;
+        }
+        try {
+          set({ savings: await callApi(api, 'recipe:savings', { projectDir: dir }) });
+        } catch (error) {
+          // Estimates need a lock; the screen says so when they are missing.
+          if (isCondenseError(error, 'NOT_FOUND')) set({ savings: undefined });
+          else set({ recipeError: describeError(error) });
+        }
+      },
+      updateRecipe(patch) {
+        const { recipe } = get();
+        return recipe ? save({ ...recipe, ...patch }) : Promise.resolve();
+      },
+      toggleRule: (ruleId) => setPrune((prune) => helpers.toggleRule(prune, ruleId)),
+      applyPreset: (preset) => setPrune((prune) => helpers.applyPreset(prune, preset)),
+      selectVariant(id) {
+        set({ editingVariant: id });
+      },
+      async addVariant(id) {
+        const { recipe, editingVariant } = get();
+        const trimmed = id.trim();
+        if (!recipe) return;
+        if (!VARIANT_ID.test(trimmed)) {
+          set({
+            recipeError: `"${id}" cannot name a variant: use 1 to 32 lowercase letters, digits or dashes, starting and ending with a letter or digit (it becomes part of an image tag).`,
+          });
+          return;
+        }
+        if (helpers.variantIds(recipe).includes(trimmed)) {
+          set({ recipeError: `A variant named "${trimmed}" exists already: pick another name.` });
+          return;
+        }
+        const next = helpers.addVariant(recipe, trimmed, editingVariant);
+        set({ editingVariant: trimmed });
+        await save(next);
+      },
+    };
+  };

@@ -1,0 +1,162 @@
+import type { BuildRecord } from '../../../shared/api/build';
+import type { RiskLevel } from '../../../shared/recipe/catalog';
+import { PRUNE_RULES, ruleTitle } from '../../../shared/recipe/catalog';
+import type { VariantView } from './build-view';
+import { toVariantView } from './build-view';
+import type { LockedPackage } from './pending-contract';
+import { enabledRuleIds, presetOf, pruneOf, variantIds } from './recipe-helpers';
+import type { AppState, JobView, Screen } from './types';
+
+type S = Pick<AppState, keyof AppState>;
+
+export const projectSelectors = {
+  hasProject: (s: Pick<S, 'project'>) => s.project !== undefined,
+  /** Screens other than Projects need an open project. */
+  screenEnabled: (s: Pick<S, 'project'>, screen: Screen) =>
+    screen === 'projects' || s.project !== undefined,
+};
+
+export const environmentSelectors = {
+  /** Names already in environment.yml, to mark search results as added. */
+  dependencyNames: (s: Pick<S, 'environment'>) =>
+    new Set((s.environment?.dependencies ?? []).map((d) => d.name)),
+};
+
+export const lockSelectors = {
+  lockJob: (s: Pick<S, 'lockJobId' | 'jobs'>): JobView | undefined =>
+    s.lockJobId ? s.jobs[s.lockJobId] : undefined,
+  isLocking: (s: Pick<S, 'lockJobId' | 'jobs'>) => lockSelectors.lockJob(s)?.state === 'running',
+  /** Packages sorted by name, filtered by a case-insensitive substring. */
+  packages: (s: Pick<S, 'lock'>, filter = ''): LockedPackage[] => {
+    const needle = filter.trim().toLowerCase();
+    return [...(s.lock?.packages ?? [])]
+      .filter((p) => !needle || p.name.toLowerCase().includes(needle))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  },
+  totalSize: (s: Pick<S, 'lock'>) => (s.lock?.packages ?? []).reduce((sum, p) => sum + p.size, 0),
+};
+
+/** One row of the prune list: the catalog rule with its saving on this environment. */
+export interface RuleRow {
+  id: string;
+  title: string;
+  risk: RiskLevel;
+  mayBreak: string;
+  enabled: boolean;
+  /** Undefined before the first lock (no file lists to measure). */
+  savingBytes?: number;
+  owners: string[];
+}
+
+export interface SizeEstimate {
+  environmentBytes: number;
+  savedBytes: number;
+  remainingBytes: number;
+}
+
+type RecipeState = Pick<S, 'recipe' | 'editingVariant' | 'savings'>;
+
+export const recipeSelectors = {
+  variantIds: (s: Pick<S, 'recipe'>) => (s.recipe ? variantIds(s.recipe) : []),
+  editingVariant: (s: Pick<S, 'recipe' | 'editingVariant'>) => {
+    const ids = recipeSelectors.variantIds(s);
+    return ids.includes(s.editingVariant ?? '') ? s.editingVariant : ids[0];
+  },
+  enabledRules: (s: Pick<S, 'recipe' | 'editingVariant'>) =>
+    s.recipe ? enabledRuleIds(pruneOf(s.recipe, s.editingVariant)) : new Set<string>(),
+  rules: (s: RecipeState): RuleRow[] => {
+    const on = recipeSelectors.enabledRules(s);
+    const platform = s.recipe?.platform ?? 'linux-64';
+    const measured = new Map((s.savings?.rules ?? []).map((r) => [r.ruleId, r]));
+    return PRUNE_RULES.map((rule) => {
+      const saving = measured.get(rule.id);
+      const row: RuleRow = {
+        id: rule.id,
+        title: ruleTitle(rule, platform),
+        risk: rule.risk,
+        mayBreak: rule.mayBreak,
+        enabled: on.has(rule.id),
+        owners: (saving?.owners ?? []).map((o) => o.name),
+      };
+      if (saving) row.savingBytes = saving.bytes;
+      return row;
+    });
+  },
+  /**
+   * The environment's size with the enabled rules applied, before any build. Two rules can match the
+   * same file; the per-rule figures cannot tell, so the sum is capped at the environment's size.
+   */
+  sizeEstimate: (s: RecipeState): SizeEstimate | undefined => {
+    if (!s.savings) return undefined;
+    const on = recipeSelectors.enabledRules(s);
+    const environmentBytes = s.savings.environmentBytes;
+    const savedBytes = Math.min(
+      environmentBytes,
+      s.savings.rules.filter((r) => on.has(r.ruleId)).reduce((sum, r) => sum + r.bytes, 0),
+    );
+    return { environmentBytes, savedBytes, remainingBytes: environmentBytes - savedBytes };
+  },
+  /** The preset applied without changes, if any. */
+  activePreset: (s: Pick<S, 'recipe' | 'editingVariant'>) =>
+    s.recipe ? presetOf(pruneOf(s.recipe, s.editingVariant)) : undefined,
+};
+
+/** One column of the comparison: a variant of the running build or of a past one. */
+export interface ComparisonEntry {
+  key: string;
+  label: string;
+  buildId: string;
+  live: boolean;
+  result: VariantView;
+}
+
+function stamp(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
+export const buildSelectors = {
+  buildJob: (s: Pick<S, 'buildJobId' | 'jobs'>): JobView | undefined =>
+    s.buildJobId ? s.jobs[s.buildJobId] : undefined,
+  isBuilding: (s: Pick<S, 'buildJobId' | 'jobs'>) =>
+    buildSelectors.buildJob(s)?.state === 'running',
+  /**
+   * Variants of the live build first (they fill in as each finishes), then past builds newest first.
+   * A finished live build also appears in the history once reloaded; its images are shown once.
+   */
+  comparison: (s: Pick<S, 'buildJobId' | 'jobs' | 'history'>): ComparisonEntry[] => {
+    const live = buildSelectors.buildJob(s);
+    const entries: ComparisonEntry[] = [];
+    const liveImages = new Set<string>();
+    for (const result of live?.variants ?? []) {
+      if (result.imageId) liveImages.add(result.imageId);
+      entries.push({
+        key: `live:${result.id}`,
+        label: `${result.id} (this build)`,
+        buildId: 'live',
+        live: true,
+        result: toVariantView(result, live?.state === 'running'),
+      });
+    }
+    const past = [...s.history].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    for (const build of past) {
+      for (const result of build.variants) {
+        if (result.imageId && liveImages.has(result.imageId)) continue;
+        entries.push({
+          key: `${build.id}:${result.id}`,
+          label: `${result.id} (${stamp(build.startedAt)})`,
+          buildId: build.id,
+          live: false,
+          result: toVariantView(result),
+        });
+      }
+    }
+    return entries;
+  },
+  /** Builds that produced at least one image, newest first, for the export dialog. */
+  exportable: (s: Pick<S, 'history'>): BuildRecord[] =>
+    [...s.history]
+      .filter((b) => b.variants.some((v) => v.state === 'succeeded'))
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
+  /** Largest total among entries: the scale shared by every chart on the screen. */
+  scale: (entries: ComparisonEntry[]) => Math.max(1, ...entries.map((e) => e.result.totalBytes)),
+};
