@@ -1,5 +1,7 @@
 import type { CliCommand } from '../command';
+import { lockCommand } from './lock';
+import { searchCommand } from './search';
 import { serveCommand } from './serve';
 
 /** Every CLI command; each lives in its own file in this folder. */
-export const commands: CliCommand[] = [serveCommand];
+export const commands: CliCommand[] = [serveCommand, lockCommand, searchCommand];

@@ -1,0 +1,67 @@
+import { CondenseError } from '../../../shared/api/errors';
+import type { LockOptions } from '../../../shared/api/lock';
+import { lockProject } from '../../services/lock/lock-service';
+import type { CliCommand } from '../command';
+
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+
+/** `condense lock`: environment.yml to conda-<platform>.lock and conda-lock.yml. */
+export const lockCommand: CliCommand = {
+  name: 'lock',
+  summary: 'Lock environment.yml into conda-<platform>.lock and conda-lock.yml',
+  usage:
+    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda [VERSION]] [--conda-lock PATH] [--timeout SECONDS]',
+  options: {
+    platform: { type: 'string', multiple: true },
+    engine: { type: 'string' },
+    update: { type: 'string', multiple: true },
+    'update-all': { type: 'boolean' },
+    sha256: { type: 'boolean' },
+    cuda: { type: 'string' },
+    'conda-lock': { type: 'string' },
+    timeout: { type: 'string' },
+  },
+  async run(context, values) {
+    const engine = values.engine ?? 'builtin';
+    if (engine !== 'builtin' && engine !== 'conda-lock') {
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `--engine takes builtin or conda-lock, not ${JSON.stringify(engine)}`,
+      );
+    }
+    let timeoutMs: number | undefined;
+    if (values.timeout !== undefined) {
+      const seconds = Number(values.timeout);
+      if (!Number.isFinite(seconds) || seconds <= 0) {
+        throw new CondenseError(
+          'INVALID_INPUT',
+          `--timeout takes a number of seconds, not ${JSON.stringify(values.timeout)}`,
+        );
+      }
+      timeoutMs = seconds * 1000;
+    }
+    const options: LockOptions = {
+      projectDir: context.projectDir,
+      engine,
+      ...(list(values.platform).length ? { platforms: list(values.platform) } : {}),
+      ...(list(values.update).length ? { update: list(values.update) } : {}),
+      ...(values['update-all'] ? { updateAll: true } : {}),
+      ...(values.sha256 ? { hash: 'sha256' as const } : {}),
+      ...(typeof values.cuda === 'string' ? { cuda: values.cuda } : {}),
+      ...(typeof values['conda-lock'] === 'string' ? { condaLockPath: values['conda-lock'] } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    };
+    const result = await lockProject(options, {
+      signal: context.signal,
+      progress: (message) => context.progress(message),
+    });
+    const counts = result.platforms.map((p) => `${p.platform}: ${p.packages} packages`).join(', ');
+    const diff = result.diff
+      ? `; ${result.diff.changed} changed, ${result.diff.added} added, ${result.diff.removed} removed`
+      : '';
+    context.progress(`locked in ${(result.durationMs / 1000).toFixed(2)} s (${counts}${diff})`);
+    for (const file of result.files) context.out(file);
+    return 0;
+  },
+};
