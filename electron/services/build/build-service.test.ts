@@ -1,0 +1,262 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { BuildRecord, BuildStartRequest, VariantSpec } from '../../../shared/api/build';
+import type { JobEvent } from '../../../shared/api/jobs';
+import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import type { Engine } from '../docker/engine';
+import { connectEngine } from '../docker/engine';
+import { JobManager } from '../jobs/job-manager';
+import { createBuildHandlers } from './handlers';
+import { ensureTestImages, TEST_BASE_IMAGE, TEST_PYTHON_IMAGE } from './test-images';
+
+const hasDocker = available('Docker', dockerRequirement());
+const temp = mkdtempSync(join(tmpdir(), 'condense-buildsvc-'));
+let engine: Engine;
+
+beforeAll(async () => {
+  if (!hasDocker) return;
+  engine = connectEngine({ env: { DOCKER_HOST: dockerHost() } });
+  await ensureTestImages(engine.docker);
+});
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+const SP = '/env/lib/python3.11/site-packages';
+
+/** The generator's shape: a shared `conda` stage, `prune-<id>` stages and `runtime-<id>` targets. */
+function variantDockerfile(marker: string): string {
+  const prune: Record<string, string> = {
+    none: 'true',
+    nobig: 'rm /env/big.bin',
+    broken: `rm /env/big.bin && rm -r ${SP}/beta`,
+  };
+  return [
+    `FROM ${TEST_PYTHON_IMAGE} AS conda`,
+    `RUN mkdir -p ${SP}/alpha ${SP}/beta && touch ${SP}/alpha/__init__.py ${SP}/beta/__init__.py && dd if=/dev/zero of=/env/big.bin bs=1024 count=600 2>/dev/null && echo install-${marker} && sleep 1`,
+    ...Object.entries(prune).flatMap(([id, command]) => [
+      `FROM conda AS prune-${id}`,
+      `RUN ${command}`,
+      `FROM ${TEST_BASE_IMAGE} AS runtime-${id}`,
+      `COPY --from=prune-${id} /env /env`,
+    ]),
+    '',
+  ].join('\n');
+}
+
+const VARIANTS: VariantSpec[] = [
+  { id: 'none', target: 'runtime-none', rules: [] },
+  { id: 'nobig', target: 'runtime-nobig', rules: ['big-files'] },
+  { id: 'broken', target: 'runtime-broken', rules: ['big-files', 'beta-folder'] },
+];
+
+function setup() {
+  const jobs = new JobManager();
+  const handlers = createBuildHandlers({ jobs, engine: () => engine });
+  const events: JobEvent[] = [];
+  jobs.onEvent((e) => events.push(e));
+  const finished = (jobId: string) =>
+    new Promise<JobEvent>((resolve) => {
+      const check = () => {
+        const end = events.find(
+          (e) => e.jobId === jobId && ['done', 'failed', 'cancelled'].includes(e.kind),
+        );
+        if (end) resolve(end);
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+  return { jobs, handlers, events, finished };
+}
+
+describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
+  const projectDir = mkdtempSync(join(temp, 'variants-'));
+  let record: BuildRecord;
+
+  it('builds variants of one Dockerfile, installing the shared stage once, then smoke-tests each', async () => {
+    const { handlers, events, finished } = setup();
+    const marker = `v${Date.now()}`;
+    const request: BuildStartRequest = {
+      projectDir,
+      dockerfile: variantDockerfile(marker),
+      variants: VARIANTS,
+      repository: 'condense-test/variants',
+      smoke: {
+        modules: ['alpha', 'beta'],
+        command: ['/bin/sh', '-c', 'test -d /env && echo env-ok'],
+      },
+    };
+    const { jobId } = await handlers['build:start'](request);
+    const end = await finished(jobId);
+    expect(end.kind).toBe('done');
+    record = end.data as BuildRecord;
+    const mine = events.filter((e) => e.jobId === jobId);
+
+    // The install step ran (and logged) in the first variant only; the others took it from the cache.
+    const installLogs = mine.filter(
+      (e) => e.kind === 'log' && (e.data as { text: string }).text === `install-${marker}`,
+    );
+    expect(installLogs.map((e) => (e.data as { variant: string }).variant)).toEqual(['none']);
+    const [none, nobig, broken] = record.variants;
+    expect(nobig!.cachedSteps).toBeGreaterThanOrEqual(1);
+    expect(broken!.cachedSteps).toBeGreaterThanOrEqual(1);
+
+    // Per-variant size and layers: dropping the 600 kB file shows in the size and in the env layer.
+    expect(record.variants.map((v) => v.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(none!.sizeBytes! - nobig!.sizeBytes!).toBeGreaterThan(550_000);
+    expect(none!.layers.at(-1)!.createdBy).toMatch(/^COPY/);
+    expect(none!.tags).toEqual(
+      expect.arrayContaining([
+        'condense-test/variants:none',
+        `condense-test/variants:none-${record.id}`,
+      ]),
+    );
+
+    // Smoke tests: the variant that removed `beta` fails its import check, with Python's message.
+    expect(record.variants.map((v) => v.smoke?.passed)).toEqual([true, true, false]);
+    const failedCheck = broken!.smoke!.checks.find((c) => !c.passed)!;
+    expect(failedCheck).toMatchObject({ kind: 'imports', exitCode: 1 });
+    expect(failedCheck.output).toContain("No module named 'beta'");
+    expect(none!.smoke!.checks[1]).toMatchObject({
+      kind: 'command',
+      passed: true,
+      output: 'env-ok\n',
+    });
+
+    const kinds = new Set(mine.map((e) => e.kind));
+    for (const kind of ['step', 'log', 'variant', 'smoke', 'progress', 'done'])
+      expect(kinds).toContain(kind);
+    // No smoke-test containers are left.
+    const left = await engine.docker.listContainers({
+      all: true,
+      filters: { label: ['org.condense.smoke=1'] },
+    });
+    expect(left).toEqual([]);
+  });
+
+  it('keeps the build in the project history, across a restart, and compares its variants', async () => {
+    // A fresh JobManager and handlers: what the app has after a restart.
+    const { handlers } = setup();
+    const list = await handlers['build:list']({ projectDir });
+    expect(list[0]).toMatchObject({ id: record.id, state: 'succeeded' });
+    expect(list[0]!.variants.map((v) => v.smokePassed)).toEqual([true, true, false]);
+    expect(await handlers['build:get']({ projectDir, buildId: record.id })).toEqual(record);
+    const log = await handlers['build:log']({ projectDir, buildId: record.id });
+    expect(log.some((l) => l.text.startsWith('install-'))).toBe(true);
+    expect(await handlers['build:log']({ projectDir, buildId: record.id, tail: 1 })).toEqual(
+      log.slice(-1),
+    );
+
+    const comparison = await handlers['build:compare']({ projectDir, buildId: record.id });
+    expect(comparison.rows.map((r) => [r.variantId, r.smoke])).toEqual([
+      ['none', 'passed'],
+      ['nobig', 'passed'],
+      ['broken', 'failed'],
+    ]);
+    expect(comparison.rows[1]!.sizeDeltaBytes).toBeLessThan(-550_000);
+    expect(comparison.breakingRules).toEqual([
+      expect.objectContaining({
+        rule: 'beta-folder',
+        verdict: 'breaks',
+        failingVariant: 'broken',
+        passingVariant: 'nobig',
+      }),
+    ]);
+  });
+
+  it('builds only the variants asked for', async () => {
+    const { handlers, finished } = setup();
+    const { jobId } = await handlers['build:start']({
+      projectDir,
+      dockerfile: variantDockerfile('only'),
+      variants: VARIANTS,
+      only: ['nobig'],
+      repository: 'condense-test/variants',
+    });
+    const end = await finished(jobId);
+    expect((end.data as BuildRecord).variants.map((v) => v.id)).toEqual(['nobig']);
+  });
+
+  it('cancels through jobs:cancel and keeps a cancelled record', async () => {
+    const { handlers, jobs, events, finished } = setup();
+    const dir = mkdtempSync(join(temp, 'cancel-'));
+    const marker = `slow${Date.now()}`;
+    const { jobId } = await handlers['build:start']({
+      projectDir: dir,
+      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo done\n`,
+    });
+    await expect
+      .poll(() => events.some((e) => e.jobId === jobId && e.kind === 'log'), { timeout: 30_000 })
+      .toBe(true);
+    const started = performance.now();
+    jobs.cancel(jobId);
+    const end = await finished(jobId);
+    expect(end.kind).toBe('cancelled');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const [saved] = await handlers['build:list']({ projectDir: dir });
+    expect(saved).toMatchObject({ state: 'cancelled' });
+  });
+
+  it('fails the job with the failing step named, and still records the build', async () => {
+    const { handlers, finished } = setup();
+    const dir = mkdtempSync(join(temp, 'failing-'));
+    const { jobId } = await handlers['build:start']({
+      projectDir: dir,
+      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo compiling; echo 'error: x' >&2; exit 7\n`,
+    });
+    const end = await finished(jobId);
+    expect(end.kind).toBe('failed');
+    expect(end.data).toMatchObject({ code: 'BUILD_FAILED' });
+    expect((end.data as { message: string }).message).toMatch(
+      /RUN echo compiling.*\n[\s\S]*error: x/,
+    );
+    const [saved] = await handlers['build:list']({ projectDir: dir });
+    expect(saved).toMatchObject({ state: 'failed' });
+  });
+});
+
+describe('build handler input checks', () => {
+  it('rejects a relative project folder before starting a job, a missing one as a failed job', async () => {
+    const { handlers, jobs } = setup();
+    await expect(handlers['build:start']({ projectDir: 'relative/dir' })).rejects.toThrow(
+      /absolute/,
+    );
+    const { jobId } = await handlers['build:start']({ projectDir: join(temp, 'missing') });
+    await expect.poll(() => jobs.list().find((j) => j.jobId === jobId)?.state).toBe('failed');
+    expect(jobs.replay(jobId).at(-1)!.data).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/does not exist/),
+    });
+  });
+
+  it('rejects bad variant ids, duplicate ids and unknown --variant names as job failures', async () => {
+    const jobs = new JobManager();
+    const h = createBuildHandlers({
+      jobs,
+      engine: () => {
+        throw new Error('must not connect');
+      },
+    });
+    const dir = mkdtempSync(join(temp, 'bad-'));
+    for (const [variants, only, message] of [
+      [[{ id: 'has space' }], undefined, /not valid/],
+      [[{ id: 'a' }, { id: 'a' }], undefined, /twice/],
+      [[{ id: 'a' }], ['b'], /Unknown variant b/],
+    ] as const) {
+      const { jobId } = await h['build:start']({
+        projectDir: dir,
+        variants: [...variants],
+        ...(only ? { only: [...only] } : {}),
+      });
+      await expect.poll(() => jobs.list().find((j) => j.jobId === jobId)?.state).toBe('failed');
+      const failed = jobs.replay(jobId).find((e) => e.kind === 'failed')!;
+      expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
+      expect((failed.data as { message: string }).message).toMatch(message);
+    }
+    await expect(h['build:get']({ projectDir: dir, buildId: '../../etc' })).rejects.toThrow(
+      /not a build id/,
+    );
+  });
+});
