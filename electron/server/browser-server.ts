@@ -93,6 +93,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       headers['Set-Cookie'] = `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     }
     const path = resolveStaticPath(options.rendererDir, url.pathname);
+    if (url.pathname === '/favicon.ico' && !(path && (await readStatic(path)))) {
+      // Browsers ask for it on their own; no icon is not an error worth a console line.
+      response.writeHead(204, headers);
+      response.end();
+      return;
+    }
     const file = path ? await readStatic(path) : undefined;
     if (!file) {
       const isIndex = path === join(options.rendererDir, 'index.html');
