@@ -55,6 +55,12 @@ export const lockCommand: CliCommand = {
     const result = await lockProject(options, {
       signal: context.signal,
       progress: (message) => context.progress(message),
+    }).catch((error: unknown) => {
+      // The CLI frame prints only an error's first line; the solver's conflict chain follows it.
+      if (error instanceof Error && error.message.includes('\n')) {
+        context.progress(error.message.split('\n').slice(1).join('\n'));
+      }
+      throw error;
     });
     const counts = result.platforms.map((p) => `${p.platform}: ${p.packages} packages`).join(', ');
     const diff = result.diff
