@@ -5,7 +5,7 @@ import type { RecipeIssue } from '../recipe/validate';
 import type { VariantSpec } from './build';
 import type { JobStarted } from './jobs';
 
-export type { PruneRule, PrunePresetId, Recipe, RecipeIssue, RuleSaving };
+export type { PrunePresetId, PruneRule, Recipe, RecipeIssue, RuleSaving };
 
 /** A project's recipe as stored in condense.yml, defaults filled in. */
 export interface RecipeState {

@@ -47,7 +47,10 @@ describe('generateDockerfile snapshots', () => {
   it('matches the reviewed snapshot for three variants sharing one install', async () => {
     const recipe = {
       ...seedRecipe('safe', true),
-      variants: (['none', 'safe', 'expert'] as const).map((p) => ({ id: p, prune: defaultPrune(p) })),
+      variants: (['none', 'safe', 'expert'] as const).map((p) => ({
+        id: p,
+        prune: defaultPrune(p),
+      })),
     };
     await expect(generateDockerfile(recipe)).toMatchFileSnapshot(
       './__snapshots__/variants.Dockerfile',
@@ -63,14 +66,30 @@ describe('generateDockerfile structure', () => {
     const { dockerfile, stages, keywords } = parse(generateDockerfile(seedRecipe('expert', true)));
     expect(stages).toEqual(['conda', targetStage()]);
     expect(keywords).toEqual([
-      'FROM', 'COPY', 'RUN', 'COPY', 'RUN', 'RUN', 'FROM', 'COPY', 'ENV', 'LABEL', 'EXPOSE', 'USER', 'CMD',
+      'FROM',
+      'COPY',
+      'RUN',
+      'COPY',
+      'RUN',
+      'RUN',
+      'FROM',
+      'COPY',
+      'ENV',
+      'LABEL',
+      'EXPOSE',
+      'USER',
+      'CMD',
     ]);
     const copies = dockerfile.getCOPYs();
     expect(copies[2]!.getFromFlag()?.getValue()).toBe('conda');
     expect(copies[2]!.getArgumentsContent()).toBe('/env /env');
     const cmd = dockerfile.getCMDs()[0]!;
     expect(cmd.getJSONStrings().map((s) => s.getJSONValue())).toEqual([
-      '/env/bin/gunicorn', '-b', '0.0.0.0:8000', '-k', 'uvicorn.workers.UvicornWorker',
+      '/env/bin/gunicorn',
+      '-b',
+      '0.0.0.0:8000',
+      '-k',
+      'uvicorn.workers.UvicornWorker',
       'nyc_taxi_fare.serve:app',
     ]);
   });
@@ -79,7 +98,9 @@ describe('generateDockerfile structure', () => {
     const text = generateDockerfile(seedRecipe('expert', true));
     const { dockerfile } = parse(text);
     const instructions = dockerfile.getInstructions();
-    const pip = instructions.findIndex((i) => (i.getArgumentsContent() ?? '').includes('pip install'));
+    const pip = instructions.findIndex((i) =>
+      (i.getArgumentsContent() ?? '').includes('pip install'),
+    );
     const prune = instructions.findIndex((i) => (i.getArgumentsContent() ?? '').includes('rm -rf'));
     const runtimeFrom = instructions.findIndex((i, n) => n > 0 && i.getKeyword() === 'FROM');
     expect(pip).toBeGreaterThan(0);
@@ -102,9 +123,11 @@ describe('generateDockerfile structure', () => {
   it('uses the cache mount with BuildKit and conda clean without it', () => {
     const withCache = parse(generateDockerfile(seedRecipe('none', true)));
     expect(withCache.runs[0]).toMatch(/^mamba create --copy -p \/env --file/);
-    const flags = (withCache.dockerfile.getInstructions()[2] as unknown as {
-      getFlags(): { getName(): string; getValue(): string | null }[];
-    }).getFlags();
+    const flags = (
+      withCache.dockerfile.getInstructions()[2] as unknown as {
+        getFlags(): { getName(): string; getValue(): string | null }[];
+      }
+    ).getFlags();
     expect(flags.map((f) => [f.getName(), f.getValue()])).toEqual([
       ['mount', 'type=cache,target=/opt/conda/pkgs'],
     ]);
@@ -128,7 +151,13 @@ describe('generateDockerfile structure', () => {
       ],
     });
     const { dockerfile, stages } = parse(text);
-    expect(stages).toEqual(['conda', 'prune-plain', 'prune-small', 'runtime-plain', 'runtime-small']);
+    expect(stages).toEqual([
+      'conda',
+      'prune-plain',
+      'prune-small',
+      'runtime-plain',
+      'runtime-small',
+    ]);
     const froms = dockerfile.getFROMs().map((f) => f.getImageName());
     expect(froms.slice(1, 3)).toEqual(['conda', 'conda']);
     expect(text.match(/mamba create/g)).toHaveLength(1);

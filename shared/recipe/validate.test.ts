@@ -85,7 +85,9 @@ describe('validateRecipe', () => {
     expect(byField.prefix).toMatch(/system files.*\/env/);
     expect(byField['entrypoint.app']).toMatch(/module:attribute/);
     expect(byField['prune.preset']).toMatch(/none, safe or expert/);
-    expect(byField['prune.add[0]']).toMatch(/unknown rule "no-such-rule"; known rules: static-libs/);
+    expect(byField['prune.add[0]']).toMatch(
+      /unknown rule "no-such-rule"; known rules: static-libs/,
+    );
     expect(byField['variants[0].id']).toMatch(/lowercase/);
     expect(byField['variants[2].id']).toMatch(/used by another variant/);
     expect(byField.colour).toMatch(/unknown field/);
@@ -142,7 +144,9 @@ describe('hostile values', () => {
         expect(got.runs).toEqual(baseline.runs);
       }
       expect(text).not.toMatch(/^(RUN|USER) .*pwned/m);
-      expect(text.split('\n').filter((line) => line.startsWith('USER'))).toEqual(['USER 65532:65532']);
+      expect(text.split('\n').filter((line) => line.startsWith('USER'))).toEqual([
+        'USER 65532:65532',
+      ]);
     });
   }
 
@@ -157,7 +161,11 @@ describe('hostile values', () => {
     // dockerfile-ast's getJSONValue drops spaces inside strings, so read the line as JSON.
     const cmd = text.split('\n').find((line) => line.startsWith('CMD '))!;
     expect(JSON.parse(cmd.slice(4))).toEqual([
-      '/env/bin/python', '-m', 'm', `'; rm -rf / #`, '"\\',
+      '/env/bin/python',
+      '-m',
+      'm',
+      `'; rm -rf / #`,
+      '"\\',
     ]);
   });
 });

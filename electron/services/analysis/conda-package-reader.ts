@@ -1,6 +1,6 @@
-import Bunzip from 'seek-bzip';
 import { unzipSync } from 'fflate';
 import { decompress as zstdDecompress } from 'fzstd';
+import Bunzip from 'seek-bzip';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { readTar } from './tar-reader';

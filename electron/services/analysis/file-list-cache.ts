@@ -71,7 +71,8 @@ export async function fileListOf(
     const cached = JSON.parse(await readFile(path, 'utf8')) as PackageMetadata & {
       version: number;
     };
-    if (cached.version === CACHE_VERSION) return { index: cached.index, paths: cached.paths, cached: true };
+    if (cached.version === CACHE_VERSION)
+      return { index: cached.index, paths: cached.paths, cached: true };
   } catch {
     // Missing or unreadable: fetch again.
   }
@@ -87,7 +88,7 @@ export async function fileListsOf(
   packages: LockedPackage[],
   options: FileListOptions,
 ): Promise<(PackageMetadata & { cached: boolean })[]> {
-  const results: (PackageMetadata & { cached: boolean })[] = new Array(packages.length);
+  const results: (PackageMetadata & { cached: boolean })[] = [];
   let next = 0;
   let done = 0;
   const worker = async () => {

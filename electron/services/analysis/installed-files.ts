@@ -22,9 +22,9 @@ export function installedFiles(
     if (entry.type === 'directory') continue;
     let path = entry.path;
     if (noarchPython) {
-      if (path.startsWith('site-packages/'))
-        path = `lib/python${pythonVersion}/${path}`;
-      else if (path.startsWith('python-scripts/')) path = `bin/${path.slice('python-scripts/'.length)}`;
+      if (path.startsWith('site-packages/')) path = `lib/python${pythonVersion}/${path}`;
+      else if (path.startsWith('python-scripts/'))
+        path = `bin/${path.slice('python-scripts/'.length)}`;
     }
     files.push({ path, size: entry.type === 'symlink' ? 0 : entry.size, type: entry.type });
   }

@@ -25,7 +25,12 @@ export interface AnalyzeOptions {
 /** The installed file lists of a project's locked packages (downloaded once, then cached). */
 export async function lockedFileLists(
   options: AnalyzeOptions,
-): Promise<{ lists: PackageFileList[]; cached: number; pythonVersion?: string; warnings: string[] }> {
+): Promise<{
+  lists: PackageFileList[];
+  cached: number;
+  pythonVersion?: string;
+  warnings: string[];
+}> {
   const lockPath = join(options.projectDir, options.recipe.lockfile);
   let text: string;
   try {
@@ -80,14 +85,21 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
     preset: 'none',
     add: PRUNE_RULES.map((r) => r.id),
     remove: [],
-    custom: [...new Set([...recipe.prune.custom, ...recipe.variants.flatMap((v) => v.prune.custom)])],
+    custom: [
+      ...new Set([...recipe.prune.custom, ...recipe.variants.flatMap((v) => v.prune.custom)]),
+    ],
   };
   const all = estimateSavings(lists, resolvePrune(every, recipe.platform), recipe.prefix);
   const selectedIds = new Set(resolvePrune(recipe.prune, recipe.platform).map((r) => r.id));
   const selection = (id: string, prune: PruneSettings): SelectionSaving => {
     const rules = resolvePrune(prune, recipe.platform);
     const estimate = estimateSavings(lists, rules, recipe.prefix);
-    return { id, ruleIds: rules.map((r) => r.id), bytes: estimate.totalBytes, files: estimate.totalFiles };
+    return {
+      id,
+      ruleIds: rules.map((r) => r.id),
+      bytes: estimate.totalBytes,
+      files: estimate.totalFiles,
+    };
   };
   return {
     lockfile: recipe.lockfile,

@@ -62,7 +62,8 @@ export function readTar(
     }
     if (type === 'g') continue;
     const prefix = field(header, 345, 155);
-    const name = longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
+    const name =
+      longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
     longName = undefined;
     const path = name.replace(/^\.\//, '');
     listing?.push({ path, type: type === '\0' ? '0' : type, size });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { Recipe } from '../../../shared/recipe/model';
@@ -55,7 +55,7 @@ export async function readRecipeFile(projectDir: string): Promise<RecipeRead> {
     if (version !== undefined && version !== FORMAT_VERSION) {
       issues.push({
         field: 'version',
-        message: `format ${String(version)} is not known to this Condense (it reads version ${FORMAT_VERSION}); update Condense`,
+        message: `format ${JSON.stringify(version)} is not known to this Condense (it reads version ${FORMAT_VERSION}); update Condense`,
       });
     }
     fields = rest;
@@ -118,7 +118,7 @@ export async function writeRecipeFile(projectDir: string, input: unknown): Promi
         '# Edit it on the Image screen, or by hand; omitted fields take their defaults.\n' +
         'version: 1\n',
   );
-  if (!isMap(doc.contents)) doc.contents = doc.createNode({ version: FORMAT_VERSION }) as YAMLMap;
+  if (!isMap(doc.contents)) doc.contents = doc.createNode({ version: FORMAT_VERSION });
   const root = doc.contents as YAMLMap;
   update(doc, root, 'version', FORMAT_VERSION);
   for (const [key, value] of Object.entries(recipe)) update(doc, root, key, value);

@@ -1,0 +1,253 @@
+import { execFileSync } from 'node:child_process';
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { SYNTHETIC_CONTENTS } from '../../../fixtures/synthetic/synthetic-channel';
+import { isCondenseError } from '../../../shared/api/errors';
+import { PRUNE_RULES } from '../../../shared/recipe/catalog';
+import type { Recipe } from '../../../shared/recipe/model';
+import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
+import { pruneCommand, resolvePrune } from '../../../shared/recipe/prune-commands';
+import type { ServedChannel } from '../../../test/support/channels';
+import { serveSyntheticChannel } from '../../../test/support/channels';
+import { readPackageMetadata } from './conda-package-reader';
+import { analyzeSavings } from './savings-analysis';
+
+interface Record {
+  name: string;
+  version: string;
+  build: string;
+  md5: string;
+  noarch?: string;
+}
+
+let channel: ServedChannel;
+let work: string;
+let project: string;
+/** Chosen packages: one record per name, the python 3.11 builds. */
+let chosen: { subdir: string; filename: string; record: Record }[];
+
+async function repodata(subdir: string) {
+  return JSON.parse(await readFile(join(channel.dir, subdir, 'repodata.json'), 'utf8')) as {
+    packages: { [file: string]: Record };
+    'packages.conda': { [file: string]: Record };
+  };
+}
+
+/** Installs .tar.bz2 packages the way conda lays them out (noarch python moved under lib/python3.11). */
+async function miniInstall(prefix: string): Promise<void> {
+  await mkdir(prefix, { recursive: true });
+  for (const { subdir, filename, record } of chosen) {
+    const archive = join(channel.dir, subdir, filename.replace(/\.conda$/, '.tar.bz2'));
+    const staging = await mkdtemp(join(work, 'stage-'));
+    execFileSync('tar', ['-xjf', archive, '-C', staging, '--exclude=info']);
+    if (record.noarch === 'python') {
+      const sp = join(prefix, 'lib/python3.11');
+      await mkdir(sp, { recursive: true });
+      await cp(join(staging, 'site-packages'), join(sp, 'site-packages'), { recursive: true });
+      await rm(join(staging, 'site-packages'), { recursive: true });
+      if ((await readdir(staging)).includes('python-scripts')) {
+        await mkdir(join(prefix, 'bin'), { recursive: true });
+        await cp(join(staging, 'python-scripts'), join(prefix, 'bin'), { recursive: true });
+        await rm(join(staging, 'python-scripts'), { recursive: true });
+      }
+    }
+    await cp(staging, prefix, { recursive: true, verbatimSymlinks: true });
+    await rm(staging, { recursive: true });
+  }
+}
+
+/** Bytes of regular files under a folder (symlinks count 0, as in the estimate). */
+async function treeBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const stat = await lstat(join(entry.parentPath, entry.name));
+    if (stat.isFile()) total += stat.size;
+  }
+  return total;
+}
+
+beforeAll(async () => {
+  channel = await serveSyntheticChannel();
+  work = await mkdtemp(join(tmpdir(), 'condense-analysis-'));
+  project = join(work, 'project');
+  await mkdir(project);
+  const names = new Set<string>();
+  chosen = [];
+  for (const subdir of ['linux-64', 'noarch']) {
+    const data = await repodata(subdir);
+    // Alternate formats so both readers are exercised.
+    const entries = [...Object.entries(data['packages.conda']), ...Object.entries(data.packages)];
+    for (const [filename, record] of entries) {
+      if (
+        names.has(record.name) ||
+        /mkl|conflict|needs-|py312|python-3\.12|abi-3\.12/.test(filename)
+      )
+        continue;
+      if (record.name === 'python' && !record.version.startsWith('3.11')) continue;
+      if (record.name === 'python_abi' && !record.version.startsWith('3.11')) continue;
+      names.add(record.name);
+      const useConda = chosen.length % 2 === 0;
+      const file = useConda
+        ? filename.replace(/\.tar\.bz2$/, '.conda')
+        : filename.replace(/\.conda$/, '.tar.bz2');
+      const rec = (useConda ? data['packages.conda'][file] : data.packages[file]) ?? record;
+      chosen.push({ subdir, filename: file, record: rec });
+    }
+  }
+  const lock = [
+    '# platform: linux-64',
+    '@EXPLICIT',
+    ...chosen.map((c) => `${channel.url}/${c.subdir}/${c.filename}#${c.record.md5}`),
+  ].join('\n');
+  await writeFile(join(project, 'conda-linux-64.lock'), `${lock}\n`);
+});
+
+afterAll(async () => {
+  await channel?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function recipe(): Recipe {
+  return { ...defaultRecipe(), prune: defaultPrune('expert') };
+}
+
+describe('readPackageMetadata', () => {
+  it('reads the same index and paths from .tar.bz2 and .conda', async () => {
+    let compared = 0;
+    for (const info of SYNTHETIC_CONTENTS) {
+      const stem = `${info.name}-${info.version}-${info.build}`;
+      const bz2 = readPackageMetadata(
+        await readFile(join(channel.dir, info.subdir, `${stem}.tar.bz2`)),
+        `${stem}.tar.bz2`,
+      );
+      const conda = readPackageMetadata(
+        await readFile(join(channel.dir, info.subdir, `${stem}.conda`)),
+        `${stem}.conda`,
+      );
+      expect(conda).toEqual(bz2);
+      expect(bz2.index.name).toBe(info.name);
+      expect(bz2.paths.map((p) => p.path).sort()).toEqual(info.files);
+      compared += 1;
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+
+  it('refuses a file that is not a conda package, naming it', () => {
+    expect(() => readPackageMetadata(new Uint8Array([1, 2, 3]), 'x-1-0.tar.bz2')).toThrow(
+      /x-1-0.tar.bz2 is not a readable conda package/,
+    );
+  });
+});
+
+describe('analyzeSavings', () => {
+  it('estimates exactly what each rule command removes from the installed environment', async () => {
+    const cacheRoot = join(work, 'cache');
+    const report = await analyzeSavings({ projectDir: project, recipe: recipe(), cacheRoot });
+    expect(report.packages).toBe(chosen.length);
+    expect(report.pythonVersion).toBe('3.11');
+    const prefix = join(work, 'env');
+    await miniInstall(prefix);
+    expect(report.environmentBytes).toBe(await treeBytes(prefix));
+    const allRules = resolvePrune(
+      { ...defaultPrune('none'), add: PRUNE_RULES.map((r) => r.id) },
+      'linux-64',
+    );
+    let nonZero = 0;
+    for (const rule of allRules) {
+      const copy = join(work, `env-${rule.id}`);
+      await cp(prefix, copy, { recursive: true, verbatimSymlinks: true });
+      // The real command of the generated Dockerfile, run on a copy of the environment.
+      execFileSync('sh', ['-c', pruneCommand(rule.selector, copy)]);
+      const removed = report.environmentBytes - (await treeBytes(copy));
+      const estimated = report.rules.find((r) => r.ruleId === rule.id)!;
+      expect({ id: rule.id, bytes: estimated.bytes }).toEqual({ id: rule.id, bytes: removed });
+      if (removed > 0) nonZero += 1;
+      await rm(copy, { recursive: true });
+    }
+    expect(nonZero).toBeGreaterThanOrEqual(8);
+    // All rules of the selection together, overlaps counted once.
+    const together = join(work, 'env-expert');
+    await cp(prefix, together, { recursive: true, verbatimSymlinks: true });
+    const expert = resolvePrune(defaultPrune('expert'), 'linux-64');
+    execFileSync('sh', ['-c', expert.map((r) => pruneCommand(r.selector, together)).join(' && ')]);
+    const removed = report.environmentBytes - (await treeBytes(together));
+    expect(report.selections[0]).toMatchObject({ id: 'recipe', bytes: removed });
+    const sumOfRules = report.rules.filter((r) => r.selected).reduce((s, r) => s + r.bytes, 0);
+    expect(sumOfRules).toBeGreaterThan(removed); // numpy's tests/__pycache__ is matched twice
+  });
+
+  it('names the owning packages of a rule', async () => {
+    const report = await analyzeSavings({
+      projectDir: project,
+      recipe: recipe(),
+      cacheRoot: join(work, 'cache'),
+    });
+    const staticLibs = report.rules.find((r) => r.ruleId === 'static-libs')!;
+    expect(staticLibs.owners.map((o) => o.name)).toContain('numpy');
+    expect(staticLibs.owners.reduce((s, o) => s + o.bytes, 0)).toBe(staticLibs.bytes);
+  });
+
+  it('reads file lists from the cache the second time, without the channel', async () => {
+    const cacheRoot = join(work, 'cache-2');
+    await analyzeSavings({ projectDir: project, recipe: recipe(), cacheRoot });
+    const before = channel.requests.length;
+    const again = await analyzeSavings({ projectDir: project, recipe: recipe(), cacheRoot });
+    expect(again.cachedPackages).toBe(chosen.length);
+    expect(channel.requests.length).toBe(before);
+  });
+
+  it('refuses a package whose md5 differs from the lockfile', async () => {
+    const bad = join(work, 'bad-md5');
+    await mkdir(bad);
+    const first = chosen[0]!;
+    await writeFile(
+      join(bad, 'conda-linux-64.lock'),
+      `@EXPLICIT\n${channel.url}/${first.subdir}/${first.filename}#${'0'.repeat(32)}\n`,
+    );
+    const error = await analyzeSavings({
+      projectDir: bad,
+      recipe: recipe(),
+      cacheRoot: join(work, 'c3'),
+    }).catch((e: unknown) => e);
+    expect(isCondenseError(error, 'CONFLICT')).toBe(true);
+    expect((error as Error).message).toMatch(/lock again/);
+  });
+
+  it('says what to do when the lockfile or a package is missing', async () => {
+    const empty = join(work, 'empty');
+    await mkdir(empty);
+    const noLock = await analyzeSavings({
+      projectDir: empty,
+      recipe: recipe(),
+      cacheRoot: join(work, 'c4'),
+    }).catch((e: unknown) => e);
+    expect(isCondenseError(noLock, 'NOT_FOUND')).toBe(true);
+    expect((noLock as Error).message).toMatch(/condense lock/);
+    await writeFile(
+      join(empty, 'conda-linux-64.lock'),
+      `@EXPLICIT\n${channel.url}/linux-64/gone-1-0.conda#${'a'.repeat(32)}\n`,
+    );
+    const gone = await analyzeSavings({
+      projectDir: empty,
+      recipe: recipe(),
+      cacheRoot: join(work, 'c4'),
+    }).catch((e: unknown) => e);
+    expect(isCondenseError(gone, 'PACKAGE_NOT_FOUND')).toBe(true);
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await analyzeSavings({
+      projectDir: project,
+      recipe: recipe(),
+      cacheRoot: join(work, 'c5'),
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    expect(isCondenseError(error, 'CANCELLED')).toBe(true);
+  });
+});
