@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type ChannelServer, startChannelServer } from '../fixtures/lib/channel-server';
 import { type PackageArtifact, writeCondaPackage } from '../fixtures/lib/conda-package';
+import { REALISTIC_CHANNEL_DIR } from './support/channels';
 import {
   buildImage,
   connectDocker,
@@ -29,11 +30,12 @@ const imagesReady = available(
   await fixtureImagesRequirement(docker),
 );
 
-const REALISTIC = join(import.meta.dirname, '..', 'fixtures', 'out', 'realistic-channel');
+const REALISTIC = REALISTIC_CHANNEL_DIR;
 function realisticRequirement(): Requirement {
-  return existsSync(join(REALISTIC, 'linux-64', 'repodata.json'))
+  // MANIFEST.json is written last by fixtures/realistic/build.sh: the channel is complete.
+  return existsSync(join(REALISTIC, 'MANIFEST.json'))
     ? { ok: true, reason: '' }
-    : { ok: false, reason: `no ${REALISTIC}/linux-64/repodata.json (run: npm run fixtures)` };
+    : { ok: false, reason: `${REALISTIC} is not built (run: bash fixtures/realistic/build.sh)` };
 }
 const realisticReady = imagesReady && available('the realistic channel', realisticRequirement());
 
