@@ -1,7 +1,15 @@
 import type { CliCommand } from '../command';
+import { buildCommand } from './build';
+import { compareCommand } from './compare';
 import { lockCommand } from './lock';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
 
 /** Every CLI command; each lives in its own file in this folder. */
-export const commands: CliCommand[] = [serveCommand, lockCommand, searchCommand];
+export const commands: CliCommand[] = [
+  serveCommand,
+  lockCommand,
+  searchCommand,
+  buildCommand,
+  compareCommand,
+];

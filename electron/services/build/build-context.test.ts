@@ -26,7 +26,7 @@ async function entries(stream: Readable): Promise<Map<string, string>> {
   const ex = extract();
   ex.on('entry', (header, body, next) => {
     const chunks: Buffer[] = [];
-    body.on('data', (c: Buffer) => chunks.push(c));
+    body.on('data', (c: unknown) => chunks.push(c as Buffer));
     body.on('end', () => {
       out.set(
         header.type === 'directory' ? `${header.name}/` : header.name,

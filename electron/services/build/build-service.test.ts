@@ -247,6 +247,7 @@ describe('build handler input checks', () => {
     ] as const) {
       const { jobId } = await h['build:start']({
         projectDir: dir,
+        dockerfile: 'FROM scratch\n',
         variants: [...variants],
         ...(only ? { only: [...only] } : {}),
       });

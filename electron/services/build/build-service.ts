@@ -5,6 +5,7 @@ import { basename, isAbsolute, join } from 'node:path';
 
 import type {
   BuildEvents,
+  BuildLogLine,
   BuildRecord,
   BuildStartRequest,
   EngineInfo,
@@ -16,6 +17,7 @@ import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
 import { createBuildContext } from './build-context';
 import { newBuildId, openBuild, saveBuild } from './history-store';
+import { hasRecipe, recipeBuildInput } from './recipe-input';
 import { imageResults } from './image-results';
 import { runBuild } from './run-build';
 import { hasSmokeChecks, runSmokeTests } from './smoke-runner';
@@ -32,8 +34,8 @@ export interface BuildJobContext {
 
 const VARIANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
-/** Checks a request from an untrusted caller; returns the variants to build. */
-export function validateBuildRequest(request: BuildStartRequest): VariantSpec[] {
+/** Checks a request from an untrusted caller (the variants are checked by `selectVariants`). */
+export function validateBuildRequest(request: BuildStartRequest): void {
   if (typeof request?.projectDir !== 'string' || !isAbsolute(request.projectDir)) {
     throw new CondenseError('INVALID_INPUT', 'projectDir must be an absolute folder path.');
   }
@@ -43,7 +45,20 @@ export function validateBuildRequest(request: BuildStartRequest): VariantSpec[] 
       `The project folder ${request.projectDir} does not exist.`,
     );
   }
-  const variants = request.variants?.length ? request.variants : [{ id: 'default' }];
+  if (
+    request.repository !== undefined &&
+    !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(request.repository)
+  ) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `Image repository "${request.repository}" is not valid: lowercase letters, digits, . _ - and /.`,
+    );
+  }
+}
+
+/** Checks the variants (from the request or the recipe) and picks those `only` names. */
+export function selectVariants(given: VariantSpec[] | undefined, only?: string[]): VariantSpec[] {
+  const variants = given?.length ? given : [{ id: 'default' }];
   const seen = new Set<string>();
   for (const variant of variants) {
     if (typeof variant?.id !== 'string' || !VARIANT_ID.test(variant.id)) {
@@ -63,23 +78,14 @@ export function validateBuildRequest(request: BuildStartRequest): VariantSpec[] 
       );
     }
   }
-  const unknown = (request.only ?? []).filter((id) => !seen.has(id));
+  const unknown = (only ?? []).filter((id) => !seen.has(id));
   if (unknown.length > 0) {
     throw new CondenseError(
       'INVALID_INPUT',
       `Unknown variant ${unknown.join(', ')}: the recipe has ${[...seen].join(', ')}.`,
     );
   }
-  if (
-    request.repository !== undefined &&
-    !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(request.repository)
-  ) {
-    throw new CondenseError(
-      'INVALID_INPUT',
-      `Image repository "${request.repository}" is not valid: lowercase letters, digits, . _ - and /.`,
-    );
-  }
-  return request.only?.length ? variants.filter((v) => request.only!.includes(v.id)) : variants;
+  return only?.length ? variants.filter((v) => only.includes(v.id)) : variants;
 }
 
 /** `condense/<project folder>` in the characters Docker allows. */
@@ -91,17 +97,36 @@ export function defaultRepository(projectDir: string): string {
   return `condense/${name || 'project'}`;
 }
 
-async function dockerfileText(request: BuildStartRequest, builder: 'buildkit' | 'classic') {
-  if (builder === 'classic' && request.classicDockerfile) return request.classicDockerfile;
-  if (request.dockerfile) return request.dockerfile;
+interface BuildInput {
+  dockerfile: string;
+  classicDockerfile?: string;
+  variants?: VariantSpec[];
+}
+
+/** The Dockerfile and variants: given in the request, else from condense.yml, else `./Dockerfile`. */
+async function buildInput(request: BuildStartRequest): Promise<BuildInput> {
+  if (request.dockerfile) {
+    return {
+      dockerfile: request.dockerfile,
+      ...(request.classicDockerfile ? { classicDockerfile: request.classicDockerfile } : {}),
+      ...(request.variants ? { variants: request.variants } : {}),
+    };
+  }
+  if (hasRecipe(request.projectDir)) {
+    const input = await recipeBuildInput(request.projectDir);
+    return { ...input, variants: request.variants ?? input.variants };
+  }
   const path = join(request.projectDir, 'Dockerfile');
   if (!existsSync(path)) {
     throw new CondenseError(
       'NOT_FOUND',
-      `No Dockerfile given and none at ${path}: generate the recipe first (condense recipe) or pass one.`,
+      `Nothing to build in ${request.projectDir}: no condense.yml and no Dockerfile. Create the recipe (condense init) first.`,
     );
   }
-  return readFile(path, 'utf8');
+  return {
+    dockerfile: await readFile(path, 'utf8'),
+    ...(request.variants ? { variants: request.variants } : {}),
+  };
 }
 
 /**
@@ -114,12 +139,15 @@ export async function buildProject(
   request: BuildStartRequest,
   job: BuildJobContext,
 ): Promise<BuildRecord> {
-  const variants = validateBuildRequest(request);
+  validateBuildRequest(request);
+  const input = await buildInput(request);
+  const variants = selectVariants(input.variants, request.only);
   const engine = deps.engine();
   job.emit('progress', { message: `Connecting to ${engine.target.host}` });
   const info: EngineInfo = await engineInfo(engine);
   const builder = info.buildkit && !request.classic ? 'buildkit' : 'classic';
-  const dockerfile = await dockerfileText(request, builder);
+  const dockerfile =
+    builder === 'classic' && input.classicDockerfile ? input.classicDockerfile : input.dockerfile;
   if (builder === 'classic' && /--mount[= ]/.test(dockerfile)) {
     throw new CondenseError(
       'INVALID_INPUT',
@@ -195,7 +223,7 @@ async function buildVariant(
     builder: 'buildkit' | 'classic';
     tags: string[];
     job: BuildJobContext;
-    onLog: (line: import('../../../shared/api/build').BuildLogLine) => void;
+    onLog: (line: BuildLogLine) => void;
   },
 ): Promise<VariantResult> {
   const { job } = options;

@@ -1,0 +1,148 @@
+import type {
+  BuildComparison,
+  BuildEvents,
+  BuildRecord,
+  BuildStep,
+  EngineInfo,
+} from '../../../shared/api/build';
+import { formatBytes, formatDuration } from '../../../shared/build/layers';
+
+/** Plain progress like `docker build --progress plain`: numbered steps, their output, DONE/CACHED. */
+export class PlainProgress {
+  private readonly numbers = new Map<string, number>();
+  private readonly announced = new Set<string>();
+  // BuildKit resends finished vertexes (FROM lines, the context); report each outcome once.
+  private readonly finished = new Set<string>();
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  private number(step: string): number {
+    let n = this.numbers.get(step);
+    if (n === undefined) this.numbers.set(step, (n = this.numbers.size + 1));
+    return n;
+  }
+
+  event<K extends keyof BuildEvents>(kind: K, data: BuildEvents[K]): void {
+    if (kind === 'step') this.step(data as BuildStep);
+    else if (kind === 'log') {
+      const line = data as BuildEvents['log'];
+      this.write(`#${this.number(line.step)} ${line.text}`);
+    } else if (kind === 'progress') this.write(`== ${(data as BuildEvents['progress']).message}`);
+    else if (kind === 'smoke') {
+      const { variant, result } = data as BuildEvents['smoke'];
+      for (const check of result.checks) {
+        this.write(
+          `== smoke ${variant} ${check.kind}: ${check.passed ? 'passed' : `FAILED (exit ${check.exitCode})`}`,
+        );
+        if (!check.passed && check.output.trim()) this.write(indent(check.output.trimEnd()));
+      }
+    }
+  }
+
+  private step(step: BuildStep): void {
+    if (!step.name) return;
+    const n = this.number(step.id);
+    const tag = step.variant ? ` (${step.variant})` : '';
+    if (!this.announced.has(step.id)) {
+      this.announced.add(step.id);
+      this.write(`#${n} ${step.name}${tag}`);
+    }
+    if (this.finished.has(step.id) || (!step.error && !step.completed)) return;
+    this.finished.add(step.id);
+    if (step.error) this.write(`#${n} ERROR: ${step.error}`);
+    else if (step.cached) this.write(`#${n} CACHED`);
+    else if (step.completed && step.started) {
+      const ms = Date.parse(step.completed) - Date.parse(step.started);
+      this.write(`#${n} DONE ${(ms / 1000).toFixed(1)}s`);
+    }
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `   ${l}`)
+    .join('\n');
+}
+
+export function engineLine(info: Pick<EngineInfo, 'host' | 'version' | 'architecture'>): string {
+  return `engine ${info.version} (${info.architecture}) at ${info.host}`;
+}
+
+/** A text table with aligned columns; numbers right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const right = header.map((_, i) =>
+    rows.every((r) => /^[-+]?[\d.]+( \w+)?$|^-$/.test(r[i] ?? '')),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const signed = (bytes: number | undefined) =>
+  bytes === undefined
+    ? '-'
+    : bytes === 0
+      ? '0 B'
+      : `${bytes > 0 ? '+' : '-'}${formatBytes(Math.abs(bytes))}`;
+
+/** The comparison as the CLI prints it: one row per variant, then rules that break smoke tests. */
+export function comparisonText(comparison: BuildComparison, showLayers = false): string {
+  const twoBuilds = new Set(comparison.rows.map((r) => r.buildId)).size > 1;
+  const out = [
+    table(
+      [
+        ...(twoBuilds ? ['build'] : []),
+        'variant',
+        'state',
+        'size',
+        'vs first',
+        'layers',
+        'time',
+        'cached',
+        'smoke',
+      ],
+      comparison.rows.map((r) => [
+        ...(twoBuilds ? [r.buildId] : []),
+        r.variantId,
+        r.state,
+        formatBytes(r.sizeBytes),
+        signed(r.sizeDeltaBytes),
+        String(r.layerCount),
+        formatDuration(r.durationMs),
+        `${r.cachedSteps}/${r.totalSteps}`,
+        r.smoke,
+      ]),
+    ),
+  ];
+  for (const rule of comparison.breakingRules) {
+    out.push(
+      '',
+      `rule ${rule.rule} ${rule.verdict === 'breaks' ? 'BREAKS' : 'may break'} the smoke test: ` +
+        `${rule.failingVariant} fails, ${rule.passingVariant} (without it) passes`,
+    );
+    const last = rule.output.trim().split('\n').slice(-3).join('\n');
+    if (last) out.push(indent(last));
+  }
+  if (showLayers) {
+    out.push(
+      '',
+      table(
+        ['layer', ...comparison.rows.map((r) => r.variantId)],
+        comparison.layers.map((l) => [
+          l.createdBy.length > 60 ? `${l.createdBy.slice(0, 57)}...` : l.createdBy,
+          ...l.sizes.map((s) => formatBytes(s)),
+        ]),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+export function buildSummaryText(record: BuildRecord): string {
+  return `build ${record.id} ${record.state} in ${formatDuration(record.durationMs)} (${record.builder}, ${engineLine(record.engine)})`;
+}

@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+import type { BuildEvents, BuildStartRequest, SmokeSpec } from '../../../shared/api/build';
+import { CondenseError } from '../../../shared/api/errors';
+import { compareBuilds } from '../../../shared/build/compare';
+import { buildProject } from '../../services/build/build-service';
+import { connectEngine } from '../../services/docker/engine';
+import type { CliCommand } from '../command';
+import { buildSummaryText, comparisonText, PlainProgress } from './build-output';
+
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+
+/** `--check` takes a JSON array (`["python","-m","app.check"]`) or words split on spaces; no shell. */
+export function parseCheck(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      parsed = undefined;
+    }
+    if (
+      !Array.isArray(parsed) ||
+      parsed.length === 0 ||
+      !parsed.every((p) => typeof p === 'string')
+    ) {
+      throw new CondenseError(
+        'INVALID_INPUT',
+        '--check as JSON must be a non-empty array of strings.',
+      );
+    }
+    return parsed as string[];
+  }
+  const words = trimmed.split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw new CondenseError('INVALID_INPUT', '--check needs a command.');
+  return words;
+}
+
+/**
+ * `--variant V` picks recipe variants; `--variant V=STAGE` defines a variant as a target stage of a
+ * hand-written Dockerfile (`--variant slim=runtime-slim`).
+ */
+export function variantOptions(values: string[]): Pick<BuildStartRequest, 'only' | 'variants'> {
+  const defined = values.filter((v) => v.includes('='));
+  if (defined.length === 0) return values.length ? { only: values } : {};
+  if (defined.length !== values.length) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      'Use either --variant NAME (pick from the recipe) or --variant NAME=STAGE (define), not both.',
+    );
+  }
+  return {
+    variants: defined.map((v) => {
+      const [id, target] = v.split('=', 2) as [string, string];
+      return { id, target };
+    }),
+  };
+}
+
+/** `condense build`: builds the recipe's variants, streams progress, prints the variant table. */
+export const buildCommand: CliCommand = {
+  name: 'build',
+  summary: 'Build the image (each variant) with BuildKit, smoke-test it and keep it in the history',
+  usage:
+    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--check CMD] [--classic] [--no-cache] [--repository R] [--context NAME]',
+  options: {
+    variant: { type: 'string', multiple: true },
+    progress: { type: 'string' },
+    json: { type: 'boolean' },
+    dockerfile: { type: 'string' },
+    module: { type: 'string', multiple: true },
+    check: { type: 'string' },
+    classic: { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
+    repository: { type: 'string' },
+    context: { type: 'string' },
+  },
+  async run(context, values) {
+    const progress = typeof values.progress === 'string' ? values.progress : 'plain';
+    if (!['plain', 'json', 'none'].includes(progress)) {
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `--progress takes plain, json or none, not "${progress}".`,
+      );
+    }
+    const smoke: SmokeSpec = {};
+    if (list(values.module).length) smoke.modules = list(values.module);
+    if (typeof values.check === 'string') smoke.command = parseCheck(values.check);
+    const request: BuildStartRequest = {
+      projectDir: context.projectDir,
+      ...variantOptions(list(values.variant)),
+      ...(smoke.modules || smoke.command ? { smoke } : {}),
+      ...(values.classic ? { classic: true } : {}),
+      ...(values['no-cache'] ? { noCache: true } : {}),
+      ...(typeof values.repository === 'string' ? { repository: values.repository } : {}),
+    };
+    if (typeof values.dockerfile === 'string') {
+      const path = resolve(context.projectDir, values.dockerfile);
+      request.dockerfile = await readFile(path, 'utf8').catch((error: Error) => {
+        throw new CondenseError(
+          'NOT_FOUND',
+          `Cannot read the Dockerfile ${path}: ${error.message}`,
+        );
+      });
+    }
+    const plain = new PlainProgress((text) => context.progress(text));
+    const emit = <K extends keyof BuildEvents>(kind: K, data: BuildEvents[K]) => {
+      if (progress === 'plain') plain.event(kind, data);
+      else if (progress === 'json') context.progress(JSON.stringify({ kind, data }));
+    };
+    const contextName = typeof values.context === 'string' ? values.context : undefined;
+    const record = await buildProject(
+      { engine: () => connectEngine(contextName ? { context: contextName } : {}) },
+      request,
+      { signal: context.signal, emit },
+    );
+    if (values.json) context.out(JSON.stringify(record, null, 2));
+    else {
+      context.out(buildSummaryText(record));
+      context.out(comparisonText(compareBuilds(record)));
+    }
+    const smokeFailed = record.variants.some((v) => v.smoke && !v.smoke.passed);
+    if (smokeFailed)
+      context.progress('condense build: a smoke test failed (see the smoke column).');
+    return record.state === 'succeeded' && !smokeFailed ? 0 : 1;
+  },
+};

@@ -1,0 +1,32 @@
+import { compareBuilds } from '../../../shared/build/compare';
+import { latestBuildId, loadBuild } from '../../services/build/history-store';
+import type { CliCommand } from '../command';
+import { comparisonText } from './build-output';
+
+/** `condense compare [BUILD [OTHER]]`: the variants of a build (the latest by default), or of two. */
+export const compareCommand: CliCommand = {
+  name: 'compare',
+  summary: 'Compare the variants of a build, or two builds: size, layers, time, smoke test',
+  usage: 'compare [BUILD [OTHER]] [--layers] [--json]',
+  positionals: true,
+  options: {
+    json: { type: 'boolean' },
+    layers: { type: 'boolean' },
+  },
+  async run(context, values, positionals) {
+    if (positionals.length > 2) {
+      context.progress('condense compare: give at most two build ids.');
+      return 2;
+    }
+    const firstId = positionals[0] ?? (await latestBuildId(context.projectDir));
+    const first = await loadBuild(context.projectDir, firstId);
+    const other = positionals[1] ? await loadBuild(context.projectDir, positionals[1]) : undefined;
+    const comparison = compareBuilds(first, other);
+    context.out(
+      values.json
+        ? JSON.stringify(comparison, null, 2)
+        : comparisonText(comparison, Boolean(values.layers)),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { VariantSpec } from '../../../shared/api/build';
+import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
+import { resolvePrune } from '../../../shared/recipe/prune-commands';
+import { loadRecipe } from '../recipe/recipe-file';
+import { RECIPE_FILE } from '../recipe/recipe-file';
+
+export interface RecipeBuildInput {
+  /** The BuildKit form (cache mount on the package cache when the recipe asks for it). */
+  dockerfile: string;
+  /** The classic-builder form: no `RUN --mount`, `conda clean -afy` instead. */
+  classicDockerfile: string;
+  /** The recipe's variants as build targets, with the prune rule ids each applies. */
+  variants: VariantSpec[];
+}
+
+export function hasRecipe(projectDir: string): boolean {
+  return existsSync(join(projectDir, RECIPE_FILE));
+}
+
+/** What to build from the project's condense.yml. */
+export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildInput> {
+  const recipe = await loadRecipe(projectDir);
+  const rules = (prune: typeof recipe.prune) =>
+    resolvePrune(prune, recipe.platform).map((rule) => rule.id);
+  const variants: VariantSpec[] =
+    recipe.variants.length > 0
+      ? recipe.variants.map((v) => ({ id: v.id, target: targetStage(v.id), rules: rules(v.prune) }))
+      : [{ id: 'default', target: targetStage(), rules: rules(recipe.prune) }];
+  return {
+    dockerfile: generateDockerfile(recipe),
+    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }),
+    variants,
+  };
+}
