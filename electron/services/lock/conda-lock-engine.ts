@@ -55,16 +55,25 @@ export function runCondaLock(run: CondaLockRun): Promise<void> {
       cwd: run.projectDir,
       shell: false,
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: false,
+      // Own process group: conda-lock runs a solver (micromamba, conda) as a child, and killing only
+      // conda-lock would leave that running and holding the output pipes open.
+      detached: true,
     });
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
     const stderrTail: string[] = [];
     let reason: 'timeout' | 'cancelled' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     const stop = (why: 'timeout' | 'cancelled') => {
       if (reason || child.exitCode !== null) return;
       reason = why;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      killGroup('SIGTERM');
+      killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
     const onAbort = () => stop('cancelled');
@@ -107,7 +116,7 @@ export function runCondaLock(run: CondaLockRun): Promise<void> {
         return finish(
           new CondenseError(
             'TIMEOUT',
-            `conda-lock did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped: raise the timeout or simplify the environment`,
+            `conda-lock did not finish within ${Number((timeoutMs / 1000).toFixed(1))} s and was stopped: raise the timeout or simplify the environment`,
             { timeoutMs },
           ),
         );
