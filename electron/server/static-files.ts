@@ -31,6 +31,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
     return undefined;
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  if (decoded.split('/').includes('..')) return undefined;
   const relative = decoded === '/' || extname(decoded) === '' ? '/index.html' : decoded;
   const path = normalize(join(root, relative));
   const base = normalize(root.endsWith(sep) ? root : root + sep);
