@@ -31,12 +31,12 @@ const SCREENS: Record<Screen, () => React.JSX.Element> = {
 export function App() {
   const screen = useApp((s) => s.screen);
   const project = useApp((s) => s.project);
-  const lock = useApp((s) => s.lock);
+  const lockStatus = useApp((s) => s.lockStatus);
   const exportOpen = useApp((s) => s.exportOpen);
   const go = useApp((s) => s.go);
   const setExportOpen = useApp((s) => s.setExportOpen);
   const Current = SCREENS[screen];
-  const stale = lock?.stale === true;
+  const stale = lockStatus?.stale === true;
 
   return (
     <div className="app">

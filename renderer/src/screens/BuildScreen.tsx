@@ -41,7 +41,7 @@ function Timeline({ steps }: { steps: StepView[] }) {
 /** Choose variants, build, watch the steps and the log, cancel. */
 export function BuildScreen() {
   const recipe = useApp((s) => s.recipe);
-  const lock = useApp((s) => s.lock);
+  const locked = useApp((s) => s.lockStatus?.locked === true);
   const buildJobId = useApp((s) => s.buildJobId);
   const jobs = useApp((s) => s.jobs);
   const logs = useApp((s) => s.logs);
@@ -59,7 +59,7 @@ export function BuildScreen() {
   return (
     <section className="screen" aria-labelledby="build-title">
       <h2 id="build-title">Build</h2>
-      {!lock ? (
+      {!locked ? (
         <ErrorNote message="The environment is not locked: lock it on the Lock screen before building." />
       ) : null}
       <div className="card row">
@@ -84,7 +84,7 @@ export function BuildScreen() {
         <button
           type="button"
           className="primary"
-          disabled={running || !lock || chosen.length === 0}
+          disabled={running || !locked || chosen.length === 0}
           onClick={() => void startBuild(chosen)}
         >
           {chosen.length > 1 ? `Build ${chosen.length} variants` : 'Build'}

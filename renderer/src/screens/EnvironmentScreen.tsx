@@ -47,6 +47,8 @@ export function EnvironmentScreen() {
   const [query, setQuery] = useState('');
   const [pins, setPins] = useState<Record<string, string>>({});
   const names = environmentSelectors.dependencyNames({ environment });
+  const python = environmentSelectors.python({ environment });
+  const packages = environmentSelectors.packages({ environment });
 
   useEffect(() => {
     // Typing fires one search after a pause, not one per key.
@@ -68,7 +70,7 @@ export function EnvironmentScreen() {
 
   return (
     <section className="screen" aria-labelledby="env-title">
-      <h2 id="env-title">Environment: {environment.name}</h2>
+      <h2 id="env-title">Environment{environment.name ? `: ${environment.name}` : ''}</h2>
       <ErrorNote message={error} />
       <div className="columns">
         <div className="card stack">
@@ -88,13 +90,18 @@ export function EnvironmentScreen() {
           ) : null}
           <ul className="results" aria-label="Search results">
             {results.map((r) => (
-              <li key={`${r.channel}/${r.name}`}>
+              <li key={r.name}>
                 <div>
-                  <strong>{r.name}</strong> <span className="muted">{r.channel}</span>
+                  <strong>{r.name}</strong> <span className="muted">{r.channels.join(', ')}</span>
                   {r.summary ? <p className="muted">{r.summary}</p> : null}
                   <small className="muted">
                     {r.versions.slice(0, 5).join(', ')}
-                    {r.builds?.length ? ` · builds ${r.builds.slice(0, 3).join(', ')}` : ''}
+                    {r.builds.length
+                      ? ` · builds ${r.builds
+                          .slice(0, 3)
+                          .map((b) => `${b.build} (${b.subdir})`)
+                          .join(', ')}`
+                      : ''}
                   </small>
                 </div>
                 <button
@@ -111,13 +118,9 @@ export function EnvironmentScreen() {
         </div>
         <div className="card stack">
           <h3>Python</h3>
-          <PythonForm
-            key={environment.python ?? ''}
-            current={environment.python ?? ''}
-            onSet={setPython}
-          />
+          <PythonForm key={python} current={python} onSet={setPython} />
           <h3>Dependencies</h3>
-          {environment.dependencies.length === 0 ? (
+          {packages.length === 0 ? (
             <EmptyState title="No packages yet">
               <p>Search on the left and add the packages your code imports.</p>
             </EmptyState>
@@ -133,7 +136,7 @@ export function EnvironmentScreen() {
                 </tr>
               </thead>
               <tbody>
-                {environment.dependencies.map((d) => (
+                {packages.map((d) => (
                   <tr key={d.name}>
                     <td>{d.name}</td>
                     <td>
@@ -141,12 +144,12 @@ export function EnvironmentScreen() {
                         className="row"
                         onSubmit={(e) => {
                           e.preventDefault();
-                          void pinPackage(d.name, pins[d.name] ?? d.spec);
+                          void pinPackage(d.name, pins[d.name] ?? d.version ?? '');
                         }}
                       >
                         <input
                           aria-label={`Version pin for ${d.name}`}
-                          value={pins[d.name] ?? d.spec}
+                          value={pins[d.name] ?? d.version ?? ''}
                           placeholder="any version"
                           onChange={(e) => setPins({ ...pins, [d.name]: e.target.value })}
                         />

@@ -27,6 +27,10 @@ export function ImageScreen() {
   const applyPreset = useApp((s) => s.applyPreset);
   const selectVariant = useApp((s) => s.selectVariant);
   const addVariant = useApp((s) => s.addVariant);
+  const issues = useApp((s) => s.recipeIssues);
+  const useBuildKit = useApp((s) => s.useBuildKit);
+  const setUseBuildKit = useApp((s) => s.setUseBuildKit);
+  const analyzeJob = useApp((s) => (s.analyzeJobId ? s.jobs[s.analyzeJobId] : undefined));
   const [newVariant, setNewVariant] = useState('');
   const state = { recipe, savings, editingVariant: editing };
   const rules = recipeSelectors.rules(state);
@@ -51,9 +55,22 @@ export function ImageScreen() {
     <section className="screen" aria-labelledby="image-title">
       <h2 id="image-title">Image</h2>
       <ErrorNote message={error} />
+      {issues.length ? (
+        <div role="alert" className="error-note">
+          condense.yml has problems: {issues.map((i) => `${i.field}: ${i.message}`).join('; ')}
+        </div>
+      ) : null}
       <div className="columns">
         <div className="stack">
           <RecipeFields key={JSON.stringify(recipe)} recipe={recipe} />
+          <label className="check card">
+            <input
+              type="checkbox"
+              checked={useBuildKit}
+              onChange={(e) => setUseBuildKit(e.target.checked)}
+            />
+            Build with BuildKit (off: the classic builder and its Dockerfile)
+          </label>
           <div className="card stack">
             <h3>Prune rules</h3>
             <div className="row">
@@ -89,11 +106,27 @@ export function ImageScreen() {
             </div>
             {estimate ? (
               <SizeBar total={estimate.environmentBytes} remaining={estimate.remainingBytes} />
+            ) : analyzeJob?.state === 'running' ? (
+              <p role="status">Measuring what each rule removes…</p>
             ) : (
               <p className="muted">
                 Lock the environment (Lock screen) to see how much each rule saves.
               </p>
             )}
+            <ErrorNote
+              message={
+                analyzeJob?.state === 'failed'
+                  ? `Could not measure the savings: ${analyzeJob.error ?? 'unknown error'}`
+                  : undefined
+              }
+            />
+            {savings?.warnings.length ? (
+              <ul className="muted" aria-label="Estimate warnings">
+                {savings.warnings.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+              </ul>
+            ) : null}
             <div className="row" role="group" aria-label="Presets">
               {PRESETS.map((p) => (
                 <button

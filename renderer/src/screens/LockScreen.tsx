@@ -3,11 +3,13 @@ import { useState } from 'react';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { formatMiB } from '../lib/format';
 import { useApp } from '../store';
-import { lockSelectors } from '../store/selectors';
+import { channelOf, lockSelectors } from '../store/selectors';
 
 /** Lock and relock with progress; resolved packages; stale badge; diff against the previous lock. */
 export function LockScreen() {
-  const lock = useApp((s) => s.lock);
+  const status = useApp((s) => s.lockStatus);
+  const lockPackages = useApp((s) => s.lockPackages);
+  const diff = useApp((s) => s.lockDiff);
   const lockJobId = useApp((s) => s.lockJobId);
   const jobs = useApp((s) => s.jobs);
   const error = useApp((s) => s.lockError);
@@ -16,20 +18,28 @@ export function LockScreen() {
   const [filter, setFilter] = useState('');
   const job = lockSelectors.lockJob({ lockJobId, jobs });
   const running = job?.state === 'running';
-  const packages = lockSelectors.packages({ lock }, filter);
+  const locked = status?.locked === true;
+  const packages = lockSelectors.packages({ lockPackages }, filter);
+  const platforms = lockSelectors.platforms({ lockPackages });
 
   return (
     <section className="screen" aria-labelledby="lock-title">
       <h2 id="lock-title">
         Lock{' '}
-        {lock?.stale ? (
+        {locked && status.stale ? (
           <span className="badge warn" title="environment.yml changed since this lock was made">
             Stale
           </span>
-        ) : lock ? (
+        ) : locked ? (
           <span className="badge ok">Up to date</span>
         ) : null}
       </h2>
+      {locked && status.stale ? (
+        <p>
+          environment.yml changed after the last lock: relock so the image gets what the file asks
+          for.
+        </p>
+      ) : null}
       <div className="row">
         <button
           type="button"
@@ -37,7 +47,7 @@ export function LockScreen() {
           disabled={running}
           onClick={() => void startLock()}
         >
-          {lock ? 'Relock' : 'Lock environment'}
+          {locked ? 'Relock' : 'Lock environment'}
         </button>
         {running && job ? (
           <button type="button" onClick={() => void cancelJob(job.jobId)}>
@@ -47,44 +57,45 @@ export function LockScreen() {
       </div>
       {running ? (
         <div className="progress-line">
-          <progress aria-label="Lock progress" max={1} value={job?.progress?.fraction} />
-          <span role="status">{job?.progress?.message ?? 'Solving…'}</span>
+          <progress aria-label="Lock progress" max={1} value={job.progress?.fraction} />
+          <span role="status">{job.progress?.message ?? 'Solving…'}</span>
         </div>
       ) : null}
+      {job?.state === 'succeeded' ? <p role="status">Locked.</p> : null}
       <ErrorNote
         message={
           error ??
           (job?.state === 'failed'
-            ? `Locking failed: ${job.error ?? 'unknown error'}. Loosen a pin on the Environment screen and relock.`
+            ? `Locking failed: ${job.error ?? 'unknown error'} Loosen or remove a pin on the Environment screen, then relock.`
             : undefined)
         }
       />
-      {lock?.diff ? (
+      {diff ? (
         <details className="card" open>
           <summary>
-            Changes since the previous lock: {lock.diff.added.length} added,{' '}
-            {lock.diff.removed.length} removed, {lock.diff.changed.length} changed
+            Changes since the previous lock: {diff.added.length} added, {diff.removed.length}{' '}
+            removed, {diff.changed.length} changed, {diff.unchanged} unchanged
           </summary>
           <ul aria-label="Lock changes">
-            {lock.diff.added.map((p) => (
-              <li key={`+${p.name}`} className="diff-added">
-                + {p.name} {p.version}
+            {diff.added.map((p) => (
+              <li key={`+${p.platform}/${p.name}`} className="diff-added">
+                + {p.name} {p.version} ({p.platform})
               </li>
             ))}
-            {lock.diff.removed.map((p) => (
-              <li key={`-${p.name}`} className="diff-removed">
-                − {p.name} {p.version}
+            {diff.removed.map((p) => (
+              <li key={`-${p.platform}/${p.name}`} className="diff-removed">
+                − {p.name} {p.version} ({p.platform})
               </li>
             ))}
-            {lock.diff.changed.map((c) => (
-              <li key={`~${c.name}`} className="diff-changed">
-                ~ {c.name} {c.from} → {c.to}
+            {diff.changed.map((c) => (
+              <li key={`~${c.platform}/${c.name}`} className="diff-changed">
+                ~ {c.name} {c.from.version} ({c.from.build}) → {c.to.version} ({c.to.build})
               </li>
             ))}
           </ul>
         </details>
       ) : null}
-      {!lock ? (
+      {!locked ? (
         <EmptyState title="Not locked yet">
           <p>
             Lock the environment to pin every package to an exact build; the image is built from the
@@ -102,8 +113,8 @@ export function LockScreen() {
               onChange={(e) => setFilter(e.target.value)}
             />
             <span className="muted">
-              {lock.packages.length} packages, {formatMiB(lockSelectors.totalSize({ lock }))} to
-              download
+              {lockPackages.length} packages for {platforms.join(', ')},{' '}
+              {formatMiB(lockSelectors.totalSize({ lockPackages }))} to download
             </span>
           </div>
           <table aria-label="Resolved packages">
@@ -113,6 +124,7 @@ export function LockScreen() {
                 <th scope="col">Version</th>
                 <th scope="col">Build</th>
                 <th scope="col">Channel</th>
+                {platforms.length > 1 ? <th scope="col">Platform</th> : null}
                 <th scope="col" className="num">
                   Size
                 </th>
@@ -120,12 +132,13 @@ export function LockScreen() {
             </thead>
             <tbody>
               {packages.map((p) => (
-                <tr key={p.name}>
+                <tr key={`${p.platform}/${p.manager}/${p.name}`}>
                   <td>{p.name}</td>
                   <td>{p.version}</td>
                   <td>{p.build}</td>
-                  <td>{p.channel}</td>
-                  <td className="num">{formatMiB(p.size)}</td>
+                  <td>{channelOf(p.url)}</td>
+                  {platforms.length > 1 ? <td>{p.platform}</td> : null}
+                  <td className="num">{p.size === undefined ? '–' : formatMiB(p.size)}</td>
                 </tr>
               ))}
             </tbody>

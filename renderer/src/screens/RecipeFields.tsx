@@ -155,7 +155,7 @@ export function RecipeFields({ recipe }: { recipe: Recipe }) {
           checked={recipe.buildkitCache}
           onChange={(e) => void updateRecipe({ buildkitCache: e.target.checked })}
         />
-        Use BuildKit (package cache mount; off: classic builder with conda clean)
+        Cache conda packages between builds (BuildKit cache mount)
       </label>
     </div>
   );

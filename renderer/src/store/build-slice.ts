@@ -1,7 +1,6 @@
 import type { BuildRecord } from '../../../shared/api/build';
 import { describeError } from '../lib/format';
 import { callApi } from './pending-contract';
-import { buildPlan } from './recipe-helpers';
 import type { BuildSlice, SliceCreator } from './types';
 
 /** How many past builds the Results screen loads with their layers. */
@@ -36,12 +35,17 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
       }
       set({ buildError: undefined });
       try {
-        const plan = buildPlan(recipe, variants);
+        // The service's generator is the reference; the preview used the same shared code.
+        const files = await callApi(api, 'recipe:generate', { projectDir: project.dir, recipe });
+        const classic = !get().useBuildKit;
         const { jobId } = await api.call('build:start', {
           projectDir: project.dir,
-          ...plan,
-          // Without the cache mount the generated file needs no BuildKit; build it classically.
-          ...(recipe.buildkitCache ? {} : { classic: true }),
+          dockerfile: files.dockerfile,
+          // The service falls back to it when the engine has no BuildKit.
+          classicDockerfile: files.classicDockerfile,
+          variants: files.variants,
+          only: variants,
+          ...(classic ? { classic: true } : {}),
         });
         get().trackJob(jobId, 'build');
         set({ buildJobId: jobId, screen: 'build' });
@@ -56,9 +60,9 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
         set({ buildError: describeError(error) });
       }
     },
-    async exportVariant(request) {
-      const dir = get().project?.dir;
-      if (!dir) throw new Error('Open a project first (Projects screen).');
-      return (await callApi(api, 'export:run', { ...request, projectDir: dir })).files;
+    async exportProject(dir, force) {
+      const projectDir = get().project?.dir;
+      if (!projectDir) throw new Error('Open a project first (Projects screen).');
+      return callApi(api, 'recipe:export', { projectDir, dir, ...(force ? { force } : {}) });
     },
   });

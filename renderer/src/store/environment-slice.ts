@@ -1,7 +1,13 @@
+import type { EnvironmentEdit } from '../../../shared/api/lock';
 import { describeError } from '../lib/format';
-import type { EnvironmentEdit } from './pending-contract';
-import { callApi } from './pending-contract';
 import type { EnvironmentSlice, SliceCreator } from './types';
+
+/** `numpy` + `>=1.26` -> `numpy>=1.26`; `numpy` + `1.26.*` -> `numpy 1.26.*`; empty spec unpins. */
+export function dependencyLine(name: string, spec: string): string {
+  const value = spec.trim();
+  if (!value) return name;
+  return /^[<>=!~]/.test(value) ? `${name}${value}` : `${name} ${value}`;
+}
 
 export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
   ({ api }) =>
@@ -12,15 +18,12 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
       return dir;
     };
     // Every edit goes through the service, which keeps environment.yml's comments and order.
-    const edit = async (change: EnvironmentEdit) => {
+    const edit = async (edits: EnvironmentEdit[]) => {
       set({ environmentError: undefined });
       try {
-        const environment = await callApi(api, 'env:update', {
-          projectDir: projectDir(),
-          edit: change,
-        });
-        set({ environment });
-        // The lock may be stale now; the service decides.
+        const { spec } = await api.call('environment:update', { projectDir: projectDir(), edits });
+        set({ environment: spec });
+        // The lock is stale now (the service compares hashes).
         await get().loadLock();
       } catch (error) {
         set({ environmentError: describeError(error) });
@@ -33,7 +36,8 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
       searching: false,
       async loadEnvironment() {
         try {
-          set({ environment: await callApi(api, 'env:get', { projectDir: projectDir() }) });
+          const { spec } = await api.call('environment:read', { projectDir: projectDir() });
+          set({ environment: spec, environmentError: undefined });
         } catch (error) {
           set({ environmentError: describeError(error) });
         }
@@ -48,9 +52,10 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
         }
         set({ searching: true });
         try {
-          const results = await callApi(api, 'env:search', {
-            projectDir: projectDir(),
+          const results = await api.call('channels:search', {
             query: trimmed,
+            projectDir: projectDir(),
+            limit: 50,
           });
           // A slower earlier search must not overwrite a newer one.
           if (mine === searchSeq) set({ searchResults: results, searching: false });
@@ -58,17 +63,17 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
           if (mine === searchSeq) set({ searching: false, environmentError: describeError(error) });
         }
       },
-      addPackage: (name, spec) => edit(spec ? { op: 'add', name, spec } : { op: 'add', name }),
-      removePackage: (name) => edit({ op: 'remove', name }),
-      pinPackage: (name, spec) => edit({ op: 'pin', name, spec }),
-      setPython: (version) => edit({ op: 'python', version }),
+      addPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec ?? '') }]),
+      removePackage: (name) => edit([{ removeDependency: name }]),
+      pinPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec) }]),
+      setPython: (version) => edit([{ setDependency: dependencyLine('python', version) }]),
       async moveChannel(index, delta) {
         const channels = [...(get().environment?.channels ?? [])];
         const target = index + delta;
         if (target < 0 || target >= channels.length) return;
         const [moved] = channels.splice(index, 1);
         if (moved !== undefined) channels.splice(target, 0, moved);
-        await edit({ op: 'channels', channels });
+        await edit([{ channels }]);
       },
     };
   };

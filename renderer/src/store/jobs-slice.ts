@@ -69,7 +69,7 @@ export function applyJobEvent(view: JobView, event: JobEvent, log: LogBuffer): J
       };
     }
     case 'done':
-      return { ...view, state: 'succeeded', progress: undefined };
+      return { ...view, state: 'succeeded', progress: undefined, result: event.data };
     case 'failed':
       return {
         ...view,
@@ -88,9 +88,13 @@ const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 /** Reloads what a finished job changed. */
 function afterJob(get: () => AppState, view: JobView): void {
   const state = get();
+  if (view.job === 'analyze') {
+    if (view.state === 'succeeded') state.analyzeFinished(view.jobId, view.result);
+    return;
+  }
   const reload =
     view.job === 'lock'
-      ? Promise.all([state.loadLock(), state.loadRecipe()])
+      ? state.lockFinished()
       : view.job === 'build'
         ? state.loadHistory()
         : Promise.resolve();

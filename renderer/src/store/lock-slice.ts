@@ -1,18 +1,27 @@
+import { isCondenseError } from '../../../shared/api/errors';
+import { diffLocks } from '../../../shared/conda/lock-diff';
 import { describeError } from '../lib/format';
-import { callApi } from './pending-contract';
 import type { LockSlice, SliceCreator } from './types';
 
 export const createLockSlice: SliceCreator<LockSlice> =
   ({ api }) =>
   (set, get) => ({
+    lockPackages: [],
     async loadLock() {
       const dir = get().project?.dir;
       if (!dir) return;
       try {
-        set({ lock: await callApi(api, 'lock:get', { projectDir: dir }) });
+        const status = await api.call('lock:status', { projectDir: dir });
+        set({ lockStatus: status, lockError: undefined });
+        if (!status.locked) {
+          set({ lockPackages: [] });
+          return;
+        }
+        const { packages } = await api.call('lock:read', { projectDir: dir });
+        set({ lockPackages: packages });
       } catch (error) {
         // No lock yet is the normal state of a new project, not an error to show.
-        if ((error as { code?: string }).code === 'NOT_FOUND') set({ lock: undefined });
+        if (isCondenseError(error, 'NOT_FOUND')) set({ lockStatus: undefined, lockPackages: [] });
         else set({ lockError: describeError(error) });
       }
     },
@@ -20,12 +29,22 @@ export const createLockSlice: SliceCreator<LockSlice> =
       const dir = get().project?.dir;
       if (!dir) return;
       set({ lockError: undefined });
+      // Kept to show what the relock changed (the service replaces the file).
+      const before = get().lockPackages;
       try {
-        const { jobId } = await callApi(api, 'lock:start', { projectDir: dir });
+        const { jobId } = await api.call('lock:start', { projectDir: dir });
         get().trackJob(jobId, 'lock');
-        set({ lockJobId: jobId });
+        set({ lockJobId: jobId, lockBefore: before, lockDiff: undefined });
       } catch (error) {
         set({ lockError: describeError(error) });
       }
+    },
+    async lockFinished() {
+      await get().loadLock();
+      const { lockBefore, lockPackages } = get();
+      if (lockBefore && lockBefore.length > 0) {
+        set({ lockDiff: diffLocks(lockBefore, lockPackages), lockBefore: undefined });
+      }
+      await get().analyze();
     },
   });

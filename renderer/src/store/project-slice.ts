@@ -18,6 +18,8 @@ async function loadProjectData(get: () => AppState): Promise<void> {
     state.loadRecipe(),
     state.loadHistory(),
   ]);
+  // Savings need both the lock status and the recipe.
+  await get().analyze();
 }
 
 export const createProjectSlice: SliceCreator<ProjectSlice> =

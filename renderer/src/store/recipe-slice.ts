@@ -1,4 +1,4 @@
-import { isCondenseError } from '../../../shared/api/errors';
+import type { SavingsReport } from '../../../shared/api/recipe';
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import type { Recipe } from '../../../shared/recipe/model';
 import { describeError } from '../lib/format';
@@ -11,7 +11,7 @@ const VARIANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 /** The live preview: generated in the renderer with the shared generator, so it follows every click. */
 function preview(recipe: Recipe): { dockerfile: string; recipeIssue?: string } {
   try {
-    return { dockerfile: generateDockerfile(recipe) };
+    return { dockerfile: generateDockerfile(recipe), recipeIssue: undefined };
   } catch (error) {
     return {
       dockerfile: '',
@@ -28,11 +28,13 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
     const save = async (recipe: Recipe) => {
       const dir = projectDir();
       if (!dir) return;
-      set({ recipe, recipeError: undefined, recipeIssue: undefined, ...preview(recipe) });
+      set({ recipe, recipeError: undefined, ...preview(recipe) });
       try {
-        const saved = await callApi(api, 'recipe:update', { projectDir: dir, recipe });
+        const saved = await callApi(api, 'recipe:save', { projectDir: dir, recipe });
         // Only accept the answer if nothing newer was applied meanwhile.
-        if (get().recipe === recipe) set({ recipe: saved, ...preview(saved) });
+        if (get().recipe === recipe) {
+          set({ recipe: saved.recipe, recipeIssues: saved.issues, ...preview(saved.recipe) });
+        }
       } catch (error) {
         set({ recipeError: describeError(error) });
       }
@@ -45,28 +47,46 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
     };
     return {
       dockerfile: '',
+      recipeIssues: [],
+      useBuildKit: true,
+      setUseBuildKit: (useBuildKit) => set({ useBuildKit }),
       async loadRecipe() {
         const dir = projectDir();
         if (!dir) return;
         try {
-          const recipe = await callApi(api, 'recipe:get', { projectDir: dir });
+          const state = await callApi(api, 'recipe:get', { projectDir: dir });
           set({
-            recipe,
-            editingVariant: helpers.variantIds(recipe)[0],
+            recipe: state.recipe,
+            recipeIssues: state.issues,
+            editingVariant: helpers.variantIds(state.recipe)[0],
             recipeError: undefined,
-            ...preview(recipe),
+            ...preview(state.recipe),
           });
         } catch (error) {
           set({ recipeError: describeError(error) });
+        }
+      },
+      async analyze() {
+        const dir = projectDir();
+        const { recipe, lockStatus } = get();
+        // Estimates are measured on the locked packages: nothing to measure before a lock.
+        if (!dir || !lockStatus?.locked) {
+          set({ savings: undefined });
           return;
         }
         try {
-          set({ savings: await callApi(api, 'recipe:savings', { projectDir: dir }) });
+          const { jobId } = await callApi(api, 'recipe:analyze', {
+            projectDir: dir,
+            ...(recipe ? { recipe } : {}),
+          });
+          get().trackJob(jobId, 'analyze');
+          set({ analyzeJobId: jobId });
         } catch (error) {
-          // Estimates need a lock; the screen says so when they are missing.
-          if (isCondenseError(error, 'NOT_FOUND')) set({ savings: undefined });
-          else set({ recipeError: describeError(error) });
+          set({ recipeError: describeError(error) });
         }
+      },
+      analyzeFinished(jobId, result) {
+        if (jobId === get().analyzeJobId) set({ savings: result as SavingsReport });
       },
       updateRecipe(patch) {
         const { recipe } = get();

@@ -1,9 +1,9 @@
 import type { BuildRecord } from '../../../shared/api/build';
+import type { LockedPackage } from '../../../shared/api/lock';
 import type { RiskLevel } from '../../../shared/recipe/catalog';
 import { PRUNE_RULES, ruleTitle } from '../../../shared/recipe/catalog';
 import type { VariantView } from './build-view';
 import { toVariantView } from './build-view';
-import type { LockedPackage } from './pending-contract';
 import { enabledRuleIds, presetOf, pruneOf, variantIds } from './recipe-helpers';
 import type { AppState, JobView, Screen } from './types';
 
@@ -20,20 +20,33 @@ export const environmentSelectors = {
   /** Names already in environment.yml, to mark search results as added. */
   dependencyNames: (s: Pick<S, 'environment'>) =>
     new Set((s.environment?.dependencies ?? []).map((d) => d.name)),
+  /** Dependencies other than python, which has its own field. */
+  packages: (s: Pick<S, 'environment'>) =>
+    (s.environment?.dependencies ?? []).filter((d) => d.name !== 'python'),
+  python: (s: Pick<S, 'environment'>) =>
+    s.environment?.dependencies.find((d) => d.name === 'python')?.version ?? '',
 };
+
+/** `https://host/conda-forge/linux-64/numpy-...conda` -> `conda-forge` (the part before the subdir). */
+export function channelOf(url: string): string {
+  const parts = url.split('/');
+  return parts.length >= 3 ? (parts[parts.length - 3] ?? url) : url;
+}
 
 export const lockSelectors = {
   lockJob: (s: Pick<S, 'lockJobId' | 'jobs'>): JobView | undefined =>
     s.lockJobId ? s.jobs[s.lockJobId] : undefined,
   isLocking: (s: Pick<S, 'lockJobId' | 'jobs'>) => lockSelectors.lockJob(s)?.state === 'running',
-  /** Packages sorted by name, filtered by a case-insensitive substring. */
-  packages: (s: Pick<S, 'lock'>, filter = ''): LockedPackage[] => {
+  /** Conda packages sorted by name then platform, filtered by a case-insensitive substring. */
+  packages: (s: Pick<S, 'lockPackages'>, filter = ''): LockedPackage[] => {
     const needle = filter.trim().toLowerCase();
-    return [...(s.lock?.packages ?? [])]
+    return s.lockPackages
       .filter((p) => !needle || p.name.toLowerCase().includes(needle))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => a.name.localeCompare(b.name) || a.platform.localeCompare(b.platform));
   },
-  totalSize: (s: Pick<S, 'lock'>) => (s.lock?.packages ?? []).reduce((sum, p) => sum + p.size, 0),
+  totalSize: (s: Pick<S, 'lockPackages'>) =>
+    s.lockPackages.reduce((sum, p) => sum + (p.size ?? 0), 0),
+  platforms: (s: Pick<S, 'lockPackages'>) => [...new Set(s.lockPackages.map((p) => p.platform))],
 };
 
 /** One row of the prune list: the catalog rule with its saving on this environment. */

@@ -3,11 +3,17 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { BuildRecord, VariantResult } from '../../../shared/api/build';
 import type { ApiClient } from '../../../shared/api/contract';
 import type { JobEvent, JobKind, JobProgress } from '../../../shared/api/jobs';
+import type {
+  EnvironmentSpec,
+  LockDiff,
+  LockedPackage,
+  LockStatus,
+  PackageSearchResult,
+} from '../../../shared/api/lock';
 import type { ProjectInfo, RecentProject } from '../../../shared/api/project';
+import type { ExportResult, RecipeIssue, SavingsReport } from '../../../shared/api/recipe';
 import type { PrunePresetId, Recipe } from '../../../shared/recipe/model';
-import type { SavingsEstimate } from '../../../shared/recipe/savings';
 import type { LogBuffer } from './log-buffer';
-import type { EnvironmentSpec, ExportRequest, LockState, PackageMatch } from './pending-contract';
 
 /** What every slice gets: the injected API client and a frame scheduler (tests pass a synchronous one). */
 export interface StoreDeps {
@@ -38,7 +44,7 @@ export interface ProjectSlice {
 
 export interface EnvironmentSlice {
   environment?: EnvironmentSpec;
-  searchResults: PackageMatch[];
+  searchResults: PackageSearchResult[];
   searchQuery: string;
   searching: boolean;
   environmentError?: string;
@@ -52,17 +58,35 @@ export interface EnvironmentSlice {
 }
 
 export interface LockSlice {
-  lock?: LockState;
+  lockStatus?: LockStatus;
+  /** The project's locked packages (every platform). */
+  lockPackages: LockedPackage[];
+  /** Packages before the running relock, to diff against when it ends. */
+  lockBefore?: LockedPackage[];
+  /** What the last relock in this session changed. */
+  lockDiff?: LockDiff;
   lockJobId?: string;
   lockError?: string;
   loadLock: () => Promise<void>;
   startLock: () => Promise<void>;
+  /** Called when a lock job ends: reloads the lock, diffs it, re-estimates the savings. */
+  lockFinished: () => Promise<void>;
 }
 
 export interface RecipeSlice {
   recipe?: Recipe;
+  /** Problems of condense.yml as stored, each naming its field. */
+  recipeIssues: RecipeIssue[];
   /** Savings of every catalog rule on the locked environment; absent before the first lock. */
-  savings?: SavingsEstimate;
+  savings?: SavingsReport;
+  analyzeJobId?: string;
+  /** Build with BuildKit (else the classic builder with the classic Dockerfile). */
+  useBuildKit: boolean;
+  setUseBuildKit: (on: boolean) => void;
+  /** Starts the savings analysis job; the result lands in `savings`. */
+  analyze: () => Promise<void>;
+  /** Called when an analyze job ends with its SavingsReport. */
+  analyzeFinished: (jobId: string, result: unknown) => void;
   /** Id of the variant whose prune rules the Image screen edits (`default` without variants). */
   editingVariant?: string;
   /** Generated locally from the recipe on every change (no round trip). */
@@ -87,8 +111,8 @@ export interface BuildSlice {
   loadHistory: () => Promise<void>;
   startBuild: (variants: string[]) => Promise<void>;
   cancelJob: (jobId: string) => Promise<void>;
-  /** Writes the chosen files; returns their paths, throws what the service threw. */
-  exportVariant: (request: Omit<ExportRequest, 'projectDir'>) => Promise<string[]>;
+  /** Writes Dockerfile, lockfiles and the rest into `dir`; throws what the service threw. */
+  exportProject: (dir: string, force: boolean) => Promise<ExportResult>;
 }
 
 export interface StepView {
@@ -113,6 +137,8 @@ export interface JobView {
   /** Variants finished so far, in the order they finished. */
   variants: VariantResult[];
   logLines: number;
+  /** The `done` event's data. */
+  result?: unknown;
 }
 
 export interface JobsSlice {
