@@ -7,6 +7,7 @@ import type { JobManager } from './jobs/job-manager';
 import { createLockHandlers } from './lock/handlers';
 import { userConfigDir } from './project/config-dir';
 import { createProjectHandlers } from './project/handlers';
+import { createRecipeHandlers } from './recipe/handlers';
 
 export interface ApiHandlerDeps {
   /** One job manager for every door, so a job started in one window can be cancelled from another. */
@@ -53,6 +54,7 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
     ...createProjectHandlers({ configDir }),
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),
+    ...createRecipeHandlers({ jobs }),
     ...(deps.pickFolder ? { 'dialog:pickFolder': deps.pickFolder } : browserDialogs()),
   };
 }

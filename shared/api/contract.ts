@@ -2,6 +2,7 @@ import type { BuildMethods } from './build';
 import type { JobEvent, JobMethods } from './jobs';
 import type { LockMethods } from './lock';
 import type { DialogMethods, ProjectMethods } from './project';
+import type { RecipeMethods } from './recipe';
 
 /**
  * Every call of the app, declared once. Domain files declare their own `XxxMethods` maps
@@ -10,7 +11,7 @@ import type { DialogMethods, ProjectMethods } from './project';
  */
 // Domains add themselves to this list as they land.
 export interface ApiMethods
-  extends JobMethods, ProjectMethods, DialogMethods, LockMethods, BuildMethods {
+  extends JobMethods, ProjectMethods, DialogMethods, LockMethods, BuildMethods, RecipeMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }
 
