@@ -1,0 +1,157 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
+import type { ApiHandlers } from '../../../shared/api/contract';
+import type { JobEvent } from '../../../shared/api/jobs';
+import type { LockResult } from '../../../shared/api/lock';
+import {
+  createMemoryTransportPair,
+  createTransportClient,
+  serveTransport,
+} from '../../../shared/api/rpc';
+import { RepodataCache } from '../channels/repodata-cache';
+import { JobManager } from '../jobs/job-manager';
+import { createLockHandlers } from './handlers';
+import { MINI_RECORDS, writeMiniChannel } from './testing/mini-channel';
+
+let root: string;
+let server: ChannelServer;
+let jobs: JobManager;
+let client: ReturnType<typeof createTransportClient>;
+let dir: string;
+
+const ENV = `# service environment
+name: svc
+channels:
+  - CHANNEL # local channel
+dependencies:
+  - python=3.11 # runtime
+  - numpy
+`;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'condense-lock-handlers-'));
+  await writeMiniChannel(join(root, 'channel'), MINI_RECORDS);
+  server = await startChannelServer({ root: join(root, 'channel') });
+  dir = join(root, 'project');
+  await mkdir(dir);
+  await writeFile(join(dir, 'environment.yml'), ENV.replace('CHANNEL', server.url));
+  jobs = new JobManager();
+  const handlers = createLockHandlers({
+    jobs,
+    cache: new RepodataCache({ dir: join(root, 'cache') }),
+  });
+  // Real client and server code over the in-memory pair (JSON on the wire: no BigInt may cross).
+  const [serverSide, clientSide] = createMemoryTransportPair();
+  const served = serveTransport(serverSide, handlers as unknown as ApiHandlers);
+  jobs.onEvent((event) => served.emit(event));
+  client = createTransportClient(clientSide);
+});
+afterAll(async () => {
+  client.close();
+  await jobs.shutdown();
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function runLockJob(request: Parameters<typeof client.call<'lock:start'>>[1]) {
+  const events: JobEvent[] = [];
+  const finished = new Promise<JobEvent>((resolve) => {
+    client.onJobEvent((event) => {
+      events.push(event);
+      if (['done', 'failed', 'cancelled'].includes(event.kind)) resolve(event);
+    });
+  });
+  const { jobId } = await client.call('lock:start', request);
+  const last = await finished;
+  return { jobId, last, events: events.filter((e) => e.jobId === jobId) };
+}
+
+describe('lock handlers over the contract', () => {
+  it('lock:start runs a job with progress events and a plain-JSON result', async () => {
+    expect((await client.call('lock:status', { projectDir: dir })).locked).toBe(false);
+    const { last, events } = await runLockJob({ projectDir: dir });
+    expect(last.kind).toBe('done');
+    const progress = events
+      .filter((e) => e.kind === 'progress')
+      .map((e) => (e.data as { message: string }).message);
+    expect(progress[0]).toBe('locking linux-64');
+    expect(progress).toContain('lock written');
+    const result = last.data as LockResult;
+    expect(result.files).toEqual([join(dir, 'conda-linux-64.lock'), join(dir, 'conda-lock.yml')]);
+    expect(result.platforms[0]!.packages).toBeGreaterThan(5);
+
+    const status = await client.call('lock:status', { projectDir: dir });
+    expect(status).toMatchObject({ locked: true, stale: false });
+    const read = await client.call('lock:read', { projectDir: dir });
+    const numpy = read.packages.find((p) => p.name === 'numpy')!;
+    expect(typeof numpy.buildNumber).toBe('number');
+  });
+
+  it('lock:start failures arrive as a failed event with the code', async () => {
+    const bad = join(root, 'bad');
+    await mkdir(bad, { recursive: true });
+    await writeFile(
+      join(bad, 'environment.yml'),
+      `channels: [${server.url}]\ndependencies: [nosuchpkg]\n`,
+    );
+    const { last } = await runLockJob({ projectDir: bad });
+    expect(last.kind).toBe('failed');
+    expect(last.data).toMatchObject({ code: 'PACKAGE_NOT_FOUND' });
+  });
+
+  it('environment:update keeps comments, marks the lock stale; lock:diff shows the change', async () => {
+    await writeFile(join(dir, 'before.yml'), await readFile(join(dir, 'conda-lock.yml'), 'utf8'));
+    const updated = await client.call('environment:update', {
+      projectDir: dir,
+      edits: [{ setDependency: 'python=3.12' }],
+    });
+    expect(updated.text).toContain('# service environment');
+    expect(updated.text).toContain('- python=3.12 # runtime');
+    expect(updated.spec.dependencies.map((d) => d.raw)).toEqual(['python=3.12', 'numpy']);
+    expect(await readFile(join(dir, 'environment.yml'), 'utf8')).toBe(updated.text);
+    expect((await client.call('lock:status', { projectDir: dir })).stale).toBe(true);
+
+    const { last } = await runLockJob({ projectDir: dir });
+    expect(last.kind).toBe('done');
+    const diff = await client.call('lock:diff', { projectDir: dir, before: 'before.yml' });
+    const python = diff.changed.find((c) => c.name === 'python')!;
+    expect(python.from.version).toBe('3.11.9');
+    expect(python.to.version).toBe('3.12.4');
+    expect(diff.changed.map((c) => c.name)).toContain('numpy');
+  });
+
+  it('environment:read, channels:search', async () => {
+    const read = await client.call('environment:read', { projectDir: dir });
+    expect(read.spec.channels).toEqual([server.url]);
+    const found = await client.call('channels:search', { projectDir: dir, query: 'py' });
+    // prefix matches first, then other names containing the text
+    expect(found.map((r) => r.name)).toEqual(['python', 'python_abi', 'numpy']);
+    expect(found[0]!.versions).toEqual(['3.12.4', '3.11.9']);
+    expect(found[0]!.builds).toEqual([
+      { build: 'h194c7f8_0_cpython', subdir: 'linux-64', channel: server.url },
+    ]);
+  });
+
+  it('validates requests from the renderer', async () => {
+    await expect(client.call('lock:status', { projectDir: 'relative/path' })).rejects.toThrow(
+      /absolute folder path/,
+    );
+    await expect(
+      client.call('lock:start', { projectDir: dir, engine: 'pixi' as 'builtin' }),
+    ).rejects.toThrow(/engine must be/);
+    await expect(
+      client.call('lock:diff', { projectDir: dir, before: '../../etc/passwd' }),
+    ).rejects.toThrow(/outside the project folder/);
+    await expect(
+      client.call('environment:update', {
+        projectDir: dir,
+        edits: [{ setDependency: 'bad$name' }],
+      }),
+    ).rejects.toThrow(/invalid character/);
+  });
+});
