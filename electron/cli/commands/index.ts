@@ -1,6 +1,9 @@
 import type { CliCommand } from '../command';
+import { analyzeCommand } from './analyze';
 import { buildCommand } from './build';
 import { compareCommand } from './compare';
+import { dockerfileCommand } from './dockerfile';
+import { exportCommand } from './export';
 import { lockCommand } from './lock';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
@@ -12,4 +15,7 @@ export const commands: CliCommand[] = [
   searchCommand,
   buildCommand,
   compareCommand,
+  dockerfileCommand,
+  analyzeCommand,
+  exportCommand,
 ];

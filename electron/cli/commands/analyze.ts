@@ -1,0 +1,71 @@
+import type { SavingsReport } from '../../../shared/api/recipe';
+import { analyzeSavings } from '../../services/analysis/savings-analysis';
+import { cacheDir } from '../../services/channels/channel-url';
+import { loadRecipe } from '../../services/recipe/recipe-file';
+import type { CliCommand } from '../command';
+import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
+
+const MIB = 1024 * 1024;
+
+function mib(bytes: number): string {
+  return `${(bytes / MIB).toFixed(2)} MiB`;
+}
+
+/** The per-rule table: every rule, whether the recipe applies it, its saving and owners. */
+export function savingsTable(report: SavingsReport): string {
+  const rows = report.rules.map((rule) => [
+    rule.selected ? '*' : ' ',
+    rule.ruleId,
+    rule.risk,
+    mib(rule.bytes),
+    String(rule.files),
+    rule.owners
+      .slice(0, 3)
+      .map((o) => o.name)
+      .join(', ') + (rule.owners.length > 3 ? `, +${rule.owners.length - 3}` : ''),
+  ]);
+  const header = [' ', 'rule', 'risk', 'saves', 'files', 'owned by'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 3 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const selected = report.selections.find((s) => s.id === 'recipe')!;
+  const percent = report.environmentBytes
+    ? ((100 * selected.bytes) / report.environmentBytes).toFixed(1)
+    : '0.0';
+  const out = [
+    line(header),
+    ...rows.map(line),
+    '',
+    `Environment: ${mib(report.environmentBytes)} in ${report.environmentFiles} files (${report.packages} packages, ${report.cachedPackages} from cache)`,
+    `Selected rules (*) remove ${mib(selected.bytes)} (${percent}%), ${selected.files} files, each counted once`,
+    ...report.selections
+      .filter((s) => s.id !== 'recipe')
+      .map((s) => `Variant ${s.id}: removes ${mib(s.bytes)}, ${s.files} files`),
+    ...report.warnings.map((w) => `Note: ${w}`),
+  ];
+  return out.join('\n');
+}
+
+/** `condense analyze`: what each prune rule would save, from the locked packages' file lists. */
+export const analyzeCommand: CliCommand = {
+  name: 'analyze',
+  summary: 'Estimate what each prune rule removes from the locked environment',
+  usage: 'analyze [--json] [--preset none|safe|expert] [--rule ID]... [--no-rule ID]...',
+  options: { ...PRUNE_OPTIONS, json: { type: 'boolean' } },
+  async run(context, values) {
+    const { recipe, note } = withPruneOptions(await loadRecipe(context.projectDir), values);
+    if (note) context.progress(note);
+    const report = await analyzeSavings({
+      projectDir: context.projectDir,
+      recipe,
+      cacheRoot: cacheDir(),
+      signal: context.signal,
+      onProgress: (message) => context.progress(message),
+    });
+    context.out(values.json ? JSON.stringify(report, null, 2) : savingsTable(report));
+    return 0;
+  },
+};
