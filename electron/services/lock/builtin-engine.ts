@@ -6,7 +6,7 @@ import type { LockedPackage } from '../../../shared/conda/lock-model';
 import type { MatchSpec } from '../../../shared/conda/match-spec';
 import type { ChannelRef } from '../channels/channel-url';
 import { stripAuth } from '../channels/channel-url';
-import type { Repodata, RepodataCache, RepodataRecord } from '../channels/repodata-cache';
+import type { RepodataCache } from '../channels/repodata-cache';
 import { MissingSubdirError } from '../channels/repodata-cache';
 import { proxyPath, startRepodataProxy } from '../channels/repodata-proxy';
 import { solverError } from './solver-errors';
@@ -26,19 +26,17 @@ export interface BuiltinSolveOptions {
 interface Fetched {
   channel: ChannelRef;
   subdir: string;
-  repodata: Repodata | undefined;
+  /** repodata.json as fetched; never parsed here (conda-forge's is ~240 MB: rattler parses it). */
   bytes: Buffer | undefined;
 }
 
 const EMPTY = (subdir: string) =>
   Buffer.from(JSON.stringify({ info: { subdir }, packages: {}, 'packages.conda': {} }));
 
-function records(repodata: Repodata | undefined): [string, RepodataRecord][] {
-  if (!repodata) return [];
-  return [
-    ...Object.entries(repodata.packages ?? {}),
-    ...Object.entries(repodata['packages.conda'] ?? {}),
-  ];
+/** Whether repodata.json has a record with this name, without parsing it (compact or spaced JSON). */
+function mentionsName(bytes: Buffer | undefined, name: string): boolean {
+  if (!bytes) return false;
+  return bytes.includes(`"name":"${name}"`) || bytes.includes(`"name": "${name}"`);
 }
 
 /** Fetches (or revalidates) each channel's platform and noarch repodata. */
@@ -51,7 +49,7 @@ export async function fetchChannelRepodata(
       try {
         const entry = await options.cache.get(channel, subdir, options.signal);
         options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${entry.source}`);
-        fetched.push({ channel, subdir, repodata: options.cache.parse(entry), bytes: entry.bytes });
+        fetched.push({ channel, subdir, bytes: entry.bytes });
       } catch (error) {
         if (!(error instanceof MissingSubdirError)) throw error;
         // conda requires every channel to have noarch; a missing platform subdir is fine if another channel has it.
@@ -63,11 +61,11 @@ export async function fetchChannelRepodata(
           );
         }
         options.progress?.(`repodata ${channel.publicUrl}/${subdir}: none (404)`);
-        fetched.push({ channel, subdir, repodata: undefined, bytes: undefined });
+        fetched.push({ channel, subdir, bytes: undefined });
       }
     }
   }
-  if (fetched.every((f) => f.subdir === 'noarch' || !f.repodata)) {
+  if (fetched.every((f) => f.subdir === 'noarch' || !f.bytes)) {
     throw new CondenseError(
       'NOT_FOUND',
       `no channel has a "${options.platform}" subdir (${options.channels.map((c) => c.publicUrl).join(', ')}): choose another platform or add a channel that builds for it`,
@@ -81,18 +79,6 @@ export async function fetchChannelRepodata(
 export async function solveBuiltin(options: BuiltinSolveOptions): Promise<LockedPackage[]> {
   const { platform, specs } = options;
   const fetched = await fetchChannelRepodata(options);
-
-  // Unknown names get a clear message here; rattler's own is terse.
-  const names = new Set<string>();
-  for (const f of fetched) for (const [, r] of records(f.repodata)) names.add(r.name);
-  const unknown = specs.filter((s) => !names.has(s.name));
-  if (unknown.length > 0) {
-    throw new CondenseError(
-      'PACKAGE_NOT_FOUND',
-      `no package named ${unknown.map((s) => `"${s.name}"`).join(', ')} in ${options.channels.map((c) => c.publicUrl).join(', ')} for ${platform} or noarch: check the spelling or add the channel that has it`,
-      { packages: unknown.map((s) => s.name), platform },
-    );
-  }
 
   const files = new Map<string, Buffer>();
   options.channels.forEach((channel, index) => {
@@ -138,6 +124,15 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
     try {
       solved = await simpleSolve(solveSpecs, channelUrls, [platform as Platform, 'noarch'], locked);
     } catch (thrown) {
+      // Only on failure: rattler's "No candidates were found" does not say whether the name exists.
+      const unknown = specs.filter((s) => !fetched.some((f) => mentionsName(f.bytes, s.name)));
+      if (unknown.length > 0) {
+        throw new CondenseError(
+          'PACKAGE_NOT_FOUND',
+          `no package named ${unknown.map((s) => `"${s.name}"`).join(', ')} in ${options.channels.map((c) => c.publicUrl).join(', ')} for ${platform} or noarch: check the spelling or add the channel that has it`,
+          { packages: unknown.map((s) => s.name), platform },
+        );
+      }
       throw solverError(thrown, platform, channelUrls, options.channels);
     }
     if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
