@@ -13,29 +13,16 @@ import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import { pruneCommand, resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
+import type { ChosenPackage } from '../recipe/synthetic-lock.fixture';
+import { syntheticLock } from '../recipe/synthetic-lock.fixture';
 import { readPackageMetadata } from './conda-package-reader';
 import { analyzeSavings } from './savings-analysis';
-
-interface Record {
-  name: string;
-  version: string;
-  build: string;
-  md5: string;
-  noarch?: string;
-}
 
 let channel: ServedChannel;
 let work: string;
 let project: string;
 /** Chosen packages: one record per name, the python 3.11 builds. */
-let chosen: { subdir: string; filename: string; record: Record }[];
-
-async function repodata(subdir: string) {
-  return JSON.parse(await readFile(join(channel.dir, subdir, 'repodata.json'), 'utf8')) as {
-    packages: { [file: string]: Record };
-    'packages.conda': { [file: string]: Record };
-  };
-}
+let chosen: ChosenPackage[];
 
 /** Installs .tar.bz2 packages the way conda lays them out (noarch python moved under lib/python3.11). */
 async function miniInstall(prefix: string): Promise<void> {
@@ -75,35 +62,9 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'condense-analysis-'));
   project = join(work, 'project');
   await mkdir(project);
-  const names = new Set<string>();
-  chosen = [];
-  for (const subdir of ['linux-64', 'noarch']) {
-    const data = await repodata(subdir);
-    // Alternate formats so both readers are exercised.
-    const entries = [...Object.entries(data['packages.conda']), ...Object.entries(data.packages)];
-    for (const [filename, record] of entries) {
-      if (
-        names.has(record.name) ||
-        /mkl|conflict|needs-|py312|python-3\.12|abi-3\.12/.test(filename)
-      )
-        continue;
-      if (record.name === 'python' && !record.version.startsWith('3.11')) continue;
-      if (record.name === 'python_abi' && !record.version.startsWith('3.11')) continue;
-      names.add(record.name);
-      const useConda = chosen.length % 2 === 0;
-      const file = useConda
-        ? filename.replace(/\.tar\.bz2$/, '.conda')
-        : filename.replace(/\.conda$/, '.tar.bz2');
-      const rec = (useConda ? data['packages.conda'][file] : data.packages[file]) ?? record;
-      chosen.push({ subdir, filename: file, record: rec });
-    }
-  }
-  const lock = [
-    '# platform: linux-64',
-    '@EXPLICIT',
-    ...chosen.map((c) => `${channel.url}/${c.subdir}/${c.filename}#${c.record.md5}`),
-  ].join('\n');
-  await writeFile(join(project, 'conda-linux-64.lock'), `${lock}\n`);
+  const lock = await syntheticLock(channel.dir, channel.url);
+  chosen = lock.chosen;
+  await writeFile(join(project, 'conda-linux-64.lock'), lock.text);
 });
 
 afterAll(async () => {
