@@ -6,14 +6,14 @@ import { PassThrough } from 'node:stream';
 
 import type Docker from 'dockerode';
 
-import { encodeStatusResponse } from '../shared/build/buildkit-status';
-import { connectEngine } from '../electron/services/docker/engine';
 import { createBuildContext } from '../electron/services/build/build-context';
 import { runBuild } from '../electron/services/build/run-build';
 import { ensureTestImages, TEST_BASE_IMAGE } from '../electron/services/build/test-images';
-import { JobManager } from '../electron/services/jobs/job-manager';
-import { dockerRequirement } from '../test/support/requirements';
 import type { Engine } from '../electron/services/docker/engine';
+import { connectEngine } from '../electron/services/docker/engine';
+import { JobManager } from '../electron/services/jobs/job-manager';
+import { encodeStatusResponse } from '../shared/build/buildkit-status';
+import { dockerRequirement } from '../test/support/requirements';
 
 const LINES = 100_000;
 const PER_MESSAGE = 50; // BuildKit batches log writes; 50 short lines per status message is typical.

@@ -32,7 +32,7 @@ export function parseCheck(text: string): string[] {
         '--check as JSON must be a non-empty array of strings.',
       );
     }
-    return parsed as string[];
+    return parsed;
   }
   const words = trimmed.split(/\s+/).filter(Boolean);
   if (words.length === 0) throw new CondenseError('INVALID_INPUT', '--check needs a command.');

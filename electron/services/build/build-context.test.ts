@@ -38,7 +38,7 @@ async function entries(stream: Readable): Promise<Map<string, string>> {
   await new Promise<void>((resolve, reject) => {
     ex.on('finish', resolve);
     ex.on('error', reject);
-    stream.pipe(ex as unknown as NodeJS.WritableStream);
+    stream.pipe(ex);
   });
   return out;
 }

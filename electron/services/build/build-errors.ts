@@ -1,5 +1,5 @@
-import type { DecodedBuild } from '../../../shared/build/progress-decoder';
 import { CondenseError } from '../../../shared/api/errors';
+import type { DecodedBuild } from '../../../shared/build/progress-decoder';
 import { diskFull } from '../docker/engine';
 
 /** The base images a Dockerfile pulls in with FROM (not its own stages, not `scratch`). */

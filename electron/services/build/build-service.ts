@@ -17,8 +17,8 @@ import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
 import { createBuildContext } from './build-context';
 import { newBuildId, openBuild, saveBuild } from './history-store';
-import { hasRecipe, recipeBuildInput } from './recipe-input';
 import { imageResults } from './image-results';
+import { hasRecipe, recipeBuildInput } from './recipe-input';
 import { runBuild } from './run-build';
 import { hasSmokeChecks, runSmokeTests } from './smoke-runner';
 

@@ -40,19 +40,20 @@ export function createBuildHandlers(deps: BuildHandlerDeps): Handlers {
   const engine = deps.engine ?? (() => connectEngine());
   return {
     'build:engine': async () => engineInfo(engine()),
-    'build:start': async (request) => {
-      // Checked before the job starts, so bad input is an error of the call, not a failed job.
-      projectDir(request);
-      const { jobId, result } = deps.jobs.start('build', (context) =>
-        buildProject({ engine }, request, {
-          signal: context.signal,
-          emit: (kind, data) => context.emit(kind, data),
-        }),
-      );
-      // The outcome travels as the job's terminal event; nobody awaits this promise.
-      result.catch(() => undefined);
-      return { jobId };
-    },
+    'build:start': (request) =>
+      Promise.resolve().then(() => {
+        // Checked before the job starts, so bad input is an error of the call, not a failed job.
+        projectDir(request);
+        const { jobId, result } = deps.jobs.start('build', (context) =>
+          buildProject({ engine }, request, {
+            signal: context.signal,
+            emit: (kind, data) => context.emit(kind, data),
+          }),
+        );
+        // The outcome travels as the job's terminal event; nobody awaits this promise.
+        result.catch(() => undefined);
+        return { jobId };
+      }),
     'build:list': async (request) => listBuilds(projectDir(request)),
     'build:get': async (request) => loadBuild(projectDir(request), buildId(request.buildId)),
     'build:log': async (request) => {

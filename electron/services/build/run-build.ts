@@ -6,8 +6,8 @@ import type { BuildStreamMessage, DecodedBuild } from '../../../shared/build/pro
 import { BuildProgressDecoder } from '../../../shared/build/progress-decoder';
 import type { Engine } from '../docker/engine';
 import { engineError, engineMessage } from '../docker/engine';
-import { baseImages, buildFailure } from './build-errors';
 import { CONTEXT_DOCKERFILE } from './build-context';
+import { baseImages, buildFailure } from './build-errors';
 
 export interface RunBuildOptions {
   engine: Engine;
@@ -63,7 +63,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   let stream: NodeJS.ReadableStream;
   try {
     stream = await engine.docker.buildImage(
-      options.context as unknown as NodeJS.ReadableStream,
+      options.context,
       // @types/dockerode (v4) types `t` as one string; the engine takes it repeated.
       buildOptions as unknown as Parameters<typeof engine.docker.buildImage>[1],
     );

@@ -86,7 +86,7 @@ async function runCheck(
       timedOut,
     ]).finally(() => clearTimeout(timer));
     if (signal?.aborted) throw new CondenseError('CANCELLED', 'Smoke test cancelled.');
-    const raw = (await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer;
+    const raw = await container.logs({ stdout: true, stderr: true, follow: false });
     let output = demux(raw);
     if (output.length > OUTPUT_LIMIT) output = `...${output.slice(-OUTPUT_LIMIT)}`;
     if (outcome === 'timeout') {

@@ -65,8 +65,8 @@ describe('resolveEngineTarget', () => {
       dockerConfigDir: noConfig,
     });
     expect(target.options).toMatchObject({ protocol: 'https', host: 'build.example', port: 2376 });
-    expect(String(target.options.ca)).toBe('-- ca.pem --');
-    expect(String(target.options.key)).toBe('-- key.pem --');
+    expect((target.options.ca as Buffer).toString()).toBe('-- ca.pem --');
+    expect((target.options.key as Buffer).toString()).toBe('-- key.pem --');
     rmSync(join(certs, 'key.pem'));
     const error = catching(() =>
       resolveEngineTarget({
