@@ -28,6 +28,7 @@ export default tseslint.config(
       'fixtures/out/**',
       'test-results/**',
       '**/*.d.ts',
+      '**/*.d.mts',
     ],
   },
   js.configs.recommended,
