@@ -87,7 +87,7 @@ export function BuildScreen() {
           disabled={running || !locked || chosen.length === 0}
           onClick={() => void startBuild(chosen)}
         >
-          {chosen.length > 1 ? `Build ${chosen.length} variants` : 'Build'}
+          {chosen.length > 1 ? `Start build of ${chosen.length} variants` : 'Start build'}
         </button>
         {running && job ? (
           <button type="button" onClick={() => void cancelJob(job.jobId)}>
@@ -130,7 +130,9 @@ export function BuildScreen() {
         </>
       ) : (
         <EmptyState title="No build yet">
-          <p>Pick the variants and press Build. Logs stay here while you look at other screens.</p>
+          <p>
+            Pick the variants and press Start build. Logs stay here while you look at other screens.
+          </p>
         </EmptyState>
       )}
     </section>
