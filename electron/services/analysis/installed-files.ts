@@ -8,6 +8,20 @@ export function pythonVersionOf(packages: PackageMetadata[]): string | undefined
 }
 
 /**
+ * conda writes `conda-meta/<name>-<version>-<build>.json` at install; it is not in paths.json, so its
+ * size is modelled on real conda's record: about 1.5 kB of package fields, then per file a `files`
+ * entry and a `paths_data` entry with two sha256 sums and the size (indent 2).
+ */
+export function condaMetaSize(files: readonly { path: string }[]): number {
+  let size = CONDA_META_BASE;
+  for (const file of files) size += 2 * file.path.length + CONDA_META_PER_FILE;
+  return size;
+}
+
+const CONDA_META_BASE = 1500;
+const CONDA_META_PER_FILE = 260;
+
+/**
  * Where a package's files land in the environment: noarch python packages keep modules under
  * `site-packages/` and scripts under `python-scripts/`, which conda moves to `lib/pythonX.Y/site-packages`
  * and `bin` at install.
@@ -28,6 +42,11 @@ export function installedFiles(
     }
     files.push({ path, size: entry.type === 'symlink' ? 0 : entry.size, type: entry.type });
   }
+  files.push({
+    path: `conda-meta/${metadata.index.name}-${metadata.index.version}-${metadata.index.build}.json`,
+    size: condaMetaSize(files),
+    type: 'file',
+  });
   return {
     name: metadata.index.name,
     version: metadata.index.version,

@@ -23,9 +23,7 @@ export interface AnalyzeOptions {
 }
 
 /** The installed file lists of a project's locked packages (downloaded once, then cached). */
-export async function lockedFileLists(
-  options: AnalyzeOptions,
-): Promise<{
+export async function lockedFileLists(options: AnalyzeOptions): Promise<{
   lists: PackageFileList[];
   cached: number;
   pythonVersion?: string;

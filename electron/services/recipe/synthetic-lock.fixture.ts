@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { SYNTHETIC_CONTENTS } from '../../../fixtures/synthetic/synthetic-channel';
+
 /** A record of the synthetic channel's repodata.json. */
 export interface RepodataEntry {
   name: string;
@@ -20,7 +22,8 @@ export interface ChosenPackage {
 /**
  * An explicit lockfile over the synthetic channel: one build per package name (python 3.11 ones,
  * openblas rather than mkl, no deliberately unsatisfiable packages), linux-64 before noarch so
- * noarch python packages find the installed python. Formats alternate between .conda and .tar.bz2.
+ * noarch python packages find the installed python; packages that would overwrite another's file are
+ * left out. Formats alternate between .conda and .tar.bz2.
  * Tests use it where no solve is needed (analysis, the offline builder stand-in installs in order).
  */
 export async function syntheticLock(
@@ -28,6 +31,7 @@ export async function syntheticLock(
   channelUrl: string,
 ): Promise<{ text: string; chosen: ChosenPackage[] }> {
   const names = new Set<string>();
+  const paths = new Set<string>();
   const chosen: ChosenPackage[] = [];
   for (const subdir of ['linux-64', 'noarch']) {
     const data = JSON.parse(await readFile(join(channelDir, subdir, 'repodata.json'), 'utf8')) as {
@@ -39,6 +43,13 @@ export async function syntheticLock(
       if (names.has(record.name)) continue;
       if (/mkl|conflict|needs-|py312|python-3\.12|abi-3\.12/.test(filename)) continue;
       if (/^python(_abi)?$/.test(record.name) && !record.version.startsWith('3.11')) continue;
+      const files =
+        SYNTHETIC_CONTENTS.find(
+          (p) => p.name === record.name && p.version === record.version && p.build === record.build,
+        )?.files ?? [];
+      // Skip packages that would clobber a chosen package's file (e.g. libgfortran.so links).
+      if (files.some((f) => paths.has(f))) continue;
+      for (const f of files) paths.add(f);
       names.add(record.name);
       const useConda = chosen.length % 2 === 0;
       const file = useConda

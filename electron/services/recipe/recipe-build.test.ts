@@ -1,0 +1,195 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { PRUNE_RULES } from '../../../shared/recipe/catalog';
+import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
+import { selectorMatcher } from '../../../shared/recipe/match';
+import type { Recipe } from '../../../shared/recipe/model';
+import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
+import { resolvePrune } from '../../../shared/recipe/prune-commands';
+import type { ServedChannel } from '../../../test/support/channels';
+import { serveSyntheticChannel } from '../../../test/support/channels';
+import type { ImageFile } from '../../../test/support/docker';
+import {
+  buildImage,
+  connectDocker,
+  FIXTURE_BUILDER_IMAGE,
+  FIXTURE_RUNTIME_IMAGE,
+  fixtureImagesRequirement,
+  listImageFiles,
+  removeImages,
+} from '../../../test/support/docker';
+import { available } from '../../../test/support/requirements';
+import { analyzeSavings } from '../analysis/savings-analysis';
+import { syntheticLock } from './synthetic-lock.fixture';
+
+let docker: Docker;
+let ready = false;
+let channel: ServedChannel;
+let work: string;
+let lockText: string;
+const tags: string[] = [];
+
+function fixtureRecipe(): Recipe {
+  return {
+    ...defaultRecipe(),
+    builderImage: FIXTURE_BUILDER_IMAGE,
+    runtimeImage: FIXTURE_RUNTIME_IMAGE,
+    variants: [
+      { id: 'none', prune: defaultPrune('none') },
+      { id: 'safe', prune: defaultPrune('safe') },
+      { id: 'expert', prune: defaultPrune('expert') },
+      {
+        id: 'all',
+        prune: {
+          ...defaultPrune('none'),
+          add: PRUNE_RULES.map((r) => r.id),
+          custom: ['share/doc*'],
+        },
+      },
+    ],
+  };
+}
+
+beforeAll(async () => {
+  docker = connectDocker();
+  ready = available('Docker with the fixture images', await fixtureImagesRequirement(docker));
+  if (!ready) return;
+  channel = await serveSyntheticChannel();
+  work = await mkdtemp(join(tmpdir(), 'condense-recipe-build-'));
+  lockText = (await syntheticLock(channel.dir, channel.url)).text;
+  await writeFile(join(work, 'conda-linux-64.lock'), lockText);
+});
+
+afterAll(async () => {
+  if (docker) await removeImages(docker, tags);
+  await channel?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** Non-directory entries under /env, relative to the prefix. */
+function envFiles(files: ImageFile[]): Map<string, ImageFile> {
+  return new Map(
+    files
+      .filter((f) => f.path.startsWith('env/') && f.type !== 'directory')
+      .map((f) => [f.path.slice('env/'.length), f]),
+  );
+}
+
+function bytes(files: Map<string, ImageFile>): number {
+  let total = 0;
+  for (const f of files.values()) total += f.size;
+  return total;
+}
+
+describe('per-preset builds against the synthetic channel and fixture images', () => {
+  it('removes exactly the files each variant targets, and the estimate agrees within 5%', async () => {
+    if (!ready) return;
+    const recipe = fixtureRecipe();
+    const dockerfile = generateDockerfile(recipe);
+    const listed = new Map<string, Map<string, ImageFile>>();
+    for (const variant of recipe.variants) {
+      const tag = `condense-test/recipe:${variant.id}`;
+      tags.push(tag);
+      await buildImage(docker, {
+        dockerfile,
+        files: { 'conda-linux-64.lock': lockText },
+        tag,
+        target: targetStage(variant.id),
+        buildkit: true,
+      });
+      listed.set(variant.id, envFiles(await listImageFiles(docker, tag)));
+    }
+    const none = listed.get('none')!;
+    expect(none.size).toBeGreaterThan(50);
+    const estimate = await analyzeSavings({
+      projectDir: work,
+      recipe,
+      cacheRoot: join(work, 'cache'),
+    });
+    const report: string[] = [];
+    for (const variant of recipe.variants) {
+      const matchers = resolvePrune(variant.prune, recipe.platform).map((rule) =>
+        selectorMatcher(rule.selector, recipe.prefix),
+      );
+      const expected = [...none.entries()]
+        .filter(([path, f]) => {
+          const file = {
+            path,
+            type: f.type === 'symlink' ? ('symlink' as const) : ('file' as const),
+          };
+          return !matchers.some((m) => m(file));
+        })
+        .map(([path]) => path)
+        .sort();
+      const got = listed.get(variant.id)!;
+      // Contains none of the targeted files, and everything else.
+      expect([...got.keys()].sort()).toEqual(expected);
+      // conda-meta is written by the installer, not listed in paths.json: the estimate models real
+      // conda's records, which hold more fields than the offline stand-in writes. Everything else
+      // comes from paths.json and must match the build exactly; conda-meta is checked apart.
+      const rules = resolvePrune(variant.prune, recipe.platform).map((r) => r.id);
+      const metaEstimate = rules.includes('conda-meta')
+        ? estimate.rules.find((r) => r.ruleId === 'conda-meta')!.bytes
+        : 0;
+      const metaMeasured = rules.includes('conda-meta')
+        ? bytes(new Map([...none].filter(([p]) => p.startsWith('conda-meta/'))))
+        : 0;
+      const measured = bytes(none) - bytes(got) - metaMeasured;
+      const estimated = estimate.selections.find((s) => s.id === variant.id)!.bytes - metaEstimate;
+      report.push(
+        `${variant.id}: estimated ${estimated} B, measured ${measured} B (without conda-meta)`,
+      );
+      expect(estimated).toBe(measured);
+      if (metaMeasured > 0) {
+        expect(metaEstimate).toBeGreaterThan(metaMeasured);
+        expect(metaEstimate).toBeLessThan(8 * metaMeasured);
+      }
+      if (variant.id === 'none') expect(measured).toBe(0);
+      else expect(Math.abs(estimated - measured)).toBeLessThanOrEqual(0.05 * measured);
+    }
+    console.log(report.join('\n'));
+    // The final stage holds no more than the pruned environment: pruning happened in the builder.
+    const expertImage = await docker.getImage('condense-test/recipe:expert').inspect();
+    const noneImage = await docker.getImage('condense-test/recipe:none').inspect();
+    expect(expertImage.Size).toBeLessThan(noneImage.Size);
+  });
+
+  it('carries hostile ENV, LABEL and CMD values literally into the image', async () => {
+    if (!ready) return;
+    const hostile = `$(touch /pwned) "q" 'x' \\ \`id\` \${HOME}`;
+    const recipe: Recipe = {
+      ...defaultRecipe(),
+      builderImage: FIXTURE_BUILDER_IMAGE,
+      runtimeImage: FIXTURE_RUNTIME_IMAGE,
+      prune: defaultPrune('none'),
+      env: { MODE: hostile },
+      labels: { 'org.opencontainers.image.title': hostile },
+      entrypoint: { preset: 'command', command: ['/env/bin/python', hostile, '-c'] },
+      workdir: '/srv/app',
+      port: 8080,
+    };
+    const tag = 'condense-test/recipe:hostile';
+    tags.push(tag);
+    await buildImage(docker, {
+      dockerfile: generateDockerfile(recipe),
+      files: { 'conda-linux-64.lock': '@EXPLICIT\n' },
+      tag,
+      buildkit: true,
+    });
+    const config = (await docker.getImage(tag).inspect()).Config;
+    expect(config.Env).toContain(`MODE=${hostile}`);
+    expect(config.Labels['org.opencontainers.image.title']).toBe(hostile);
+    expect(config.Cmd).toEqual(['/env/bin/python', hostile, '-c']);
+    expect(config.WorkingDir).toBe('/srv/app');
+    expect(config.User).toBe('65532:65532');
+    expect(Object.keys(config.ExposedPorts ?? {})).toEqual(['8080/tcp']);
+    const files = await listImageFiles(docker, tag);
+    expect(files.some((f) => f.path === 'pwned')).toBe(false);
+  });
+});
