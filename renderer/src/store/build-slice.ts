@@ -1,6 +1,5 @@
 import type { BuildRecord } from '../../../shared/api/build';
 import { describeError } from '../lib/format';
-import { callApi } from './pending-contract';
 import type { BuildSlice, SliceCreator } from './types';
 
 /** How many past builds the Results screen loads with their layers. */
@@ -36,7 +35,7 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
       set({ buildError: undefined });
       try {
         // The service's generator is the reference; the preview used the same shared code.
-        const files = await callApi(api, 'recipe:generate', { projectDir: project.dir, recipe });
+        const files = await api.call('recipe:generate', { projectDir: project.dir, recipe });
         const classic = !get().useBuildKit;
         const { jobId } = await api.call('build:start', {
           projectDir: project.dir,
@@ -63,6 +62,6 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
     async exportProject(dir, force) {
       const projectDir = get().project?.dir;
       if (!projectDir) throw new Error('Open a project first (Projects screen).');
-      return callApi(api, 'recipe:export', { projectDir, dir, ...(force ? { force } : {}) });
+      return api.call('recipe:export', { projectDir, dir, ...(force ? { force } : {}) });
     },
   });

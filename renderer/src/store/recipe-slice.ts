@@ -2,7 +2,6 @@ import type { SavingsReport } from '../../../shared/api/recipe';
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import type { Recipe } from '../../../shared/recipe/model';
 import { describeError } from '../lib/format';
-import { callApi } from './pending-contract';
 import * as helpers from './recipe-helpers';
 import type { RecipeSlice, SliceCreator } from './types';
 
@@ -30,7 +29,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
       if (!dir) return;
       set({ recipe, recipeError: undefined, ...preview(recipe) });
       try {
-        const saved = await callApi(api, 'recipe:save', { projectDir: dir, recipe });
+        const saved = await api.call('recipe:save', { projectDir: dir, recipe });
         // Only accept the answer if nothing newer was applied meanwhile.
         if (get().recipe === recipe) {
           set({ recipe: saved.recipe, recipeIssues: saved.issues, ...preview(saved.recipe) });
@@ -54,7 +53,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
         const dir = projectDir();
         if (!dir) return;
         try {
-          const state = await callApi(api, 'recipe:get', { projectDir: dir });
+          const state = await api.call('recipe:get', { projectDir: dir });
           set({
             recipe: state.recipe,
             recipeIssues: state.issues,
@@ -75,7 +74,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
           return;
         }
         try {
-          const { jobId } = await callApi(api, 'recipe:analyze', {
+          const { jobId } = await api.call('recipe:analyze', {
             projectDir: dir,
             ...(recipe ? { recipe } : {}),
           });

@@ -1,13 +1,13 @@
 import type { ApiClient } from '../../../shared/api/contract';
+import type { ApiMethods, MethodName } from '../../../shared/api/contract';
 import { CondenseError } from '../../../shared/api/errors';
 import type { JobEvent, JobKind } from '../../../shared/api/jobs';
-import type { Method, Methods } from '../store/pending-contract';
 
-type Handler<M extends Method> = (
-  request: Methods[M]['request'],
-) => Methods[M]['response'] | Promise<Methods[M]['response']>;
+type Handler<M extends MethodName> = (
+  request: ApiMethods[M]['request'],
+) => ApiMethods[M]['response'] | Promise<ApiMethods[M]['response']>;
 
-export type FakeHandlers = { [M in Method]?: Handler<M> };
+export type FakeHandlers = { [M in MethodName]?: Handler<M> };
 
 /**
  * An in-memory ApiClient for component tests where no server is involved: handlers per method,
@@ -36,7 +36,7 @@ export function createFakeApi(handlers: FakeHandlers = {}) {
     calls,
     handlers,
     /** Calls made to one method, in order. */
-    callsOf: (method: Method) => calls.filter((c) => c.method === method).map((c) => c.request),
+    callsOf: (method: MethodName) => calls.filter((c) => c.method === method).map((c) => c.request),
     emit(jobId: string, job: JobKind, kind: string, data: unknown) {
       const seq = (seqs.get(jobId) ?? 0) + 1;
       seqs.set(jobId, seq);
