@@ -53,9 +53,20 @@ export function engineError(error: unknown, target: Pick<EngineTarget, 'host'>):
       { host: target.host, cause: e.code },
     );
   }
+  if (e.code && TLS_FAILURE.test(e.code)) {
+    return new CondenseError(
+      'UNAUTHORIZED',
+      `TLS with the Docker engine at ${target.host} failed (${e.code}). Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder with this engine's ca.pem, cert.pem and key.pem (or use its Docker context).`,
+      { host: target.host, cause: e.code },
+    );
+  }
   if (/no space left on device/i.test(text)) return diskFull(text);
   return error;
 }
+
+// Node's TLS failures: OpenSSL alerts (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`) and certificate checks.
+const TLS_FAILURE =
+  /^(ERR_SSL_|ERR_TLS_|EPROTO$|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_(VERIFY|GET)_|CERT_)/;
 
 export function diskFull(text: string): CondenseError {
   return new CondenseError(
