@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+
+import type { BrowserServer } from '../electron/server/browser-server';
+import { startBrowserServer } from '../electron/server/browser-server';
+import { createApiHandlers } from '../electron/services/api-handlers';
+import { JobManager } from '../electron/services/jobs/job-manager';
+import { browserSocketUrl, createWebSocketClient } from '../renderer/src/api/index';
+import type { SocketLike } from '../renderer/src/api/ws-client';
+import { CondenseError } from '../shared/api/errors';
+import type { JobEvent } from '../shared/api/jobs';
+
+// The renderer's WebSocket client against the real browser-mode server and handlers (Node has no
+// global WebSocket before 22: the `ws` package stands in for the browser's).
+const openSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
+
+let root: string;
+let jobs: JobManager;
+let server: BrowserServer;
+let socketUrl: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'condense-clients-'));
+  jobs = new JobManager();
+  server = await startBrowserServer({
+    handlers: createApiHandlers({ jobs, mode: 'browser', configDir: join(root, 'config') }),
+    onJobEvent: (l) => jobs.onEvent(l),
+    rendererDir: join(root, 'no-ui'),
+  });
+  socketUrl = browserSocketUrl({
+    protocol: 'http:',
+    host: `127.0.0.1:${server.port}`,
+    search: `?token=${server.token}`,
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('renderer WebSocket client against the real server', () => {
+  it('builds the socket URL from the page URL and explains a missing token', () => {
+    expect(socketUrl).toBe(`ws://127.0.0.1:${server.port}/api?token=${server.token}`);
+    const stored = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => stored.get(k) ?? null,
+      setItem: (k: string, v: string) => void stored.set(k, v),
+    };
+    browserSocketUrl({ protocol: 'http:', host: 'h:1', search: '?token=abc' }, storage);
+    // A later navigation that dropped the query still finds the token.
+    expect(browserSocketUrl({ protocol: 'http:', host: 'h:1', search: '' }, storage)).toBe(
+      'ws://h:1/api?token=abc',
+    );
+    expect(() => browserSocketUrl({ protocol: 'http:', host: 'h:1', search: '' })).toThrow(
+      /condense serve/,
+    );
+  });
+
+  it('queues calls made while connecting, returns typed results and rebuilt errors', async () => {
+    const client = createWebSocketClient(socketUrl, openSocket);
+    try {
+      const [info, recent] = await Promise.all([
+        client.call('app:info', {}),
+        client.call('project:recent', {}),
+      ]);
+      expect(info.mode).toBe('browser');
+      expect(recent).toEqual([]);
+      const error = await client
+        .call('project:open', { dir: join(root, 'missing') })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CondenseError);
+      expect(error).toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('delivers job events to listeners and stops after unsubscribe', async () => {
+    const client = createWebSocketClient(socketUrl, openSocket);
+    try {
+      await client.call('app:info', {}); // connected
+      const seen: JobEvent[] = [];
+      const off = client.onJobEvent((e) => seen.push(e));
+      const first = jobs.start('build', ({ emit }) => {
+        emit('log', { text: 'hello' });
+        return Promise.resolve(1);
+      });
+      await first.result;
+      await expect.poll(() => seen.map((e) => e.kind)).toEqual(['log', 'done']);
+      off();
+      await jobs.start('build', () => Promise.resolve(2)).result;
+      await client.call('jobs:list', {}); // a round trip after the second job's events
+      expect(seen).toHaveLength(2);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('fails pending calls when the connection drops, and refuses calls after close', async () => {
+    // A silent server that drops the socket once a call arrives (an error path: a stand-in is fine).
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    silent.on('connection', (socket) => socket.once('message', () => socket.terminate()));
+    await new Promise((resolve) => silent.once('listening', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const client = createWebSocketClient(`ws://127.0.0.1:${port}/api`, openSocket);
+    try {
+      await expect(client.call('jobs:list', {})).rejects.toMatchObject({
+        code: 'CANCELLED',
+        message: expect.stringContaining('condense serve') as unknown,
+      });
+      client.close();
+      await expect(client.call('app:info', {})).rejects.toMatchObject({ code: 'CANCELLED' });
+    } finally {
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('fails calls with a wrong token instead of hanging', async () => {
+    const client = createWebSocketClient(`ws://127.0.0.1:${server.port}/api?token=wrong`, (url) => {
+      const socket = new WebSocket(url);
+      socket.on('error', () => undefined); // the 401 surfaces as a close
+      return socket;
+    });
+    await expect(client.call('app:info', {})).rejects.toMatchObject({ code: 'CANCELLED' });
+    client.close();
+  });
+});
