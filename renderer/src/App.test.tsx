@@ -119,6 +119,29 @@ describe('Environment', () => {
       { projectDir: '/home/me/churn', edits: [{ channels: ['bioconda', 'conda-forge'] }] },
     ]);
   });
+  it('adds a channel by URL, refuses one with spaces, and removes one', async () => {
+    const { user, fake } = renderApp();
+    await openProject(user);
+    const field = screen.getByRole('textbox', { name: 'Channel name or URL' });
+    await user.type(field, 'my channel{enter}');
+    expect(screen.getByRole('alert')).toHaveTextContent('is not a channel');
+    await user.clear(field);
+    await user.type(field, 'http://127.0.0.1:8765/synthetic/{enter}');
+    const list = screen.getByRole('list', { name: 'Channels' });
+    expect(await within(list).findByText('http://127.0.0.1:8765/synthetic')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Remove channel bioconda' }));
+    await waitFor(() => expect(within(list).queryByText('bioconda')).not.toBeInTheDocument());
+    expect(fake.callsOf('environment:update').map((r) => r)).toEqual([
+      {
+        projectDir: '/home/me/churn',
+        edits: [{ channels: ['conda-forge', 'bioconda', 'http://127.0.0.1:8765/synthetic'] }],
+      },
+      {
+        projectDir: '/home/me/churn',
+        edits: [{ channels: ['conda-forge', 'http://127.0.0.1:8765/synthetic'] }],
+      },
+    ]);
+  });
 });
 
 describe('Image', () => {

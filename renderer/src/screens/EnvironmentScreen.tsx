@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { useApp } from '../store';
 import { environmentSelectors } from '../store/selectors';
+import { ChannelList } from './ChannelList';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -43,7 +44,6 @@ export function EnvironmentScreen() {
   const removePackage = useApp((s) => s.removePackage);
   const pinPackage = useApp((s) => s.pinPackage);
   const setPython = useApp((s) => s.setPython);
-  const moveChannel = useApp((s) => s.moveChannel);
   const [query, setQuery] = useState('');
   const [pins, setPins] = useState<Record<string, string>>({});
   const names = environmentSelectors.dependencyNames({ environment });
@@ -172,30 +172,7 @@ export function EnvironmentScreen() {
               </tbody>
             </table>
           )}
-          <h3>Channels (highest priority first)</h3>
-          <ol aria-label="Channels">
-            {environment.channels.map((c, i) => (
-              <li key={c} className="row">
-                <code>{c}</code>
-                <button
-                  type="button"
-                  aria-label={`Move ${c} up`}
-                  disabled={i === 0}
-                  onClick={() => void moveChannel(i, -1)}
-                >
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  aria-label={`Move ${c} down`}
-                  disabled={i === environment.channels.length - 1}
-                  onClick={() => void moveChannel(i, 1)}
-                >
-                  ↓
-                </button>
-              </li>
-            ))}
-          </ol>
+          <ChannelList channels={environment.channels} />
         </div>
       </div>
     </section>

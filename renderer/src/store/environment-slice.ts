@@ -67,6 +67,27 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
       removePackage: (name) => edit([{ removeDependency: name }]),
       pinPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec) }]),
       setPython: (version) => edit([{ setDependency: dependencyLine('python', version) }]),
+      async addChannel(channel) {
+        const value = channel.trim().replace(/\/+$/, '');
+        const channels = get().environment?.channels ?? [];
+        if (
+          !/^(?:https?:\/\/[^\s]+|[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)*)$/.test(value)
+        ) {
+          set({
+            environmentError: `"${channel}" is not a channel: type a name such as conda-forge or a URL such as https://conda.example.org/internal.`,
+          });
+          return;
+        }
+        if (channels.includes(value)) {
+          set({ environmentError: `${value} is already in the channel list.` });
+          return;
+        }
+        await edit([{ channels: [...channels, value] }]);
+      },
+      async removeChannel(channel) {
+        const channels = get().environment?.channels ?? [];
+        await edit([{ channels: channels.filter((c) => c !== channel) }]);
+      },
       async moveChannel(index, delta) {
         const channels = [...(get().environment?.channels ?? [])];
         const target = index + delta;

@@ -55,6 +55,9 @@ export interface EnvironmentSlice {
   pinPackage: (name: string, spec: string) => Promise<void>;
   setPython: (version: string) => Promise<void>;
   moveChannel: (index: number, delta: -1 | 1) => Promise<void>;
+  /** Appends a channel (lowest priority); a name (`conda-forge`) or an http(s) URL. */
+  addChannel: (channel: string) => Promise<void>;
+  removeChannel: (channel: string) => Promise<void>;
 }
 
 export interface LockSlice {
