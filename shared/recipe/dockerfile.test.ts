@@ -129,7 +129,7 @@ describe('generateDockerfile structure', () => {
       }
     ).getFlags();
     expect(flags.map((f) => [f.getName(), f.getValue()])).toEqual([
-      ['mount', 'type=cache,target=/opt/conda/pkgs'],
+      ['mount', 'type=cache,target=/opt/conda/pkgs,sharing=locked'],
     ]);
     const classic = generateDockerfile(seedRecipe('none', false));
     expect(classic).not.toContain('--mount');

@@ -72,7 +72,8 @@ function builderStage(recipe: Recipe): string[] {
   if (recipe.buildkitCache) {
     lines.push(
       '# BuildKit keeps downloaded packages in a cache mount between builds; they never enter a layer.',
-      `RUN --mount=type=cache,target=/opt/conda/pkgs ${install}`,
+      '# sharing=locked: two builds at once must not write the same package cache.',
+      `RUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked ${install}`,
     );
   } else {
     lines.push(

@@ -7,7 +7,8 @@ COPY conda-linux-64.lock /tmp/conda-linux-64.lock
 # --copy writes real files instead of links into the package cache, so the environment can be
 # copied on its own into the runtime stage.
 # BuildKit keeps downloaded packages in a cache mount between builds; they never enter a layer.
-RUN --mount=type=cache,target=/opt/conda/pkgs mamba create --copy -p /env --file /tmp/conda-linux-64.lock
+# sharing=locked: two builds at once must not write the same package cache.
+RUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked mamba create --copy -p /env --file /tmp/conda-linux-64.lock
 # Your package, without dependencies: every dependency comes from the lockfile.
 COPY . /pkg
 # --no-build-isolation: pip would otherwise download setuptools for the build, which fails
