@@ -8,6 +8,7 @@ import type { BuildComparison, BuildRecord } from '../../../shared/api/build';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
 import {
   ensureTestImages,
+  removeRepository,
   TEST_BASE_IMAGE,
   TEST_PYTHON_IMAGE,
 } from '../../services/build/test-images';
@@ -17,7 +18,10 @@ import { parseCheck, variantOptions } from './build';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-cli-build-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(temp, { recursive: true, force: true });
+  if (hasDocker) await removeRepository(connectEngine().docker, 'condense-test/cli');
+});
 
 async function cli(args: string[]) {
   let stdout = '';

@@ -11,7 +11,12 @@ import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { JobManager } from '../jobs/job-manager';
 import { createBuildHandlers } from './handlers';
-import { ensureTestImages, TEST_BASE_IMAGE, TEST_PYTHON_IMAGE } from './test-images';
+import {
+  ensureTestImages,
+  removeRepository,
+  TEST_BASE_IMAGE,
+  TEST_PYTHON_IMAGE,
+} from './test-images';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-buildsvc-'));
@@ -22,7 +27,14 @@ beforeAll(async () => {
   engine = connectEngine({ env: { DOCKER_HOST: dockerHost() } });
   await ensureTestImages(engine.docker);
 });
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(temp, { recursive: true, force: true });
+  if (hasDocker) {
+    for (const repo of ['condense-test/variants', 'condense-test/forms']) {
+      await removeRepository(engine.docker, repo);
+    }
+  }
+});
 
 const SP = '/env/lib/python3.11/site-packages';
 
@@ -214,6 +226,60 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
     );
     const [saved] = await handlers['build:list']({ projectDir: dir });
     expect(saved).toMatchObject({ state: 'failed' });
+  });
+});
+
+describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real engine)', () => {
+  it('answers build:engine with the engine version and BuildKit support', async () => {
+    const { handlers } = setup();
+    const info = await handlers['build:engine']({});
+    expect(info).toMatchObject({ host: dockerHost(), buildkit: true });
+  });
+
+  it('uses the classic Dockerfile form with the classic builder, and refuses RUN --mount there', async () => {
+    const { handlers, finished } = setup();
+    const dir = mkdtempSync(join(temp, 'forms-'));
+    const marker = `form${Date.now()}`;
+    const { jobId } = await handlers['build:start']({
+      projectDir: dir,
+      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c echo buildkit-${marker}\n`,
+      classicDockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo classic-${marker}\n`,
+      classic: true,
+      repository: 'condense-test/forms',
+    });
+    const end = await finished(jobId);
+    expect(end.kind).toBe('done');
+    expect((end.data as BuildRecord).builder).toBe('classic');
+    const log = await handlers['build:log']({
+      projectDir: dir,
+      buildId: (end.data as BuildRecord).id,
+    });
+    expect(log.map((l) => l.text)).toContain(`classic-${marker}`);
+
+    const refused = await handlers['build:start']({
+      projectDir: dir,
+      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c true\n`,
+      classic: true,
+    });
+    const failed = await finished(refused.jobId);
+    expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((failed.data as { message: string }).message).toMatch(/no BuildKit.*--mount|--mount/);
+  });
+
+  it('fails the import check when the image has no Python, with the engine message', async () => {
+    const { handlers, finished } = setup();
+    const dir = mkdtempSync(join(temp, 'nopython-'));
+    const { jobId } = await handlers['build:start']({
+      projectDir: dir,
+      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
+      repository: 'condense-test/forms',
+      smoke: { modules: ['numpy'] },
+    });
+    const end = await finished(jobId);
+    const smoke = (end.data as BuildRecord).variants[0]!.smoke!;
+    expect(smoke.passed).toBe(false);
+    expect(smoke.checks[0]).toMatchObject({ kind: 'imports', passed: false });
+    expect(smoke.checks[0]!.output).toMatch(/env\/bin\/python/);
   });
 });
 

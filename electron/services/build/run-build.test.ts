@@ -15,7 +15,7 @@ import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { createBuildContext } from './build-context';
 import { runBuild } from './run-build';
-import { ensureTestImages, TEST_BASE_IMAGE } from './test-images';
+import { ensureTestImages, removeRepository, TEST_BASE_IMAGE } from './test-images';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-runbuild-'));
@@ -26,7 +26,10 @@ beforeAll(async () => {
   engine = connectEngine({ env: { DOCKER_HOST: dockerHost() } });
   await ensureTestImages(engine.docker);
 });
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(temp, { recursive: true, force: true });
+  if (hasDocker) await removeRepository(engine.docker, 'condense-test/run');
+});
 
 async function build(dockerfile: string, options: Partial<Parameters<typeof runBuild>[0]> = {}) {
   const steps: BuildStep[] = [];

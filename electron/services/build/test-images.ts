@@ -93,3 +93,18 @@ export async function ensureTestImages(docker: Docker): Promise<void> {
     );
   }
 }
+
+/** Removes every tag of a repository (tests clean up the images their builds tagged). */
+export async function removeRepository(docker: Docker, repository: string): Promise<void> {
+  const images = await docker.listImages({ filters: { reference: [`${repository}:*`] } });
+  for (const image of images) {
+    for (const tag of image.RepoTags ?? []) {
+      if (tag.startsWith(`${repository}:`)) {
+        await docker
+          .getImage(tag)
+          .remove({ noprune: false })
+          .catch(() => undefined);
+      }
+    }
+  }
+}
