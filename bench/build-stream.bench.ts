@@ -13,6 +13,8 @@ import type { Engine } from '../electron/services/docker/engine';
 import { connectEngine } from '../electron/services/docker/engine';
 import { JobManager } from '../electron/services/jobs/job-manager';
 import { encodeStatusResponse } from '../shared/build/buildkit-status';
+import type { BuildStreamMessage } from '../shared/build/progress-decoder';
+import { BuildProgressDecoder } from '../shared/build/progress-decoder';
 import { dockerRequirement } from '../test/support/requirements';
 
 const LINES = 100_000;
@@ -146,5 +148,25 @@ async function real() {
   );
 }
 
+/** The decoder alone (JSON lines in, typed log lines out), to tell its share from the job fan-out. */
+function decoderOnly() {
+  const payload = engineStream();
+  let lines = 0;
+  const decoder = new BuildProgressDecoder({
+    onLog: () => lines++,
+    decodeBase64: (text) => Buffer.from(text, 'base64'),
+  });
+  const started = performance.now();
+  for (const line of payload.split('\n')) {
+    if (line) decoder.push(JSON.parse(line) as BuildStreamMessage);
+  }
+  decoder.finish();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `decoder only: ${lines} lines in ${seconds.toFixed(2)} s = ${Math.round(lines / seconds).toLocaleString('en')} lines/s`,
+  );
+}
+
+decoderOnly();
 await synthetic();
 await real();
