@@ -99,6 +99,7 @@ export function defaultRepository(projectDir: string): string {
 
 interface BuildInput {
   dockerfile: string;
+  python?: string;
   classicDockerfile?: string;
   variants?: VariantSpec[];
 }
@@ -166,13 +167,22 @@ export async function buildProject(
         message: `Building ${variant.id} (${index + 1}/${variants.length})`,
         fraction: index / variants.length,
       });
-      const result = await buildVariant(engine, request, variant, {
-        dockerfile,
-        builder,
-        tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
-        job,
-        onLog: (line) => log.write(line),
-      });
+      const smoke =
+        request.smoke && input.python && !request.smoke.python
+          ? { ...request.smoke, python: input.python }
+          : request.smoke;
+      const result = await buildVariant(
+        engine,
+        { ...request, ...(smoke ? { smoke } : {}) },
+        variant,
+        {
+          dockerfile,
+          builder,
+          tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
+          job,
+          onLog: (line) => log.write(line),
+        },
+      );
       results.push(result);
       job.emit('variant', result);
       if (result.state === 'cancelled') break;

@@ -29,6 +29,7 @@ describe('recipeBuildInput', () => {
       ['expert', 'runtime-expert'],
     ]);
     expect(input.variants[0]!.rules).toEqual([]);
+    expect(input.python).toBe('/env/bin/python');
     expect(input.variants[1]!.rules!.length).toBeGreaterThan(3);
     for (const variant of input.variants) {
       expect(input.dockerfile).toMatch(new RegExp(`^FROM .* AS ${variant.target}$`, 'm'));

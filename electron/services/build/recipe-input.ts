@@ -14,6 +14,8 @@ export interface RecipeBuildInput {
   classicDockerfile: string;
   /** The recipe's variants as build targets, with the prune rule ids each applies. */
   variants: VariantSpec[];
+  /** The environment's interpreter, for smoke tests: `<prefix>/bin/python`. */
+  python: string;
 }
 
 export function hasRecipe(projectDir: string): boolean {
@@ -33,5 +35,6 @@ export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildI
     dockerfile: generateDockerfile(recipe),
     classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }),
     variants,
+    python: `${recipe.prefix}/bin/python`,
   };
 }
