@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { ChannelRef } from './channel-url';
+import { indexRepodata, type RepodataIndex } from './repodata-index';
 
 /** One subdir's repodata.json as fetched or cached, with how it was obtained. */
 export interface RepodataEntry {
@@ -57,6 +58,7 @@ export interface RepodataCacheOptions {
 export class RepodataCache {
   private readonly memory = new Map<string, { entry: RepodataEntry; checkedAt: number }>();
   private readonly parsed = new Map<string, { bytes: Buffer; value: unknown }>();
+  private readonly indexes = new Map<string, RepodataIndex>();
 
   constructor(private readonly options: RepodataCacheOptions) {}
 
@@ -161,6 +163,15 @@ export class RepodataCache {
     const entry: RepodataEntry = { url, bytes, source: 'downloaded', etag, lastModified };
     this.memory.set(url, { entry, checkedAt: Date.now() });
     return entry;
+  }
+
+  /** The by-name index of an entry, kept while its bytes stay the same (a second lock reuses it). */
+  index(entry: RepodataEntry): RepodataIndex {
+    const known = this.indexes.get(entry.url);
+    if (known?.bytes === entry.bytes) return known;
+    const index = indexRepodata(entry.bytes);
+    this.indexes.set(entry.url, index);
+    return index;
   }
 
   /** The parsed JSON of an entry, kept while its bytes stay the same. */

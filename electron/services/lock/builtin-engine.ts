@@ -4,10 +4,12 @@ import { CondenseError } from '../../../shared/api/errors';
 import type { VirtualPackage } from '../../../shared/conda/input-hash';
 import type { LockedPackage } from '../../../shared/conda/lock-model';
 import type { MatchSpec } from '../../../shared/conda/match-spec';
+import { dependencyName } from '../../../shared/conda/match-spec';
 import type { ChannelRef } from '../channels/channel-url';
 import { stripAuth } from '../channels/channel-url';
 import type { RepodataCache } from '../channels/repodata-cache';
 import { MissingSubdirError } from '../channels/repodata-cache';
+import { filteredRepodata, recordDepends, type RepodataIndex } from '../channels/repodata-index';
 import { proxyPath, startRepodataProxy } from '../channels/repodata-proxy';
 import { solverError } from './solver-errors';
 
@@ -26,17 +28,35 @@ export interface BuiltinSolveOptions {
 interface Fetched {
   channel: ChannelRef;
   subdir: string;
-  /** repodata.json as fetched; never parsed here (conda-forge's is ~240 MB: rattler parses it). */
-  bytes: Buffer | undefined;
+  /** repodata.json indexed by name; never parsed whole (conda-forge's linux-64 is ~240 MB). */
+  index: RepodataIndex | undefined;
 }
 
 const EMPTY = (subdir: string) =>
   Buffer.from(JSON.stringify({ info: { subdir }, packages: {}, 'packages.conda': {} }));
 
-/** Whether repodata.json has a record with this name, without parsing it (compact or spaced JSON). */
-function mentionsName(bytes: Buffer | undefined, name: string): boolean {
-  if (!bytes) return false;
-  return bytes.includes(`"name":"${name}"`) || bytes.includes(`"name": "${name}"`);
+/**
+ * Names reachable from the specs through `depends` in any channel: the only records the solver can
+ * pick. Handing rattler just these (a few thousand records instead of conda-forge's 465,000) is what
+ * makes a lock fast; it is the same cut sharded repodata (CEP 16) makes.
+ */
+export function reachableNames(roots: string[], indexes: RepodataIndex[]): Set<string> {
+  const seen = new Set<string>(roots);
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    for (const index of indexes) {
+      for (const entry of index.byName.get(name) ?? []) {
+        for (const dependency of recordDepends(index, entry)) {
+          const next = dependencyName(dependency);
+          if (next.startsWith('__') || seen.has(next)) continue;
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+  }
+  return seen;
 }
 
 /** Fetches (or revalidates) each channel's platform and noarch repodata. */
@@ -49,7 +69,7 @@ export async function fetchChannelRepodata(
       try {
         const entry = await options.cache.get(channel, subdir, options.signal);
         options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${entry.source}`);
-        fetched.push({ channel, subdir, bytes: entry.bytes });
+        fetched.push({ channel, subdir, index: options.cache.index(entry) });
       } catch (error) {
         if (!(error instanceof MissingSubdirError)) throw error;
         // conda requires every channel to have noarch; a missing platform subdir is fine if another channel has it.
@@ -61,11 +81,11 @@ export async function fetchChannelRepodata(
           );
         }
         options.progress?.(`repodata ${channel.publicUrl}/${subdir}: none (404)`);
-        fetched.push({ channel, subdir, bytes: undefined });
+        fetched.push({ channel, subdir, index: undefined });
       }
     }
   }
-  if (fetched.every((f) => f.subdir === 'noarch' || !f.bytes)) {
+  if (fetched.every((f) => f.subdir === 'noarch' || !f.index)) {
     throw new CondenseError(
       'NOT_FOUND',
       `no channel has a "${options.platform}" subdir (${options.channels.map((c) => c.publicUrl).join(', ')}): choose another platform or add a channel that builds for it`,
@@ -80,11 +100,27 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
   const { platform, specs } = options;
   const fetched = await fetchChannelRepodata(options);
 
+  const indexes = fetched.flatMap((f) => (f.index ? [f.index] : []));
+  const unknown = specs.filter((s) => !indexes.some((index) => index.byName.has(s.name)));
+  if (unknown.length > 0) {
+    throw new CondenseError(
+      'PACKAGE_NOT_FOUND',
+      `no package named ${unknown.map((s) => `"${s.name}"`).join(', ')} in ${options.channels.map((c) => c.publicUrl).join(', ')} for ${platform} or noarch: check the spelling or add the channel that has it`,
+      { packages: unknown.map((s) => s.name), platform },
+    );
+  }
+  const names = reachableNames(
+    specs.map((s) => s.name),
+    indexes,
+  );
   const files = new Map<string, Buffer>();
   options.channels.forEach((channel, index) => {
     for (const subdir of [platform, 'noarch']) {
       const f = fetched.find((x) => x.channel === channel && x.subdir === subdir);
-      files.set(proxyPath(index, subdir), f?.bytes ?? EMPTY(subdir));
+      files.set(
+        proxyPath(index, subdir),
+        f?.index ? filteredRepodata(f.index, names, subdir) : EMPTY(subdir),
+      );
     }
   });
   const proxy = await startRepodataProxy(files);
@@ -124,15 +160,6 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
     try {
       solved = await simpleSolve(solveSpecs, channelUrls, [platform as Platform, 'noarch'], locked);
     } catch (thrown) {
-      // Only on failure: rattler's "No candidates were found" does not say whether the name exists.
-      const unknown = specs.filter((s) => !fetched.some((f) => mentionsName(f.bytes, s.name)));
-      if (unknown.length > 0) {
-        throw new CondenseError(
-          'PACKAGE_NOT_FOUND',
-          `no package named ${unknown.map((s) => `"${s.name}"`).join(', ')} in ${options.channels.map((c) => c.publicUrl).join(', ')} for ${platform} or noarch: check the spelling or add the channel that has it`,
-          { packages: unknown.map((s) => s.name), platform },
-        );
-      }
       throw solverError(thrown, platform, channelUrls, options.channels);
     }
     if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');

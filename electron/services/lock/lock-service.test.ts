@@ -350,3 +350,20 @@ describe('import', () => {
     expect((await lockStatus(dir)).stale).toBe(true);
   });
 });
+
+describe('reachable names', () => {
+  it('follows depends through every channel and skips virtual packages', async () => {
+    const { indexRepodata } = await import('../channels/repodata-index');
+    const { reachableNames } = await import('./builtin-engine');
+    const linux = indexRepodata(await readFile(join(channelDir, 'linux-64', 'repodata.json')));
+    const noarch = indexRepodata(await readFile(join(channelDir, 'noarch', 'repodata.json')));
+    expect([...reachableNames(['pip'], [linux, noarch])].sort()).toEqual([
+      '_libgcc_mutex',
+      'libgcc-ng',
+      'libzlib',
+      'pip',
+      'python',
+      'python_abi',
+    ]);
+  });
+});

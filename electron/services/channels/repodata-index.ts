@@ -1,0 +1,157 @@
+/**
+ * A byte-level index of a repodata.json: for each package name, where its records are. Built with one
+ * structural pass over the bytes (no JSON.parse of the whole file: conda-forge's linux-64 is ~240 MB),
+ * so a lock can hand the solver only the records reachable from its specs, the way sharded repodata
+ * (CEP 16) does.
+ */
+export interface RepodataIndex {
+  bytes: Buffer;
+  /** Raw `info` object, if any (keeps `base_url`). */
+  info?: [number, number];
+  /** name -> records: [keyStart, keyEnd, valueStart, valueEnd, isConda (1) or tar.bz2 (0)] */
+  byName: Map<string, number[][]>;
+  records: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+/** `name-version-build.conda` -> `name` (conda's right split). */
+function nameOfFilename(filename: string): string | undefined {
+  const stem = filename.endsWith('.conda')
+    ? filename.slice(0, -6)
+    : filename.endsWith('.tar.bz2')
+      ? filename.slice(0, -8)
+      : undefined;
+  if (stem === undefined) return undefined;
+  const buildDash = stem.lastIndexOf('-');
+  const versionDash = stem.lastIndexOf('-', buildDash - 1);
+  return versionDash > 0 ? stem.slice(0, versionDash) : undefined;
+}
+
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Position after optional whitespace and the expected byte, or -1. */
+function expect(bytes: Buffer, at: number, byte: number): number {
+  while (isSpace(bytes[at])) at++;
+  return bytes[at] === byte ? at : -1;
+}
+
+/** Start of the value of top-level key `"key"` (its `{`), or -1. */
+function sectionStart(bytes: Buffer, key: string): number {
+  const needle = Buffer.from(`"${key}"`);
+  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+    const colon = expect(bytes, at + needle.length, 0x3a);
+    if (colon < 0) continue;
+    const open = expect(bytes, colon + 1, OPEN);
+    if (open >= 0) return open;
+  }
+  return -1;
+}
+
+/** Closing brace of the object opening at `open` (a small record: a plain scan is fine). */
+function matchBrace(bytes: Buffer, open: number): number {
+  let depth = 0;
+  for (let i = open; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === QUOTE) {
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+    } else if (c === OPEN || c === OPEN_ARRAY) depth++;
+    else if (c === CLOSE || c === CLOSE_ARRAY) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Indexes `packages` and `packages.conda` by package name. Records are found by their keys
+ * (`<file>.conda": {` / `<file>.tar.bz2": {`) with native byte searches; a record ends at the last
+ * `}` before the next key, so the bytes inside records are never walked in JavaScript.
+ */
+export function indexRepodata(bytes: Buffer): RepodataIndex {
+  const byName = new Map<string, number[][]>();
+  const index: RepodataIndex = { bytes, byName, records: 0 };
+  const info = sectionStart(bytes, 'info');
+  if (info >= 0) index.info = [info, matchBrace(bytes, info) + 1];
+  const sections = [
+    { open: sectionStart(bytes, 'packages'), suffix: '.tar.bz2"', conda: 0 },
+    { open: sectionStart(bytes, 'packages.conda'), suffix: '.conda"', conda: 1 },
+  ].filter((s) => s.open >= 0);
+  for (const section of sections) {
+    // A section's records lie between its `{` and the other section's (or the end of the file); the
+    // suffixes differ and keys of `removed` are not followed by `: {`, so nothing else matches.
+    const other = sections.find((s) => s.open > section.open)?.open;
+    const close = other ?? bytes.length;
+    const needle = section.suffix;
+    let previous: number[] | undefined;
+    for (
+      let at = bytes.indexOf(needle, section.open, 'latin1');
+      at >= 0 && at < close;
+      at = bytes.indexOf(needle, at + 1, 'latin1')
+    ) {
+      const colon = expect(bytes, at + needle.length, 0x3a);
+      if (colon < 0) continue;
+      const open = expect(bytes, colon + 1, OPEN);
+      if (open < 0) continue;
+      const keyStart = bytes.lastIndexOf(QUOTE, at - 1) + 1;
+      const keyEnd = at + needle.length - 1;
+      if (previous) previous[3] = bytes.lastIndexOf(CLOSE, keyStart - 1) + 1;
+      const name = nameOfFilename(bytes.toString('utf8', keyStart, keyEnd));
+      const entry = [keyStart, keyEnd, open, -1, section.conda];
+      previous = entry;
+      if (name === undefined) continue;
+      const list = byName.get(name);
+      if (list) list.push(entry);
+      else byName.set(name, [entry]);
+      index.records++;
+    }
+    if (previous) previous[3] = matchBrace(bytes, previous[2]!) + 1;
+  }
+  return index;
+}
+
+/** The parsed `depends` of one indexed record. */
+export function recordDepends(index: RepodataIndex, entry: number[]): string[] {
+  const record = JSON.parse(index.bytes.toString('utf8', entry[2], entry[3])) as {
+    depends?: string[];
+  };
+  return record.depends ?? [];
+}
+
+/** A repodata.json holding only the given names' records, built from the original bytes. */
+export function filteredRepodata(
+  index: RepodataIndex,
+  names: Iterable<string>,
+  subdir: string,
+): Buffer {
+  const parts: Buffer[][] = [[], []];
+  for (const name of names) {
+    for (const entry of index.byName.get(name) ?? []) {
+      const target = parts[entry[4]!]!;
+      if (target.length) target.push(Buffer.from(','));
+      target.push(
+        index.bytes.subarray(entry[0]! - 1, entry[1]! + 1),
+        Buffer.from(':'),
+        index.bytes.subarray(entry[2], entry[3]),
+      );
+    }
+  }
+  const info = index.info
+    ? index.bytes.subarray(index.info[0], index.info[1])
+    : Buffer.from(JSON.stringify({ subdir }));
+  return Buffer.concat([
+    Buffer.from('{"info":'),
+    info,
+    Buffer.from(',"packages":{'),
+    ...parts[0]!,
+    Buffer.from('},"packages.conda":{'),
+    ...parts[1]!,
+    Buffer.from('},"repodata_version":1}'),
+  ]);
+}
