@@ -10,7 +10,7 @@ import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
 import { runCli } from '../main';
 
-function sink() {
+function sink<T>() {
   let text = '';
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -19,12 +19,12 @@ function sink() {
     },
   });
   // runCli's io is typed as process streams; only write() is used.
-  return { stream: stream as unknown as typeof process.stdout, text: () => text };
+  return { stream: stream as unknown as T, text: () => text };
 }
 
 async function cli(args: string[]) {
-  const out = sink();
-  const err = sink();
+  const out = sink<typeof process.stdout>();
+  const err = sink<typeof process.stderr>();
   const code = await runCli(args, { stdout: out.stream, stderr: err.stream });
   return { code, stdout: out.text(), stderr: err.text() };
 }
