@@ -24,7 +24,6 @@ function Timeline({ steps }: { steps: StepView[] }) {
             {step.state === 'running' ? '●' : step.state === 'error' ? '✕' : '✓'}
           </span>
           <span className="step-name">{step.name}</span>
-          {step.error ? <span className="error-text">{step.error}</span> : null}
           <span className="muted">
             {step.state === 'error'
               ? 'failed'
@@ -32,6 +31,7 @@ function Timeline({ steps }: { steps: StepView[] }) {
                 ? 'running'
                 : duration(step)}
           </span>
+          {step.error ? <span className="error-text step-error-text">{step.error}</span> : null}
         </li>
       ))}
     </ol>
@@ -98,15 +98,17 @@ export function BuildScreen() {
       <ErrorNote message={error} />
       {job ? (
         <>
-          <p role="status">
-            {job.state === 'running'
-              ? (job.progress?.message ?? 'Building…')
-              : job.state === 'succeeded'
-                ? `Build finished: ${job.variants.length} variant(s).`
-                : job.state === 'cancelled'
-                  ? 'Build cancelled.'
-                  : `Build failed: ${job.error ?? 'see the log'}. Find the failing step below; disable risky prune rules on the Image screen and rebuild.`}
-          </p>
+          {job.state === 'failed' ? (
+            <ErrorNote message={`Build failed: ${job.error ?? 'see the log below.'}`} />
+          ) : (
+            <p role="status">
+              {job.state === 'running'
+                ? (job.progress?.message ?? 'Building…')
+                : job.state === 'succeeded'
+                  ? `Build finished: ${job.variants.length} variant(s).`
+                  : 'Build cancelled.'}
+            </p>
+          )}
           {job.state === 'succeeded' ? (
             <button type="button" onClick={() => go('results')}>
               See results

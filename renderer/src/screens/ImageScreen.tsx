@@ -28,6 +28,7 @@ export function ImageScreen() {
   const selectVariant = useApp((s) => s.selectVariant);
   const addVariant = useApp((s) => s.addVariant);
   const issues = useApp((s) => s.recipeIssues);
+  const recipeVersion = useApp((s) => s.recipeVersion);
   const useBuildKit = useApp((s) => s.useBuildKit);
   const setUseBuildKit = useApp((s) => s.setUseBuildKit);
   const analyzeJob = useApp((s) => (s.analyzeJobId ? s.jobs[s.analyzeJobId] : undefined));
@@ -62,7 +63,7 @@ export function ImageScreen() {
       ) : null}
       <div className="columns">
         <div className="stack">
-          <RecipeFields key={JSON.stringify(recipe)} recipe={recipe} />
+          <RecipeFields key={recipeVersion} recipe={recipe} />
           <label className="check card">
             <input
               type="checkbox"

@@ -65,9 +65,7 @@ export function LockScreen() {
       <ErrorNote
         message={
           error ??
-          (job?.state === 'failed'
-            ? `Locking failed: ${job.error ?? 'unknown error'} Loosen or remove a pin on the Environment screen, then relock.`
-            : undefined)
+          (job?.state === 'failed' ? `Locking failed: ${job.error ?? 'unknown error'}` : undefined)
         }
       />
       {diff ? (
@@ -113,8 +111,10 @@ export function LockScreen() {
               onChange={(e) => setFilter(e.target.value)}
             />
             <span className="muted">
-              {lockPackages.length} packages for {platforms.join(', ')},{' '}
-              {formatMiB(lockSelectors.totalSize({ lockPackages }))} to download
+              {lockPackages.length} packages for {platforms.join(', ')}
+              {lockSelectors.totalSize({ lockPackages }) > 0
+                ? `, ${formatMiB(lockSelectors.totalSize({ lockPackages }))} to download`
+                : ''}
             </span>
           </div>
           <table aria-label="Resolved packages">

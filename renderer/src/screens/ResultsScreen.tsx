@@ -18,8 +18,10 @@ export function ResultsScreen() {
   const jobs = useApp((s) => s.jobs);
   const history = useApp((s) => s.history);
   const setExportOpen = useApp((s) => s.setExportOpen);
-  const entries = buildSelectors.comparison({ buildJobId, jobs, history });
-  const scale = buildSelectors.scale(entries);
+  const syncedBuildJobs = useApp((s) => s.syncedBuildJobs);
+  const entries = buildSelectors.comparison({ buildJobId, jobs, history, syncedBuildJobs });
+  const charted = buildSelectors.charted(entries);
+  const scale = buildSelectors.scale(charted);
   const running = buildSelectors.isBuilding({ buildJobId, jobs });
 
   if (entries.length === 0) {
@@ -48,7 +50,7 @@ export function ResultsScreen() {
       </div>
       <div className="card">
         <h3>Total size</h3>
-        <TotalsChart entries={entries} scale={scale} />
+        <TotalsChart entries={charted} scale={scale} />
       </div>
       <table aria-label="Variants compared">
         <thead>
@@ -81,7 +83,7 @@ export function ResultsScreen() {
         </tbody>
       </table>
       <div className="chart-grid">
-        {entries.map((e) => (
+        {charted.map((e) => (
           <LayerChart key={e.key} title={e.label} layers={e.result.layers} scale={scale} />
         ))}
       </div>

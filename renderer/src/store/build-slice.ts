@@ -9,6 +9,11 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
   ({ api }) =>
   (set, get) => ({
     history: [],
+    syncedBuildJobs: [],
+    async buildFinished(jobId) {
+      await get().loadHistory();
+      set({ syncedBuildJobs: [...get().syncedBuildJobs, jobId] });
+    },
     async loadHistory() {
       const dir = get().project?.dir;
       if (!dir) return;

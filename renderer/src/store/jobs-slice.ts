@@ -1,5 +1,8 @@
 import type { BuildEvents, BuildStep, VariantResult } from '../../../shared/api/build';
+import type { ErrorInfo } from '../../../shared/api/errors';
+import { fromErrorInfo } from '../../../shared/api/errors';
 import type { JobEvent, JobKind } from '../../../shared/api/jobs';
+import { describeError } from '../lib/format';
 import { LogBuffer } from './log-buffer';
 import type { AppState, JobsSlice, JobView, SliceCreator, StepView } from './types';
 
@@ -74,7 +77,8 @@ export function applyJobEvent(view: JobView, event: JobEvent, log: LogBuffer): J
       return {
         ...view,
         state: 'failed',
-        error: (event.data as { message?: string }).message ?? 'The job failed.',
+        // The service's message plus what to do next, chosen by the error code.
+        error: describeError(fromErrorInfo(event.data as ErrorInfo)),
       };
     case 'cancelled':
       return { ...view, state: 'cancelled' };
@@ -96,7 +100,7 @@ function afterJob(get: () => AppState, view: JobView): void {
     view.job === 'lock'
       ? state.lockFinished()
       : view.job === 'build'
-        ? state.loadHistory()
+        ? state.buildFinished(view.jobId)
         : Promise.resolve();
   reload.catch((error: unknown) => console.error('reload after job failed', error));
 }

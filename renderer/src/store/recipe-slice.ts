@@ -47,6 +47,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
     return {
       dockerfile: '',
       recipeIssues: [],
+      recipeVersion: 0,
       useBuildKit: true,
       setUseBuildKit: (useBuildKit) => set({ useBuildKit }),
       async loadRecipe() {
@@ -59,6 +60,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
             recipeIssues: state.issues,
             editingVariant: helpers.variantIds(state.recipe)[0],
             recipeError: undefined,
+            recipeVersion: get().recipeVersion + 1,
             ...preview(state.recipe),
           });
         } catch (error) {

@@ -103,11 +103,30 @@ describe('buildSelectors on plain state', () => {
       buildJobId: 'b1',
       jobs: { b1: job([live]) },
       history,
+      syncedBuildJobs: [],
     });
     expect(entries.map((e) => e.key)).toEqual(['live:slim', 'new:default', 'old:default']);
     expect(entries[0]!.live).toBe(true);
     expect(entries[0]!.result.smoke).toBe('pending');
     expect(buildSelectors.scale(entries)).toBe(90);
+  });
+
+  it('shows a finished build from the history only, once the history was reloaded after it', () => {
+    const live = {
+      ...variantResult('slim', [['COPY', 50]]),
+      imageId: undefined,
+      state: 'failed' as const,
+    };
+    const history = [buildRecord('b-live', '2026-02-01T10:00:00Z', [live])];
+    const state = { buildJobId: 'b1', jobs: { b1: job([live], 'failed') }, history };
+    expect(buildSelectors.comparison({ ...state, syncedBuildJobs: [] }).map((e) => e.key)).toEqual([
+      'live:slim',
+      'b-live:slim',
+    ]);
+    const synced = buildSelectors.comparison({ ...state, syncedBuildJobs: ['b1'] });
+    expect(synced.map((e) => e.key)).toEqual(['b-live:slim']);
+    // A failed variant has no image: listed, not charted.
+    expect(buildSelectors.charted(synced)).toEqual([]);
   });
 
   it('marks a failing smoke test with the failing command', () => {
@@ -131,6 +150,7 @@ describe('buildSelectors on plain state', () => {
       buildJobId: 'b1',
       jobs: { b1: job([failing], 'succeeded') },
       history: [],
+      syncedBuildJobs: [],
     });
     expect(entry!.result.smoke).toBe('failed');
     expect(entry!.result.smokeMessage).toContain('ImportError');

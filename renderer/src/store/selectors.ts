@@ -134,10 +134,14 @@ export const buildSelectors = {
     buildSelectors.buildJob(s)?.state === 'running',
   /**
    * Variants of the live build first (they fill in as each finishes), then past builds newest first.
-   * A finished live build also appears in the history once reloaded; its images are shown once.
+   * Variants that failed have no image: they are listed in the table but not charted (see `charted`).
    */
-  comparison: (s: Pick<S, 'buildJobId' | 'jobs' | 'history'>): ComparisonEntry[] => {
-    const live = buildSelectors.buildJob(s);
+  comparison: (
+    s: Pick<S, 'buildJobId' | 'jobs' | 'history' | 'syncedBuildJobs'>,
+  ): ComparisonEntry[] => {
+    const job = buildSelectors.buildJob(s);
+    // Once the history holds the finished build, it is shown from there (with its date) only.
+    const live = job && !s.syncedBuildJobs.includes(job.jobId) ? job : undefined;
     const entries: ComparisonEntry[] = [];
     const liveImages = new Set<string>();
     for (const result of live?.variants ?? []) {
@@ -165,6 +169,8 @@ export const buildSelectors = {
     }
     return entries;
   },
+  /** Entries with an image to chart. */
+  charted: (entries: ComparisonEntry[]) => entries.filter((e) => e.result.state === 'succeeded'),
   /** Builds that produced at least one image, newest first, for the export dialog. */
   exportable: (s: Pick<S, 'history'>): BuildRecord[] =>
     [...s.history]

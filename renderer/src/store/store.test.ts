@@ -116,7 +116,10 @@ describe('store: job events (the replay buffer)', () => {
     fake.emit('b2', 'build', 'failed', { code: 'BUILD_FAILED', message: 'step 2 failed' });
     flush();
     expect(store.getState().jobs.b2!.state).toBe('failed');
-    expect(store.getState().jobs.b2!.error).toBe('step 2 failed');
+    // The service's words, then the next step chosen by the code.
+    expect(store.getState().jobs.b2!.error).toBe(
+      'step 2 failed Read the log for the failing step; disable risky prune rules and rebuild.',
+    );
   });
 
   it('diffs a relock against the lock before it and re-measures the savings', async () => {

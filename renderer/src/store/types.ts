@@ -78,6 +78,8 @@ export interface LockSlice {
 
 export interface RecipeSlice {
   recipe?: Recipe;
+  /** Bumped when the recipe is (re)loaded from the project, so forms drop their drafts. */
+  recipeVersion: number;
   /** Problems of condense.yml as stored, each naming its field. */
   recipeIssues: RecipeIssue[];
   /** Savings of every catalog rule on the locked environment; absent before the first lock. */
@@ -111,7 +113,11 @@ export interface BuildSlice {
   /** Recent builds with their layers, newest first. */
   history: BuildRecord[];
   buildError?: string;
+  /** Build jobs whose record is in `history` (reloaded after they ended): shown from there only. */
+  syncedBuildJobs: string[];
   loadHistory: () => Promise<void>;
+  /** Called when a build job ends: reloads the history. */
+  buildFinished: (jobId: string) => Promise<void>;
   startBuild: (variants: string[]) => Promise<void>;
   cancelJob: (jobId: string) => Promise<void>;
   /** Writes Dockerfile, lockfiles and the rest into `dir`; throws what the service threw. */
