@@ -7,8 +7,13 @@ const [projectDir, cacheDir, mode] = process.argv.slice(2) as [string, string, s
 const cache = new RepodataCache({ dir: cacheDir });
 const lock = async () => {
   const started = performance.now();
-  const result = await lockProject({ projectDir, updateAll: true }, {}, { cache });
-  return { ms: performance.now() - started, packages: result.platforms[0]!.packages };
+  const phases: string[] = [];
+  const result = await lockProject(
+    { projectDir, updateAll: true },
+    { progress: (m) => phases.push(`${(performance.now() - started).toFixed(0)} ms ${m}`) },
+    { cache },
+  );
+  return { ms: performance.now() - started, packages: result.platforms[0]!.packages, phases };
 };
 const first = await lock();
 const measured = mode === 'open' ? await lock() : first;

@@ -49,6 +49,7 @@ try {
       ms: number;
       packages: number;
       maxRssMB: number;
+      phases: string[];
     };
     const label = {
       cold: 'cold lock (empty cache)',
@@ -58,6 +59,8 @@ try {
     console.log(
       `${label}: ${(result.ms / 1000).toFixed(2)} s, ${result.packages} packages, peak RSS ${result.maxRssMB} MB`,
     );
+    // CONDENSE_BENCH_PHASES=1 prints the lock's progress messages with their times.
+    if (process.env.CONDENSE_BENCH_PHASES) for (const phase of result.phases) console.log(`  ${phase}`);
   }
 } finally {
   await server.close();
