@@ -25,6 +25,17 @@ export const REALISTIC_CHANNEL_DIR = resolve(
     join(import.meta.dirname, '../../fixtures/out/realistic-channel'),
 );
 
+/**
+ * Whether the realistic channel is built: logs the skip reason, or throws under
+ * CONDENSE_REQUIRE_DOCKER=1. Synchronous, for `describe.skipIf(!realisticChannelAvailable())`.
+ */
+export function realisticChannelAvailable(): boolean {
+  return available('realistic conda channel', {
+    ok: existsSync(join(REALISTIC_CHANNEL_DIR, 'MANIFEST.json')),
+    reason: `${REALISTIC_CHANNEL_DIR} is not built (run: bash fixtures/realistic/build.sh)`,
+  });
+}
+
 let synthetic: Promise<string> | undefined;
 
 /** The synthetic channel folder, written once per process in a temporary folder (removed at exit). */
@@ -53,12 +64,7 @@ export async function serveSyntheticChannel(): Promise<ServedChannel> {
  * undefined after logging why (tests then skip), or throws under CONDENSE_REQUIRE_DOCKER=1.
  */
 export async function serveRealisticChannel(): Promise<ServedChannel | undefined> {
-  const built = existsSync(join(REALISTIC_CHANNEL_DIR, 'MANIFEST.json'));
-  const ok = available('realistic conda channel', {
-    ok: built,
-    reason: `${REALISTIC_CHANNEL_DIR} is not built (run: bash fixtures/realistic/build.sh)`,
-  });
-  if (!ok) return undefined;
+  if (!realisticChannelAvailable()) return undefined;
   const server = await startChannelServer({ root: REALISTIC_CHANNEL_DIR });
   return {
     url: server.url,
