@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { ChannelRef } from './channel-url';
-import { indexRepodata, type RepodataIndex } from './repodata-index';
+import {
+  deserializeIndex,
+  indexRepodata,
+  type RepodataIndex,
+  serializeIndex,
+} from './repodata-index';
 
 /** One subdir's repodata.json as fetched or cached, with how it was obtained. */
 export interface RepodataEntry {
@@ -65,7 +70,7 @@ export class RepodataCache {
   private paths(url: string) {
     const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
     const base = join(this.options.dir, 'repodata', key);
-    return { data: `${base}.json`, meta: `${base}.meta.json` };
+    return { data: `${base}.json`, meta: `${base}.meta.json`, index: `${base}.index.bin` };
   }
 
   async get(channel: ChannelRef, subdir: string, signal?: AbortSignal): Promise<RepodataEntry> {
@@ -165,11 +170,24 @@ export class RepodataCache {
     return entry;
   }
 
-  /** The by-name index of an entry, kept while its bytes stay the same (a second lock reuses it). */
-  index(entry: RepodataEntry): RepodataIndex {
+  /**
+   * The by-name index of an entry, kept in memory while its bytes stay the same and on disk next to
+   * the cached repodata (checked against its size and ETag), so a new process does not rebuild it.
+   */
+  async index(entry: RepodataEntry): Promise<RepodataIndex> {
     const known = this.indexes.get(entry.url);
     if (known?.bytes === entry.bytes) return known;
-    const index = indexRepodata(entry.bytes);
+    const path = this.paths(entry.url).index;
+    const validator = `${entry.etag ?? ''}|${entry.lastModified ?? ''}`;
+    let index = await readFile(path).then(
+      (data) => deserializeIndex(data, entry.bytes, validator),
+      () => undefined,
+    );
+    if (!index) {
+      index = indexRepodata(entry.bytes);
+      await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
+      await writeFileAtomic(path, serializeIndex(index, validator));
+    }
     this.indexes.set(entry.url, index);
     return index;
   }

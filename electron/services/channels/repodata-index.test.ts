@@ -71,3 +71,20 @@ describe.each([
     });
   });
 });
+
+describe('serialized index', () => {
+  it('round-trips, and refuses other bytes or validators', async () => {
+    const { deserializeIndex, serializeIndex } = await import('./repodata-index');
+    const bytes = Buffer.from(JSON.stringify(repodata, null, 1));
+    const index = indexRepodata(bytes);
+    const data = serializeIndex(index, 'etag-1');
+    const back = deserializeIndex(data, bytes, 'etag-1')!;
+    expect(back.records).toBe(index.records);
+    expect(back.info).toEqual(index.info);
+    expect([...back.byName]).toEqual([...index.byName]);
+    expect(deserializeIndex(data, bytes, 'etag-2')).toBeUndefined();
+    expect(
+      deserializeIndex(data, Buffer.concat([bytes, Buffer.from(' ')]), 'etag-1'),
+    ).toBeUndefined();
+  });
+});

@@ -155,3 +155,75 @@ export function filteredRepodata(
     Buffer.from('},"repodata_version":1}'),
   ]);
 }
+
+interface IndexHeader {
+  version: 1;
+  /** Byte length of the repodata.json the index was built from. */
+  size: number;
+  /** Validator of that repodata.json, so a stale index is never used. */
+  validator: string;
+  info: [number, number] | null;
+  names: string[];
+  counts: number[];
+}
+
+/** Binary form for the disk cache: a JSON header (names, counts) and the offsets as int32. */
+export function serializeIndex(index: RepodataIndex, validator: string): Buffer {
+  const names = [...index.byName.keys()];
+  const counts = names.map((n) => index.byName.get(n)!.length);
+  const header: IndexHeader = {
+    version: 1,
+    size: index.bytes.length,
+    validator,
+    info: index.info ?? null,
+    names,
+    counts,
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const offsets = new Int32Array(index.records * 5);
+  let k = 0;
+  for (const name of names)
+    for (const entry of index.byName.get(name)!) for (const value of entry) offsets[k++] = value!;
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  return Buffer.concat([length, headerBytes, Buffer.from(offsets.buffer, 0, k * 4)]);
+}
+
+/** Reads a serialized index back; undefined when it does not belong to these bytes. */
+export function deserializeIndex(
+  data: Buffer,
+  bytes: Buffer,
+  validator: string,
+): RepodataIndex | undefined {
+  try {
+    const headerLength = data.readUInt32LE(0);
+    const header = JSON.parse(data.toString('utf8', 4, 4 + headerLength)) as IndexHeader;
+    if (header.version !== 1 || header.size !== bytes.length || header.validator !== validator)
+      return undefined;
+    const start = 4 + headerLength;
+    // Copy into an aligned buffer: the offsets start at an arbitrary byte position.
+    const offsets = new Int32Array(
+      data.buffer.slice(data.byteOffset + start, data.byteOffset + data.length),
+    );
+    const byName = new Map<string, number[][]>();
+    let k = 0;
+    let records = 0;
+    header.names.forEach((name, i) => {
+      const list: number[][] = [];
+      for (let c = 0; c < header.counts[i]!; c++, k += 5)
+        list.push([
+          offsets[k]!,
+          offsets[k + 1]!,
+          offsets[k + 2]!,
+          offsets[k + 3]!,
+          offsets[k + 4]!,
+        ]);
+      records += list.length;
+      byName.set(name, list);
+    });
+    if (k !== offsets.length) return undefined;
+    return { bytes, byName, records, ...(header.info ? { info: header.info } : {}) };
+  } catch {
+    return undefined;
+  }
+}

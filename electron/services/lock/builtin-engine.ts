@@ -69,7 +69,7 @@ export async function fetchChannelRepodata(
       try {
         const entry = await options.cache.get(channel, subdir, options.signal);
         options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${entry.source}`);
-        fetched.push({ channel, subdir, index: options.cache.index(entry) });
+        fetched.push({ channel, subdir, index: await options.cache.index(entry) });
       } catch (error) {
         if (!(error instanceof MissingSubdirError)) throw error;
         // conda requires every channel to have noarch; a missing platform subdir is fine if another channel has it.
