@@ -201,7 +201,9 @@ describe('Build and Results', () => {
     const { user, fake } = renderApp(buildHandlers());
     await openProject(user);
     await user.click(nav().getByRole('button', { name: /Build/ }));
+    await user.type(screen.getByRole('textbox', { name: 'Modules to import' }), 'numpy');
     await user.click(screen.getByRole('button', { name: 'Start build' }));
+    expect(fake.callsOf('build:start')[0]).toMatchObject({ smoke: { modules: ['numpy'] } });
     act(() => {
       fake.emit('b1', 'build', 'step', {
         id: 'd1',

@@ -5,6 +5,7 @@ import { EmptyState, ErrorNote } from '../components/Notice';
 import { useApp } from '../store';
 import { buildSelectors, recipeSelectors } from '../store/selectors';
 import type { StepView } from '../store/types';
+import { SmokeFields } from './SmokeFields';
 
 function duration(step: StepView): string {
   if (step.state === 'cached') return 'cached';
@@ -81,6 +82,7 @@ export function BuildScreen() {
             </label>
           ))}
         </fieldset>
+        <SmokeFields />
         <button
           type="button"
           className="primary"

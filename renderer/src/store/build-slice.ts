@@ -1,6 +1,36 @@
-import type { BuildRecord } from '../../../shared/api/build';
+import type { BuildRecord, SmokeSpec } from '../../../shared/api/build';
 import { describeError } from '../lib/format';
 import type { BuildSlice, SliceCreator } from './types';
+
+/** The smoke settings as the build service takes them; a message when the command is malformed. */
+export function smokeSpec(
+  modulesText: string,
+  commandText: string,
+): SmokeSpec | undefined | string {
+  const modules = modulesText.split(/[\s,]+/).filter(Boolean);
+  const bad = modules.find((m) => !/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(m));
+  if (bad)
+    return `"${bad}" is not a Python module name: list importable names such as numpy, sklearn.`;
+  const spec: SmokeSpec = {};
+  if (modules.length) spec.modules = modules;
+  if (commandText.trim()) {
+    let command: unknown;
+    try {
+      command = JSON.parse(commandText);
+    } catch {
+      command = undefined;
+    }
+    if (
+      !Array.isArray(command) ||
+      command.length === 0 ||
+      !command.every((c) => typeof c === 'string')
+    ) {
+      return 'The smoke-test command must be a JSON list of strings, e.g. ["/env/bin/python", "-m", "myapp", "--help"].';
+    }
+    spec.command = command;
+  }
+  return spec.modules || spec.command ? spec : undefined;
+}
 
 /** How many past builds the Results screen loads with their layers. */
 const HISTORY_DEPTH = 5;
@@ -10,6 +40,9 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
   (set, get) => ({
     history: [],
     syncedBuildJobs: [],
+    smokeModules: '',
+    smokeCommand: '',
+    setSmoke: (patch) => set(patch),
     async buildFinished(jobId) {
       await get().loadHistory();
       set({ syncedBuildJobs: [...get().syncedBuildJobs, jobId] });
@@ -37,6 +70,11 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
         set({ buildError: 'Choose at least one variant to build.' });
         return;
       }
+      const smoke = smokeSpec(get().smokeModules, get().smokeCommand);
+      if (typeof smoke === 'string') {
+        set({ buildError: smoke });
+        return;
+      }
       set({ buildError: undefined });
       try {
         // The service's generator is the reference; the preview used the same shared code.
@@ -49,6 +87,7 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
           classicDockerfile: files.classicDockerfile,
           variants: files.variants,
           only: variants,
+          ...(smoke ? { smoke } : {}),
           ...(classic ? { classic: true } : {}),
         });
         get().trackJob(jobId, 'build');

@@ -1,4 +1,5 @@
 import type { BuildRecord, VariantResult } from '../../../shared/api/build';
+import { cleanInstruction } from '../../../shared/build/layers';
 
 export type SmokeStatus = 'pending' | 'passed' | 'failed' | 'skipped';
 
@@ -32,7 +33,11 @@ export function toVariantView(result: VariantResult, smokeExpected = false): Var
     variant: result.id,
     state: result.state,
     totalBytes: result.sizeBytes ?? result.layers.reduce((sum, l) => sum + l.sizeBytes, 0),
-    layers: result.layers.map((l) => ({ instruction: l.createdBy, bytes: l.sizeBytes })),
+    // Imported base images have layers without an instruction.
+    layers: result.layers.map((l) => ({
+      instruction: cleanInstruction(l.createdBy) || '(base image layer)',
+      bytes: l.sizeBytes,
+    })),
     smoke: result.smoke
       ? result.smoke.passed
         ? 'passed'

@@ -4,6 +4,7 @@ import { CondenseError } from '../../../shared/api/errors';
 import { createFakeApi } from '../test-support/fake-api';
 import { lockedPackage, projectHandlers, savingsReport } from '../test-support/project-fixture';
 import { createAppStore } from '.';
+import { smokeSpec } from './build-slice';
 
 /** A store whose frame flushes run when the test says so. */
 function setup(overrides: Parameters<typeof createFakeApi>[0] = {}) {
@@ -203,5 +204,22 @@ describe('store: recipe editing', () => {
       classic: true,
     });
     expect(store.getState().screen).toBe('build');
+  });
+});
+
+describe('smokeSpec', () => {
+  it('splits module names, parses the command, and is undefined when nothing is asked', () => {
+    expect(smokeSpec('numpy, sklearn.linear_model  pandas', '')).toEqual({
+      modules: ['numpy', 'sklearn.linear_model', 'pandas'],
+    });
+    expect(smokeSpec('', '["/env/bin/app", "--help"]')).toEqual({
+      command: ['/env/bin/app', '--help'],
+    });
+    expect(smokeSpec(' ', ' ')).toBeUndefined();
+  });
+
+  it('says what is wrong with a module name or a shell-string command', () => {
+    expect(smokeSpec('scikit-learn', '')).toMatch(/"scikit-learn" is not a Python module name/);
+    expect(smokeSpec('', 'app --help')).toMatch(/JSON list of strings/);
   });
 });

@@ -113,6 +113,11 @@ export interface BuildSlice {
   /** Recent builds with their layers, newest first. */
   history: BuildRecord[];
   buildError?: string;
+  /** Smoke test: Python modules to import in each image, comma or space separated. */
+  smokeModules: string;
+  /** Smoke test: a command to run in each image, as a JSON list; empty for none. */
+  smokeCommand: string;
+  setSmoke: (patch: { smokeModules?: string; smokeCommand?: string }) => void;
   /** Build jobs whose record is in `history` (reloaded after they ended): shown from there only. */
   syncedBuildJobs: string[];
   loadHistory: () => Promise<void>;
