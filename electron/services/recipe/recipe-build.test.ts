@@ -160,6 +160,32 @@ describe('per-preset builds against the synthetic channel and fixture images', (
     expect(expertImage.Size).toBeLessThan(noneImage.Size);
   });
 
+  it('builds the classic-builder form (conda clean, no cache mount) to the same environment', async () => {
+    if (!ready) return;
+    const recipe = { ...fixtureRecipe(), buildkitCache: false };
+    const dockerfile = generateDockerfile(recipe);
+    expect(dockerfile).not.toContain('--mount');
+    const files = new Map<string, Map<string, ImageFile>>();
+    for (const [id, buildkit] of [
+      ['expert', false],
+      ['expert', true],
+    ] as const) {
+      const tag = `condense-test/recipe:classic-${id}-${buildkit ? 'bk' : 'v1'}`;
+      tags.push(tag);
+      await buildImage(docker, {
+        dockerfile: buildkit ? generateDockerfile(fixtureRecipe()) : dockerfile,
+        files: { 'conda-linux-64.lock': lockText },
+        tag,
+        target: targetStage(id),
+        buildkit,
+      });
+      files.set(tag, envFiles(await listImageFiles(docker, tag)));
+    }
+    const [classic, buildkit] = [...files.values()];
+    expect([...classic!.keys()].sort()).toEqual([...buildkit!.keys()].sort());
+    expect(classic!.size).toBeGreaterThan(20);
+  });
+
   it('carries hostile ENV, LABEL and CMD values literally into the image', async () => {
     if (!ready) return;
     const hostile = `$(touch /pwned) "q" 'x' \\ \`id\` \${HOME}`;
