@@ -43,6 +43,9 @@ export function writeCondaLockYml(lock: CondaLock): string {
       channels: lock.channels.map((url) => ({ url, used_env_vars: [] })),
       platforms: lock.platforms,
       sources: lock.sources,
+      ...(lock.customMetadata && Object.keys(lock.customMetadata).length
+        ? { custom_metadata: lock.customMetadata }
+        : {}),
     },
     package: packages.map(packageEntry),
   };
@@ -80,6 +83,13 @@ export function parseCondaLockYml(text: string): CondaLock {
     inputHashes: Object.fromEntries(Object.entries(hashes).map(([k, v]) => [k, String(v)])),
     sources: Array.isArray(metadata.sources) ? metadata.sources.map(String) : [],
     packages: [],
+    ...(isRecord(metadata.custom_metadata)
+      ? {
+          customMetadata: Object.fromEntries(
+            Object.entries(metadata.custom_metadata).map(([k, v]) => [k, String(v)]),
+          ),
+        }
+      : {}),
   };
   if (!Array.isArray(data.package)) fail('missing "package" list');
   data.package.forEach((entry: unknown, index) => {

@@ -26,3 +26,20 @@ export function inputHashText(
     virtual: virtualPackages.map((v) => `${v.name}=${v.version}=${v.build}`).sort(),
   });
 }
+
+/** `__glibc=2.28=0;__unix=0=0` form for lockfile metadata. */
+export function formatVirtualPackages(list: VirtualPackage[]): string {
+  return list.map((v) => `${v.name}=${v.version}=${v.build}`).join(';');
+}
+
+export function parseVirtualPackages(text: string): VirtualPackage[] {
+  return text
+    .split(';')
+    .filter(Boolean)
+    .map((item) => {
+      const [name = '', version = '', build = '0'] = item.split('=');
+      return { name, version, build };
+    });
+}
+
+export const virtualPackagesKey = (platform: string) => `condense.virtual_packages.${platform}`;

@@ -31,6 +31,12 @@ export interface CondaLock {
   /** Input files, relative to the project (`environment.yml`). */
   sources: string[];
   packages: LockedPackage[];
+  /**
+   * conda-lock's free-form `custom_metadata` (string values). Condense records the virtual packages
+   * of each platform there (`condense.virtual_packages.<platform>`), so staleness is judged with the
+   * same ones (a lock made with `__cuda` is not stale for lacking it).
+   */
+  customMetadata?: Record<string, string>;
 }
 
 /** Splits `name-version-build.conda` / `.tar.bz2` from the right, as conda does. */

@@ -8,6 +8,7 @@ import {
   parseExplicitLockfile,
   writeExplicitLockfile,
 } from '../../../shared/conda/explicit-lockfile';
+import { parseVirtualPackages, virtualPackagesKey } from '../../../shared/conda/input-hash';
 import type { CondaLock } from '../../../shared/conda/lock-model';
 import { APP_NAME, APP_VERSION } from '../app-info';
 import { stripAuth } from '../channels/channel-url';
@@ -36,9 +37,12 @@ export async function lockStatus(
       missingPlatforms: file.spec.platforms.length ? file.spec.platforms : ['linux-64'],
     };
   const platforms = lock.platforms.map((platform) => {
-    // The cuda choice is not in environment.yml: a lock made with __cuda records it as a virtual package.
-    const cuda = options.cuda;
-    const currentHash = inputHash(file.spec, platform, virtualPackagesFor(platform, { cuda }));
+    // Judge with the virtual packages the lock was made with (recorded in custom_metadata), else defaults.
+    const recorded = lock.customMetadata?.[virtualPackagesKey(platform)];
+    const virtual = recorded
+      ? parseVirtualPackages(recorded)
+      : virtualPackagesFor(platform, { cuda: options.cuda });
+    const currentHash = inputHash(file.spec, platform, virtual);
     const lockedHash = lock.inputHashes[platform] ?? '';
     return {
       platform,

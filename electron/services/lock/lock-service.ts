@@ -4,6 +4,7 @@ import { CondenseError } from '../../../shared/api/errors';
 import type { LockOptions, LockResult } from '../../../shared/api/lock';
 import { writeCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import { writeExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
+import { formatVirtualPackages, virtualPackagesKey } from '../../../shared/conda/input-hash';
 import { diffLocks } from '../../../shared/conda/lock-diff';
 import type { CondaLock, LockedPackage } from '../../../shared/conda/lock-model';
 import { APP_NAME, APP_VERSION } from '../app-info';
@@ -112,6 +113,7 @@ export async function lockProject(
 
   const packages: LockedPackage[] = [];
   const inputHashes: Record<string, string> = {};
+  const customMetadata: Record<string, string> = {};
   for (const [index, platform] of platforms.entries()) {
     if (context.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
     progress(`locking ${platform}`, index / platforms.length);
@@ -137,6 +139,7 @@ export async function lockProject(
     });
     packages.push(...solved);
     inputHashes[platform] = inputHash(spec, platform, virtualPackages);
+    customMetadata[virtualPackagesKey(platform)] = formatVirtualPackages(virtualPackages);
   }
 
   const lock: CondaLock = {
@@ -145,6 +148,7 @@ export async function lockProject(
     inputHashes,
     sources: ['environment.yml'],
     packages,
+    customMetadata,
   };
   const files: string[] = [];
   const generator = `${APP_NAME} ${APP_VERSION}`;
