@@ -137,6 +137,23 @@ describe('lock handlers over the contract', () => {
     ]);
   });
 
+  it('cancelling a lock job stops it before it writes anything', async () => {
+    const other = join(root, 'cancelled');
+    await mkdir(other, { recursive: true });
+    await writeFile(
+      join(other, 'environment.yml'),
+      `channels: [${server.url}]\ndependencies: [numpy]\n`,
+    );
+    const events: JobEvent[] = [];
+    client.onJobEvent((event) => events.push(event));
+    const { jobId } = await client.call('lock:start', { projectDir: other });
+    expect(jobs.cancel(jobId)).toBe(true);
+    await expect
+      .poll(() => events.find((e) => e.jobId === jobId && e.kind === 'cancelled'))
+      .toBeDefined();
+    await expect(readFile(join(other, 'conda-lock.yml'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('validates requests from the renderer', async () => {
     await expect(client.call('lock:status', { projectDir: 'relative/path' })).rejects.toThrow(
       /absolute folder path/,

@@ -150,6 +150,8 @@ export async function lockProject(
     packages,
     customMetadata,
   };
+  // A cancelled lock leaves the previous lockfiles untouched.
+  if (context.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
   const files: string[] = [];
   const generator = `${APP_NAME} ${APP_VERSION}`;
   for (const platform of platforms) {
