@@ -134,4 +134,50 @@ describe('per-preset builds of python + numpy from the realistic channel', () =>
       else expect(Math.abs(estimated - measured)).toBeLessThanOrEqual(0.05 * measured);
     }
   });
+
+  it("installs the user's package offline with --no-build-isolation and runs it as non-root", async () => {
+    if (!channel) return;
+    const single: Recipe = {
+      ...recipe,
+      variants: [],
+      prune: defaultPrune('expert'),
+      package: { path: 'svc', noBuildIsolation: true },
+      entrypoint: { preset: 'module', module: 'svc.main', args: ['--greet', "it's $(fine)"] },
+      workdir: '/srv',
+    };
+    const tag = 'condense-test/recipe-realistic:package';
+    tags.push(tag);
+    await buildImage(docker, {
+      dockerfile: generateDockerfile(single),
+      files: {
+        [single.lockfile]: await readFile(join(project, single.lockfile), 'utf8'),
+        'svc/pyproject.toml': [
+          '[build-system]',
+          'requires = ["setuptools"]',
+          'build-backend = "setuptools.build_meta"',
+          '[project]',
+          'name = "svc"',
+          'version = "0.1.0"',
+          '',
+        ].join('\n'),
+        'svc/svc/__init__.py': '',
+        'svc/svc/main.py': [
+          'import os, sys, numpy',
+          'print("svc-ok", os.getuid(), os.getcwd(), numpy.add(2, 3), sys.argv[1:])',
+          '',
+        ].join('\n'),
+      },
+      tag,
+      buildkit: true,
+    });
+    // The image's own CMD, as `docker run IMAGE` would run it.
+    const run = await runInImage(docker, tag, []);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe(`svc-ok 65532 /srv 5 ['--greet', "it's $(fine)"]`);
+    const files = envFiles(await listImageFiles(docker, tag));
+    expect([...files.keys()].some((p) => /site-packages\/svc\/main\.py$/.test(p))).toBe(true);
+    // Pruned after pip install: neither pip nor any bytecode cache is left.
+    expect([...files.keys()].some((p) => p.includes('__pycache__'))).toBe(false);
+    expect([...files.keys()].some((p) => p.includes('site-packages/pip/'))).toBe(false);
+  });
 });
