@@ -115,7 +115,8 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
   let failure = '';
   for await (const event of jsonLines(stream)) {
     if (event.id === 'moby.buildkit.trace' && typeof event.aux === 'string') decoder.add(event.aux);
-    else if (event.id === 'moby.image.id' || (event.aux && typeof event.aux === 'object')) {
+    // `{aux: {ID}}` (classic) or `{id: 'moby.image.id', aux: {ID}}` (BuildKit) names the image.
+    else if (event.aux && typeof event.aux === 'object') {
       const id = (event.aux as { ID?: unknown }).ID;
       if (typeof id === 'string') imageId = id;
     }
