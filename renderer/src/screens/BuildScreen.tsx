@@ -101,7 +101,10 @@ export function BuildScreen() {
       {job ? (
         <>
           {job.state === 'failed' ? (
-            <ErrorNote message={`Build failed: ${job.error ?? 'see the log below.'}`} />
+            <>
+              <p role="status">Build failed.</p>
+              <ErrorNote message={job.error ?? 'See the log below for the failing step.'} />
+            </>
           ) : (
             <p role="status">
               {job.state === 'running'
