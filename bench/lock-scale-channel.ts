@@ -3,7 +3,7 @@
 // variants (openblas / mkl / blis), compiler runtimes and a solvable data-science stack among
 // ~23,000 filler packages. Only repodata is written: nothing is downloaded during a lock.
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The 20-package data-science environment the benchmark locks. */
@@ -599,6 +599,6 @@ export async function ensureScaleChannel(dir: string): Promise<{ linux: number; 
       yield* filler('noarch', NOARCH_TARGET, noarchReal.length);
     })(),
   );
-  await createWriteStream(marker).close();
+  await writeFile(marker, `${JSON.stringify({ linux, noarch })}\n`);
   return { linux, noarch };
 }

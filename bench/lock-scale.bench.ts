@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { searchPackages } from '../electron/services/channels/package-search';
+import { RepodataCache } from '../electron/services/channels/repodata-cache';
 import { startChannelServer } from '../fixtures/lib/channel-server';
 import { ensureScaleChannel, SCALE_ENVIRONMENT } from './lock-scale-channel';
 
@@ -36,9 +38,9 @@ try {
       'npx',
       ['tsx', join(import.meta.dirname, 'lock-scale-run.ts'), project, cacheDir, mode],
       { encoding: 'utf8', maxBuffer: 1 << 24 },
-    ).catch((error: { stderr?: string }) => ({
+    ).catch((error: Error & { stderr?: string }) => ({
       stdout: '',
-      stderr: error.stderr ?? String(error),
+      stderr: error.stderr ?? error.message,
       failed: true,
     }));
     if ('failed' in run) {
@@ -60,7 +62,22 @@ try {
       `${label}: ${(result.ms / 1000).toFixed(2)} s, ${result.packages} packages, peak RSS ${result.maxRssMB} MB`,
     );
     // CONDENSE_BENCH_PHASES=1 prints the lock's progress messages with their times.
-    if (process.env.CONDENSE_BENCH_PHASES) for (const phase of result.phases) console.log(`  ${phase}`);
+    if (process.env.CONDENSE_BENCH_PHASES)
+      for (const phase of result.phases) console.log(`  ${phase}`);
+  }
+  // Package search over the same cache (index from disk): what the UI's search box costs.
+  const cache = new RepodataCache({ dir: cacheDir });
+  for (const query of ['numpy', 'py']) {
+    const begin = performance.now();
+    const found = await searchPackages({
+      query,
+      channels: [{ name: server.url, fetchUrl: server.url, publicUrl: server.url }],
+      platform: 'linux-64',
+      cache,
+    });
+    console.log(
+      `search "${query}": ${found.length} names in ${(performance.now() - begin).toFixed(0)} ms (first search in a process)`,
+    );
   }
 } finally {
   await server.close();

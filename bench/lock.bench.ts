@@ -5,10 +5,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startChannelServer } from '../fixtures/lib/channel-server';
-import { createSyntheticChannel } from '../fixtures/synthetic/synthetic-channel';
 import { RepodataCache } from '../electron/services/channels/repodata-cache';
 import { lockProject } from '../electron/services/lock/lock-service';
+import { startChannelServer } from '../fixtures/lib/channel-server';
+import { createSyntheticChannel } from '../fixtures/synthetic/synthetic-channel';
 import { REALISTIC_CHANNEL_DIR } from '../test/support/channels';
 
 const RUNS = 5;

@@ -4,6 +4,7 @@ import type { PackageSearchResult } from '../../../shared/api/lock';
 import type { ChannelRef } from './channel-url';
 import type { RepodataCache, RepodataRecord } from './repodata-cache';
 import { MissingSubdirError } from './repodata-cache';
+import type { RepodataIndex } from './repodata-index';
 
 export interface SearchOptions {
   query: string;
@@ -50,48 +51,52 @@ async function summaries(
  */
 export async function searchPackages(options: SearchOptions): Promise<PackageSearchResult[]> {
   const query = options.query.trim().toLowerCase();
-  const found = new Map<
+  // Names come from the byte index; only the shown names' records are parsed (conda-forge's
+  // repodata is too big to parse whole for a search box).
+  const matches = new Map<
     string,
-    { records: (RepodataRecord & { channel: string; subdir: string })[]; channels: Set<string> }
+    { index: RepodataIndex; entries: number[][]; channel: string; subdir: string }[]
   >();
-  const summaryByName: Record<string, string> = {};
   for (const channel of options.channels) {
     for (const subdir of [options.platform, 'noarch']) {
-      let repodata;
+      let index: RepodataIndex;
       try {
-        repodata = options.cache.parse(await options.cache.get(channel, subdir, options.signal));
+        index = await options.cache.index(await options.cache.get(channel, subdir, options.signal));
       } catch (error) {
         if (error instanceof MissingSubdirError) continue;
         throw error;
       }
-      for (const record of [
-        ...Object.values(repodata.packages ?? {}),
-        ...Object.values(repodata['packages.conda'] ?? {}),
-      ]) {
-        if (query !== '' && !record.name.includes(query)) continue;
-        const entry = found.get(record.name) ?? { records: [], channels: new Set<string>() };
-        entry.records.push({ ...record, channel: channel.publicUrl, subdir });
-        entry.channels.add(channel.publicUrl);
-        found.set(record.name, entry);
+      for (const [name, entries] of index.byName) {
+        if (query !== '' && !name.includes(query)) continue;
+        const list = matches.get(name) ?? [];
+        list.push({ index, entries, channel: channel.publicUrl, subdir });
+        matches.set(name, list);
       }
     }
-    if (found.size > 0)
-      Object.assign(summaryByName, {
-        ...(await summaries(channel, options.signal)),
-        ...summaryByName,
-      });
   }
   const rank = (name: string) => (name === query ? 0 : name.startsWith(query) ? 1 : 2);
-  const names = [...found.keys()]
+  const names = [...matches.keys()]
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
     .slice(0, options.limit ?? 50);
+  const summaryByName: Record<string, string> = {};
+  if (names.length > 0) {
+    for (const channel of [...options.channels].reverse())
+      Object.assign(summaryByName, await summaries(channel, options.signal));
+  }
   return names.map((name) => {
-    const entry = found.get(name)!;
-    const versions = [...new Set(entry.records.map((r) => r.version))].sort((a, b) =>
+    const sources = matches.get(name)!;
+    const records = sources.flatMap((source) =>
+      source.entries.map((e) => ({
+        ...(JSON.parse(source.index.bytes.toString('utf8', e[2], e[3])) as RepodataRecord),
+        channel: source.channel,
+        subdir: source.subdir,
+      })),
+    );
+    const versions = [...new Set(records.map((r) => r.version))].sort((a, b) =>
       compareVersions(b, a),
     );
     const newest = versions[0];
-    const builds = entry.records
+    const builds = records
       .filter((r) => r.version === newest)
       .map((r) => ({ build: r.build, subdir: r.subdir, channel: r.channel }))
       .filter(
@@ -101,13 +106,13 @@ export async function searchPackages(options: SearchOptions): Promise<PackageSea
           ) === i,
       )
       .sort((a, b) => a.build.localeCompare(b.build));
-    const summary = summaryByName[name] ?? entry.records.find((r) => r.summary)?.summary;
+    const summary = summaryByName[name] ?? records.find((r) => r.summary)?.summary;
     return {
       name,
       ...(summary ? { summary } : {}),
       versions,
       builds,
-      channels: [...entry.channels],
+      channels: [...new Set(sources.map((s) => s.channel))],
     };
   });
 }
