@@ -32,7 +32,10 @@ function sink() {
       callback();
     },
   });
-  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+  return {
+    stream: stream as unknown as typeof process.stdout & typeof process.stderr,
+    text: () => text,
+  };
 }
 
 async function cli(args: string[]) {
