@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -12,6 +12,8 @@ const MIB = 1024 * 1024;
 
 // vitest runs without globals here, so Testing Library cannot register its own cleanup.
 afterEach(cleanup);
+// The machine's 2 cores are shared: give async queries more than the default second.
+configure({ asyncUtilTimeout: 4000 });
 
 function renderApp(overrides: FakeHandlers = {}) {
   const fake = createFakeApi({ ...projectHandlers(), ...overrides });
@@ -64,6 +66,28 @@ describe('Projects', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       '/tmp/x already has an environment.yml. Open the existing project instead',
     );
+  });
+
+  it('marks a recent project whose folder is gone and forgets it', async () => {
+    let recent = [
+      { dir: '/r/gone', name: 'gone', openedAt: '2026-01-01', missing: true },
+      { dir: '/r/here', name: 'here', openedAt: '2026-01-01', missing: false },
+    ];
+    const { user, fake } = renderApp({
+      'project:recent': () => recent,
+      'project:forget': ({ dir }) => {
+        recent = recent.filter((r) => r.dir !== dir);
+        return { removed: true };
+      },
+    });
+    expect(await screen.findByRole('button', { name: 'gone' })).toBeDisabled();
+    expect(screen.getByText('folder missing')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Forget gone' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'gone' })).not.toBeInTheDocument(),
+    );
+    expect(fake.callsOf('project:forget')).toEqual([{ dir: '/r/gone' }]);
+    expect(screen.getByRole('button', { name: 'here' })).toBeEnabled();
   });
 
   it('opens a recent project with one click', async () => {

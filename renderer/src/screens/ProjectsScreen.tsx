@@ -13,6 +13,7 @@ export function ProjectsScreen() {
   const pickFolder = useApp((s) => s.pickFolder);
   const createProject = useApp((s) => s.createProject);
   const openProject = useApp((s) => s.openProject);
+  const forgetProject = useApp((s) => s.forgetProject);
   const [dir, setDir] = useState('');
   const [name, setName] = useState('');
   const [pathError, setPathError] = useState('');
@@ -101,11 +102,24 @@ export function ProjectsScreen() {
       ) : (
         <ul className="recent" aria-label="Recent projects">
           {recent.map((r) => (
-            <li key={r.dir}>
-              <button type="button" className="link" onClick={() => void openProject(r.dir)}>
+            <li key={r.dir} className="row">
+              <button
+                type="button"
+                className="link"
+                disabled={r.missing}
+                onClick={() => void openProject(r.dir)}
+              >
                 {r.name}
-              </button>{' '}
+              </button>
               <code className="muted">{r.dir}</code>
+              {r.missing ? <span className="badge warn">folder missing</span> : null}
+              <button
+                type="button"
+                aria-label={`Forget ${r.name}`}
+                onClick={() => void forgetProject(r.dir)}
+              >
+                Forget
+              </button>
             </li>
           ))}
         </ul>

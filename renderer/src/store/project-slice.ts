@@ -56,5 +56,13 @@ export const createProjectSlice: SliceCreator<ProjectSlice> =
       createProject: (dir, name) =>
         enter(() => api.call('project:create', name ? { dir, name } : { dir })),
       openProject: (dir) => enter(() => api.call('project:open', { dir })),
+      async forgetProject(dir) {
+        try {
+          await api.call('project:forget', { dir });
+          await get().loadRecent();
+        } catch (error) {
+          set({ projectError: describeError(error) });
+        }
+      },
     };
   };

@@ -40,6 +40,8 @@ export interface ProjectSlice {
   pickFolder: () => Promise<string | undefined>;
   createProject: (dir: string, name?: string) => Promise<void>;
   openProject: (dir: string) => Promise<void>;
+  /** Removes a folder from the recent list (the folder itself stays). */
+  forgetProject: (dir: string) => Promise<void>;
 }
 
 export interface EnvironmentSlice {
