@@ -342,12 +342,25 @@ describe('Export dialog', () => {
       dir: '/home/me/churn/export',
       force: true,
     });
+    // Tab stays inside the dialog: from the last control it wraps to the first.
+    within(dialog).getByRole('button', { name: 'Close' }).focus();
+    await user.tab();
+    expect(within(dialog).getByRole('textbox', { name: 'Export folder' })).toHaveFocus();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    // Focus returns to the button that opened it.
+    expect(nav().getByRole('button', { name: 'Export…' })).toHaveFocus();
   });
 });
 
 describe('accessibility', () => {
+  it('moves focus into the screen chosen in the navigation', async () => {
+    const { user } = renderApp();
+    await openProject(user);
+    await user.click(nav().getByRole('button', { name: /Lock/ }));
+    expect(screen.getByRole('main')).toHaveFocus();
+  });
+
   it('gives every control on every screen an accessible name', async () => {
     const { user } = renderApp();
     await openProject(user);

@@ -1,3 +1,5 @@
+import { useEffect, useRef } from 'react';
+
 import { ExportDialog } from './components/ExportDialog';
 import { BuildScreen } from './screens/BuildScreen';
 import { EnvironmentScreen } from './screens/EnvironmentScreen';
@@ -36,6 +38,13 @@ export function App() {
   const go = useApp((s) => s.go);
   const setExportOpen = useApp((s) => s.setExportOpen);
   const Current = SCREENS[screen];
+  const main = useRef<HTMLElement>(null);
+  const shown = useRef(screen);
+  useEffect(() => {
+    // Keyboard and screen-reader users land in the new screen, not on the button they pressed.
+    if (shown.current !== screen) main.current?.focus();
+    shown.current = screen;
+  }, [screen]);
   const stale = lockStatus?.stale === true;
 
   return (
@@ -73,7 +82,7 @@ export function App() {
           Export…
         </button>
       </nav>
-      <main className="main">
+      <main className="main" ref={main} tabIndex={-1}>
         <Current />
       </main>
       {exportOpen ? <ExportDialog /> : null}

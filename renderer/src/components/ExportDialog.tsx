@@ -17,7 +17,29 @@ export function ExportDialog() {
   const [result, setResult] = useState<ExportResult>();
   const first = useRef<HTMLInputElement>(null);
 
-  useEffect(() => first.current?.focus(), []);
+  const dialog = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    // Focus goes into the dialog, and back to what opened it when it closes.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    first.current?.focus();
+    return () => opener?.focus();
+  }, []);
+
+  const trapTab = (e: React.KeyboardEvent) => {
+    if (e.key !== 'Tab' || !dialog.current) return;
+    const focusable = [
+      ...dialog.current.querySelectorAll<HTMLElement>('input, button, select, [tabindex="0"]'),
+    ].filter((el) => !el.hasAttribute('disabled'));
+    const [firstItem, lastItem] = [focusable[0], focusable[focusable.length - 1]];
+    if (e.shiftKey && document.activeElement === firstItem) {
+      e.preventDefault();
+      lastItem?.focus();
+    } else if (!e.shiftKey && document.activeElement === lastItem) {
+      e.preventDefault();
+      firstItem?.focus();
+    }
+  };
 
   const run = async () => {
     if (!dir.trim()) {
@@ -48,8 +70,10 @@ export function ExportDialog() {
         aria-modal="true"
         aria-labelledby="export-title"
         className="dialog stack"
+        ref={dialog}
         onKeyDown={(e) => {
           if (e.key === 'Escape') close(false);
+          trapTab(e);
         }}
       >
         <h2 id="export-title">Export</h2>
