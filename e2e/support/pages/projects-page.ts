@@ -22,6 +22,11 @@ export class ProjectsPage {
     await this.page.getByRole('button', { name: 'Create project' }).click();
   }
 
+  /** Opens a project from the recent list by its name. */
+  async openRecent(name: string): Promise<void> {
+    await this.recent.getByRole('button', { name, exact: true }).click();
+  }
+
   async open(dir: string): Promise<void> {
     await this.folder.fill(dir);
     await this.page.getByRole('button', { name: 'Open project' }).click();

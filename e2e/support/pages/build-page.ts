@@ -1,0 +1,21 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** The Build screen: variants to build, start, cancel, status, steps and log. */
+export class BuildPage {
+  constructor(readonly page: Page) {}
+
+  get heading(): Locator {
+    return this.page.getByRole('heading', { level: 2, name: 'Build' });
+  }
+
+  get status(): Locator {
+    return this.page.getByRole('status').filter({ hasText: /Build (finished|failed|cancelled)/ });
+  }
+
+  /** Starts the build of every listed variant and waits for it to end; returns the status text. */
+  async buildAll(timeout = 600_000): Promise<string> {
+    await this.page.getByRole('button', { name: /^Start build/ }).click();
+    await this.status.waitFor({ timeout });
+    return (await this.status.textContent()) ?? '';
+  }
+}

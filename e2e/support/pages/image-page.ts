@@ -1,0 +1,57 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** The Image screen: base images, variants, presets, prune rule switches, size bar, Dockerfile. */
+export class ImagePage {
+  constructor(readonly page: Page) {}
+
+  get heading(): Locator {
+    return this.page.getByRole('heading', { level: 2, name: 'Image' });
+  }
+
+  get sizeBar(): Locator {
+    return this.page.getByRole('meter', { name: 'Estimated environment size' });
+  }
+
+  get rules(): Locator {
+    return this.page.getByRole('list', { name: 'Prune rules' });
+  }
+
+  rule(title: string | RegExp): Locator {
+    return this.rules.getByRole('switch', { name: title });
+  }
+
+  /** Types into a field and leaves it (the screen saves on blur). */
+  async setField(label: string, value: string): Promise<void> {
+    const field = this.page.getByLabel(label, { exact: true });
+    await field.fill(value);
+    await field.blur();
+  }
+
+  async setBaseImages(builder: string, runtime: string): Promise<void> {
+    await this.setField('Builder image', builder);
+    await this.setField('Runtime image', runtime);
+  }
+
+  async addVariant(name: string): Promise<void> {
+    await this.page.getByLabel('New variant').fill(name);
+    await this.page.getByRole('button', { name: 'Add variant' }).click();
+    await this.page.getByRole('option', { name, exact: true }).waitFor({ state: 'attached' });
+  }
+
+  async selectVariant(name: string): Promise<void> {
+    // The label wraps the select, so its accessible name also carries the selected option.
+    await this.page.getByRole('combobox', { name: /^Variant/ }).selectOption(name);
+  }
+
+  async preset(label: 'No pruning' | 'Safe' | 'Expert'): Promise<void> {
+    await this.page
+      .getByRole('group', { name: 'Presets' })
+      .getByRole('button', { name: label })
+      .click();
+  }
+
+  /** The size bar's remaining bytes (aria-valuenow), for checking that toggles shrink it. */
+  async remainingBytes(): Promise<number> {
+    return Number(await this.sizeBar.getAttribute('aria-valuenow'));
+  }
+}
