@@ -113,33 +113,46 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
     specs.map((s) => s.name),
     indexes,
   );
+  // `channel::name` is enforced here, by serving `name` only from that channel (and subdir): passing
+  // channel-qualified specs to rattler's WASM build makes it look up a current directory and panic.
+  const restricted = new Map<string, { channel: number; subdir?: string }>();
+  const solveSpecs = specs.map((s) => {
+    if (!s.channel) return s.raw;
+    if (!s.raw.includes('::')) {
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `"${s.raw}": write the channel as "channel::${s.name}" rather than inside [ ]`,
+      );
+    }
+    const channel = options.channels.findIndex(
+      (c) => c.name === s.channel || c.publicUrl === stripAuth(s.channel!),
+    );
+    if (channel < 0) {
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `"${s.raw}" names channel "${stripAuth(s.channel)}", which is not in environment.yml's channels: add it there`,
+      );
+    }
+    restricted.set(s.name, { channel, ...(s.subdir ? { subdir: s.subdir } : {}) });
+    return s.raw.slice(s.raw.indexOf('::') + 2);
+  });
   const files = new Map<string, Buffer>();
   options.channels.forEach((channel, index) => {
     for (const subdir of [platform, 'noarch']) {
       const f = fetched.find((x) => x.channel === channel && x.subdir === subdir);
+      const allowed = [...names].filter((name) => {
+        const only = restricted.get(name);
+        return !only || (only.channel === index && (!only.subdir || only.subdir === subdir));
+      });
       files.set(
         proxyPath(index, subdir),
-        f?.index ? filteredRepodata(f.index, names, subdir) : EMPTY(subdir),
+        f?.index ? filteredRepodata(f.index, allowed, subdir) : EMPTY(subdir),
       );
     }
   });
   const proxy = await startRepodataProxy(files);
   try {
     const channelUrls = options.channels.map((_, index) => proxy.channelUrl(index));
-    const toProxy = new Map(options.channels.map((c, index) => [c.publicUrl, channelUrls[index]!]));
-    const byName = new Map(options.channels.map((c, index) => [c.name, channelUrls[index]!]));
-    // `conda-forge::numpy` must name the proxied channel, or rattler would go to the internet.
-    const solveSpecs = specs.map((s) => {
-      if (!s.channel) return s.raw;
-      const url = byName.get(s.channel) ?? toProxy.get(stripAuth(s.channel));
-      if (!url) {
-        throw new CondenseError(
-          'INVALID_INPUT',
-          `"${s.raw}" names channel "${s.channel}", which is not in environment.yml's channels: add it there`,
-        );
-      }
-      return s.raw.replace(/^[^:]*::/, `${url}${s.subdir ? `/${s.subdir}` : ''}::`);
-    });
     const locked = [
       ...options.preferred
         .map((p) => lockedInput(p, options.channels, channelUrls))

@@ -239,6 +239,75 @@ describe('lockProject with the built-in engine', () => {
   });
 });
 
+describe('platforms and channels', () => {
+  it('locks linux-64 and linux-aarch64 from environment.yml platforms, one explicit file each', async () => {
+    const multi = join(root, 'multi-channel');
+    const aarch = MINI_RECORDS.filter((r) => (r.subdir ?? 'linux-64') === 'linux-64').map((r) => ({
+      ...r,
+      subdir: 'linux-aarch64',
+    }));
+    await writeMiniChannel(
+      multi,
+      [...MINI_RECORDS, ...aarch],
+      ['linux-64', 'linux-aarch64', 'noarch'],
+    );
+    const s = await startChannelServer({ root: multi });
+    try {
+      const dir = await project(
+        ['python=3.12', 'numpy'],
+        [s.url],
+        'platforms:\n  - linux-64\n  - linux-aarch64\n',
+      );
+      const result = await lockProject({ projectDir: dir }, {}, { cache: freshCache() });
+      expect(result.platforms.map((p) => p.platform)).toEqual(['linux-64', 'linux-aarch64']);
+      const aarchLock = parseExplicitLockfile(
+        await readFile(join(dir, 'conda-linux-aarch64.lock'), 'utf8'),
+      );
+      expect(aarchLock.platform).toBe('linux-aarch64');
+      expect(aarchLock.packages.find((p) => p.name === 'numpy')!.url).toContain(
+        '/linux-aarch64/numpy-2.0.1-py312',
+      );
+      const yml = parseCondaLockYml(await readFile(join(dir, 'conda-lock.yml'), 'utf8'));
+      expect(Object.keys(yml.inputHashes).sort()).toEqual(['linux-64', 'linux-aarch64']);
+      expect(yml.inputHashes['linux-64']).not.toBe(yml.inputHashes['linux-aarch64']);
+      expect(yml.customMetadata?.['condense.virtual_packages.linux-aarch64']).toContain(
+        '__archspec=1=aarch64',
+      );
+      // --platform narrows to one
+      const one = await lockProject(
+        { projectDir: dir, platforms: ['linux-aarch64'] },
+        {},
+        { cache: freshCache() },
+      );
+      expect(one.files.map((f) => f.slice(dir.length + 1))).toEqual([
+        'conda-linux-aarch64.lock',
+        'conda-lock.yml',
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('honours channel::name against the listed channel and refuses unlisted ones', async () => {
+    const second = await startChannelServer({ root: channelDir });
+    try {
+      // Both channels have six; the first would win by priority, the spec asks for the second.
+      const dir = await project(['python=3.11', `${second.url}::six`], [server.url, second.url]);
+      await lockProject({ projectDir: dir }, {}, { cache: freshCache() });
+      const text = await readFile(join(dir, 'conda-linux-64.lock'), 'utf8');
+      expect(text).toContain(`${second.url}/noarch/six-1.16.0`);
+      expect(text).toContain(`${server.url}/linux-64/python-3.11.9`);
+    } finally {
+      await second.close();
+    }
+    await expectError(
+      lockProject({ projectDir: await project(['bioconda::six']) }, {}, { cache: freshCache() }),
+      'INVALID_INPUT',
+      /names channel "bioconda", which is not in environment.yml's channels/,
+    );
+  });
+});
+
 describe('lock errors', () => {
   it('unsatisfiable specs show the conflict chain', async () => {
     const dir = await project(['numpy', 'oldlib']);
