@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 
 import type { ApiHandlers } from '../../shared/api/contract';
@@ -43,7 +45,11 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     denyPermissions(session.defaultSession);
-    protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir(app.getAppPath())));
+    // A packaged app serves only its own asar: no environment variable may point the UI elsewhere.
+    const uiDir = app.isPackaged
+      ? join(app.getAppPath(), 'out', 'renderer')
+      : rendererDir(app.getAppPath());
+    protocol.handle(APP_SCHEME, createAppProtocolHandler(uiDir));
     registerIpcHandlers(ipcMain, createApiHandlers({ jobs, mode: 'electron', pickFolder }));
     // Job events go to every window (a window opened later replays through the job list).
     jobs.onEvent((event) => {
