@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { decompress } from 'fzstd';
+
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { ChannelRef } from './channel-url';
@@ -23,8 +25,12 @@ export interface RepodataEntry {
   lastModified?: string;
 }
 
+type Variant = 'zst' | 'json';
+
 interface CacheMeta {
   url: string;
+  /** Which file the validators belong to: `repodata.json.zst` or `repodata.json`. */
+  variant?: Variant;
   etag?: string;
   lastModified?: string;
   fetchedAt: string;
@@ -73,6 +79,34 @@ export class RepodataCache {
     return { data: `${base}.json`, meta: `${base}.meta.json`, index: `${base}.index.bin` };
   }
 
+  private request(
+    channel: ChannelRef,
+    subdir: string,
+    variant: Variant,
+    validators: CacheMeta | undefined,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
+    const target = new URL(
+      `${channel.fetchUrl}/${subdir}/repodata.json${variant === 'zst' ? '.zst' : ''}`,
+    );
+    // fetch() refuses URLs with credentials: send them as Basic auth instead.
+    if (target.username || target.password) {
+      const user = decodeURIComponent(target.username);
+      const pass = decodeURIComponent(target.password);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+      target.username = '';
+      target.password = '';
+    }
+    if (validators?.etag) headers['if-none-match'] = validators.etag;
+    if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    return fetch(target, {
+      headers,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+  }
+
   async get(channel: ChannelRef, subdir: string, signal?: AbortSignal): Promise<RepodataEntry> {
     const url = `${channel.publicUrl}/${subdir}/repodata.json`;
     const remembered = this.memory.get(url);
@@ -89,50 +123,53 @@ export class RepodataCache {
       meta = undefined;
       cached = undefined;
     }
-    const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
-    // fetch() refuses URLs with credentials: send them as Basic auth instead.
-    const target = new URL(`${channel.fetchUrl}/${subdir}/repodata.json`);
-    if (target.username || target.password) {
-      const user = decodeURIComponent(target.username);
-      const pass = decodeURIComponent(target.password);
-      headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-      target.username = '';
-      target.password = '';
-    }
-    if (cached && meta?.etag) headers['if-none-match'] = meta.etag;
-    if (cached && meta?.lastModified) headers['if-modified-since'] = meta.lastModified;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
-    let response: Response;
-    try {
-      response = await fetch(target, {
-        headers,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-    } catch (error) {
-      if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
-      if (cached && meta) {
-        const entry: RepodataEntry = {
-          url,
-          bytes: cached,
-          source: 'offline',
-          etag: meta.etag,
-          lastModified: meta.lastModified,
-        };
-        this.memory.set(url, { entry, checkedAt: Date.now() });
-        return entry;
+    // repodata.json.zst is about a fifth of the plain file (conda-forge serves it); a channel that
+    // has none is remembered as plain, so revalidation costs one request.
+    const variants: Variant[] = meta?.variant === 'json' ? ['json'] : ['zst', 'json'];
+    let response: Response | undefined;
+    let variant: Variant = 'json';
+    for (variant of variants) {
+      const conditional =
+        cached !== undefined && meta !== undefined && (meta.variant ?? 'json') === variant;
+      try {
+        response = await this.request(
+          channel,
+          subdir,
+          variant,
+          conditional ? meta : undefined,
+          signal,
+        );
+      } catch (error) {
+        if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
+        if (cached && meta) {
+          const entry: RepodataEntry = {
+            url,
+            bytes: cached,
+            source: 'offline',
+            etag: meta.etag,
+            lastModified: meta.lastModified,
+          };
+          this.memory.set(url, { entry, checkedAt: Date.now() });
+          return entry;
+        }
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const reason =
+          error instanceof Error && error.name === 'TimeoutError'
+            ? 'timed out'
+            : (cause?.code ?? cause?.message ?? (error as Error).message);
+        throw new CondenseError(
+          'CHANNEL_UNREACHABLE',
+          `cannot reach channel ${channel.publicUrl} (${url}: ${reason}) and there is no cached copy: check the URL or your network`,
+          { url, reason },
+        );
       }
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason =
-        error instanceof Error && error.name === 'TimeoutError'
-          ? 'timed out'
-          : (cause?.code ?? cause?.message ?? (error as Error).message);
-      throw new CondenseError(
-        'CHANNEL_UNREACHABLE',
-        `cannot reach channel ${channel.publicUrl} (${url}: ${reason}) and there is no cached copy: check the URL or your network`,
-        { url, reason },
-      );
+      if (response.status !== 404) break;
+      // Drain the 404 body so the connection can be reused.
+      await response.arrayBuffer();
     }
-    if (response.status === 304 && cached && meta) {
+    if (!response) throw new MissingSubdirError(channel.publicUrl, subdir);
+    const final: Response = response;
+    if (final.status === 304 && cached && meta) {
       const entry: RepodataEntry = {
         url,
         bytes: cached,
@@ -143,27 +180,43 @@ export class RepodataCache {
       this.memory.set(url, { entry, checkedAt: Date.now() });
       return entry;
     }
-    if (response.status === 404) throw new MissingSubdirError(channel.publicUrl, subdir);
-    if (response.status === 401 || response.status === 403) {
+    if (final.status === 404) throw new MissingSubdirError(channel.publicUrl, subdir);
+    if (final.status === 401 || final.status === 403) {
       throw new CondenseError(
         'UNAUTHORIZED',
-        `channel ${channel.publicUrl} refused access (${response.status}): check the channel token`,
+        `channel ${channel.publicUrl} refused access (${final.status}): check the channel token`,
         { url },
       );
     }
-    if (!response.ok) {
+    if (!final.ok) {
       throw new CondenseError(
         'CHANNEL_UNREACHABLE',
-        `channel ${channel.publicUrl} answered ${response.status} for ${url}`,
-        { url, status: response.status },
+        `channel ${channel.publicUrl} answered ${final.status} for ${url}`,
+        { url, status: final.status },
       );
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const etag = response.headers.get('etag') ?? undefined;
-    const lastModified = response.headers.get('last-modified') ?? undefined;
+    const raw = Buffer.from(await final.arrayBuffer());
+    let bytes: Buffer;
+    try {
+      bytes = variant === 'zst' ? Buffer.from(decompress(raw)) : raw;
+    } catch {
+      throw new CondenseError(
+        'CHANNEL_UNREACHABLE',
+        `${url}.zst from ${channel.publicUrl} is not valid zstd data`,
+        { url },
+      );
+    }
+    const etag = final.headers.get('etag') ?? undefined;
+    const lastModified = final.headers.get('last-modified') ?? undefined;
     await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
     await writeFileAtomic(paths.data, bytes);
-    const newMeta: CacheMeta = { url, etag, lastModified, fetchedAt: new Date().toISOString() };
+    const newMeta: CacheMeta = {
+      url,
+      variant,
+      etag,
+      lastModified,
+      fetchedAt: new Date().toISOString(),
+    };
     await writeFileAtomic(paths.meta, JSON.stringify(newMeta, null, 2));
     const entry: RepodataEntry = { url, bytes, source: 'downloaded', etag, lastModified };
     this.memory.set(url, { entry, checkedAt: Date.now() });

@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
+import { MINI_RECORDS, writeMiniChannel } from '../lock/testing/mini-channel';
+import { RepodataCache } from './repodata-cache';
+
+// Channels serving only repodata.json.zst are compressed with the zstd tool (no JS compressor here).
+const zstd = existsSync('/usr/bin/zstd') || existsSync('/usr/local/bin/zstd');
+
+let root: string;
+let server: ChannelServer;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'condense-repodata-cache-'));
+  const channel = join(root, 'channel');
+  await writeMiniChannel(channel, MINI_RECORDS);
+  if (zstd) {
+    for (const subdir of ['linux-64', 'noarch']) {
+      // --rm: only the .zst stays, so a successful read proves it was used.
+      execFileSync('zstd', ['-q', '--rm', '-3', join(channel, subdir, 'repodata.json')]);
+    }
+  }
+  server = await startChannelServer({ root: channel });
+});
+afterAll(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe.skipIf(!zstd)('repodata.json.zst', () => {
+  const channel = () => ({ name: server.url, fetchUrl: server.url, publicUrl: server.url });
+
+  it('is preferred, decompressed, cached and revalidated by its own ETag', async () => {
+    const cacheDir = join(root, 'cache');
+    const first = await new RepodataCache({ dir: cacheDir }).get(channel(), 'noarch');
+    expect(first.source).toBe('downloaded');
+    const parsed = JSON.parse(first.bytes.toString()) as {
+      'packages.conda': Record<string, unknown>;
+    };
+    expect(Object.keys(parsed['packages.conda'])).toContain('six-1.16.0-pyh6c4a22f_0.conda');
+    expect(server.requests.at(-1)).toMatchObject({
+      path: '/noarch/repodata.json.zst',
+      status: 200,
+    });
+
+    const again = await new RepodataCache({ dir: cacheDir }).get(channel(), 'noarch');
+    expect(again.source).toBe('revalidated');
+    expect(again.bytes.equals(first.bytes)).toBe(true);
+    expect(server.requests.at(-1)).toMatchObject({
+      path: '/noarch/repodata.json.zst',
+      status: 304,
+    });
+  });
+
+  it('falls back to plain repodata.json when there is no .zst, and remembers it', async () => {
+    const plain = join(root, 'plain');
+    await writeMiniChannel(plain, MINI_RECORDS);
+    const s = await startChannelServer({ root: plain });
+    try {
+      const ref = { name: s.url, fetchUrl: s.url, publicUrl: s.url };
+      const cacheDir = join(root, 'plain-cache');
+      await new RepodataCache({ dir: cacheDir }).get(ref, 'linux-64');
+      expect(s.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
+        '/linux-64/repodata.json.zst 404',
+        '/linux-64/repodata.json 200',
+      ]);
+      await new RepodataCache({ dir: cacheDir }).get(ref, 'linux-64');
+      expect(s.requests.slice(2).map((r) => `${r.path} ${r.status}`)).toEqual([
+        '/linux-64/repodata.json 304',
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+});
