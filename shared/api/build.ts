@@ -185,6 +185,11 @@ export interface BuildStartRequest {
   classic?: boolean;
   /** Build without the cache. */
   noCache?: boolean;
+  /**
+   * How many variants build at once after the first (which builds the shared stages alone); 1 (the
+   * default) builds them one after another.
+   */
+  concurrency?: number;
 }
 
 /** Build events sent on the job stream, by `kind`. */

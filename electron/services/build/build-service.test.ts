@@ -95,6 +95,8 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
       dockerfile: variantDockerfile(marker),
       variants: VARIANTS,
       repository: 'condense-test/variants',
+      // After the first variant, two at a time: results still come back in variant order.
+      concurrency: 2,
       smoke: {
         modules: ['alpha', 'beta'],
         command: ['/bin/sh', '-c', 'test -d /env && echo env-ok'],

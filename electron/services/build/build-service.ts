@@ -54,6 +54,13 @@ export function validateBuildRequest(request: BuildStartRequest): void {
       `Image repository "${request.repository}" is not valid: lowercase letters, digits, . _ - and /.`,
     );
   }
+  const { concurrency } = request;
+  if (
+    concurrency !== undefined &&
+    (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8)
+  ) {
+    throw new CondenseError('INVALID_INPUT', 'concurrency must be a whole number from 1 to 8.');
+  }
 }
 
 /** Checks the variants (from the request or the recipe) and picks those `only` names. */
@@ -159,44 +166,59 @@ export async function buildProject(
   const startedAt = new Date();
   const repository = request.repository ?? defaultRepository(request.projectDir);
   const { log } = await openBuild(request.projectDir, id);
-  const results: VariantResult[] = [];
+  const results: (VariantResult | undefined)[] = new Array<VariantResult | undefined>(
+    variants.length,
+  );
   let fatal: unknown;
-  try {
-    for (const [index, variant] of variants.entries()) {
-      job.emit('progress', {
-        message: `Building ${variant.id} (${index + 1}/${variants.length})`,
-        fraction: index / variants.length,
-      });
-      const smoke =
-        request.smoke && input.python && !request.smoke.python
-          ? { ...request.smoke, python: input.python }
-          : request.smoke;
-      const result = await buildVariant(
-        engine,
-        { ...request, ...(smoke ? { smoke } : {}) },
-        variant,
-        {
-          dockerfile,
-          builder,
-          tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
-          job,
-          onLog: (line) => log.write(line),
-        },
-      );
-      results.push(result);
-      job.emit('variant', result);
-      if (result.state === 'cancelled') break;
-      if (result.error && result.error.code !== 'BUILD_FAILED') {
-        fatal = result.error;
-        break;
-      }
+  let stop = false;
+  const smoke =
+    request.smoke && input.python && !request.smoke.python
+      ? { ...request.smoke, python: input.python }
+      : request.smoke;
+  let started = 0;
+  const buildOne = async (index: number) => {
+    const variant = variants[index]!;
+    job.emit('progress', {
+      message: `Building ${variant.id} (${++started}/${variants.length})`,
+      fraction: results.filter(Boolean).length / variants.length,
+    });
+    const result = await buildVariant(
+      engine,
+      { ...request, ...(smoke ? { smoke } : {}) },
+      variant,
+      {
+        dockerfile,
+        builder,
+        tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
+        job,
+        onLog: (line) => log.write(line),
+      },
+    );
+    results[index] = result;
+    job.emit('variant', result);
+    if (result.state === 'cancelled') stop = true;
+    if (result.error && result.error.code !== 'BUILD_FAILED' && result.state !== 'cancelled') {
+      fatal ??= result.error;
+      stop = true;
     }
+  };
+  try {
+    // The first variant builds the shared stages alone; the others then only add their own prune and
+    // runtime stages, `concurrency` at a time (BuildKit shares identical steps between them).
+    if (variants.length > 0) await buildOne(0);
+    let next = 1;
+    const worker = async () => {
+      while (!stop && next < variants.length) await buildOne(next++);
+    };
+    const lanes = Math.max(1, Math.min(request.concurrency ?? 1, variants.length - 1));
+    await Promise.all(Array.from({ length: lanes }, worker));
   } finally {
     await log.close();
   }
+  const built = results.filter((r): r is VariantResult => r !== undefined);
   const finishedAt = new Date();
-  const cancelled = job.signal.aborted || results.some((r) => r.state === 'cancelled');
-  const failed = results.find((r) => r.state === 'failed');
+  const cancelled = job.signal.aborted || built.some((r) => r.state === 'cancelled');
+  const failed = built.find((r) => r.state === 'failed');
   const record: BuildRecord = {
     id,
     startedAt: startedAt.toISOString(),
@@ -211,13 +233,13 @@ export async function buildProject(
       architecture: info.architecture,
     },
     dockerfileSha256: createHash('sha256').update(dockerfile).digest('hex'),
-    variants: results,
+    variants: built,
     ...(failed?.error ? { error: failed.error } : {}),
   };
   await saveBuild(request.projectDir, record);
   job.emit('progress', { message: `Build ${id} ${record.state}`, fraction: 1 });
   if (cancelled) throw new CondenseError('CANCELLED', 'Build cancelled.', { buildId: id });
-  if (fatal || results.every((r) => r.state === 'failed')) {
+  if (fatal || built.every((r) => r.state === 'failed')) {
     const info = (fatal as ReturnType<typeof toErrorInfo>) ?? failed!.error!;
     throw new CondenseError(info.code, info.message, { ...info.details, buildId: id });
   }
