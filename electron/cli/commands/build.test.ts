@@ -155,5 +155,8 @@ describe.runIf(hasDocker)('condense build and compare (real engine)', () => {
     const { code, stderr } = await cli(['build', '-C', empty]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/no condense.yml and no Dockerfile/);
+    const bad = await cli(['build', '-C', empty, '--concurrency', 'two']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/concurrency must be a whole number from 1 to 8/);
   });
 });

@@ -65,7 +65,7 @@ export const buildCommand: CliCommand = {
   name: 'build',
   summary: 'Build the image (each variant) with BuildKit, smoke-test it and keep it in the history',
   usage:
-    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--check CMD] [--classic] [--no-cache] [--repository R] [--context NAME]',
+    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--check CMD] [--classic] [--no-cache] [--repository R] [--context NAME] [--concurrency N]',
   options: {
     variant: { type: 'string', multiple: true },
     progress: { type: 'string' },
@@ -77,6 +77,7 @@ export const buildCommand: CliCommand = {
     'no-cache': { type: 'boolean' },
     repository: { type: 'string' },
     context: { type: 'string' },
+    concurrency: { type: 'string' },
   },
   async run(context, values) {
     const progress = typeof values.progress === 'string' ? values.progress : 'plain';
@@ -96,6 +97,9 @@ export const buildCommand: CliCommand = {
       ...(values.classic ? { classic: true } : {}),
       ...(values['no-cache'] ? { noCache: true } : {}),
       ...(typeof values.repository === 'string' ? { repository: values.repository } : {}),
+      ...(typeof values.concurrency === 'string'
+        ? { concurrency: Number(values.concurrency) }
+        : {}),
     };
     if (typeof values.dockerfile === 'string') {
       const path = resolve(context.projectDir, values.dockerfile);
