@@ -10,8 +10,9 @@ import type { BrowserServer } from '../electron/server/browser-server';
 import { startBrowserServer } from '../electron/server/browser-server';
 import { createApiHandlers } from '../electron/services/api-handlers';
 import { JobManager } from '../electron/services/jobs/job-manager';
-import { browserSocketUrl, createWebSocketClient } from '../renderer/src/api/index';
+import { browserSocketUrl } from '../renderer/src/api/socket-url';
 import type { SocketLike } from '../renderer/src/api/ws-client';
+import { createWebSocketClient } from '../renderer/src/api/ws-client';
 import { CondenseError } from '../shared/api/errors';
 import type { JobEvent } from '../shared/api/jobs';
 
