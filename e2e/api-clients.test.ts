@@ -98,6 +98,13 @@ describe('renderer WebSocket client against the real server', () => {
       await jobs.start('build', () => Promise.resolve(2)).result;
       await client.call('jobs:list', {}); // a round trip after the second job's events
       expect(seen).toHaveLength(2);
+      // A page that reconnects catches up on what it missed.
+      const missed = await client.call('jobs:events', { jobId: first.jobId, afterSeq: 1 });
+      expect(missed.map((e) => [e.seq, e.kind])).toEqual([[2, 'done']]);
+      expect(await client.call('jobs:events', { jobId: 'unknown' })).toEqual([]);
+      await expect(
+        client.call('jobs:events', { jobId: first.jobId, afterSeq: -1 }),
+      ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     } finally {
       client.close();
     }

@@ -51,6 +51,17 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
       return Promise.resolve({ cancelled: jobs.cancel(request.jobId) });
     },
     'jobs:list': () => Promise.resolve(jobs.list()),
+    'jobs:events': (request) => {
+      const afterSeq = request?.afterSeq ?? 0;
+      if (typeof request?.jobId !== 'string' || !Number.isInteger(afterSeq) || afterSeq < 0) {
+        throw new CondenseError(
+          'INVALID_INPUT',
+          'jobs:events takes a jobId and an optional afterSeq (a whole number, 0 or more).',
+          { field: 'jobId' },
+        );
+      }
+      return Promise.resolve(jobs.replay(request.jobId, afterSeq));
+    },
     ...createProjectHandlers({ configDir }),
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),

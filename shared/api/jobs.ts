@@ -39,4 +39,9 @@ export interface JobMethods {
   /** Aborts a running job; a finished job is left as it is. */
   'jobs:cancel': { request: { jobId: string }; response: { cancelled: boolean } };
   'jobs:list': { request: Record<string, never>; response: JobSummary[] };
+  /**
+   * Events a job sent after `afterSeq` (default 0: all it kept), for a page that reloaded or
+   * reconnected while the job ran (browser mode over an SSH tunnel). Unknown jobs give [].
+   */
+  'jobs:events': { request: { jobId: string; afterSeq?: number }; response: JobEvent[] };
 }
