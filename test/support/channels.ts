@@ -1,11 +1,15 @@
-import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import type { ChannelRequest } from '../../fixtures/lib/channel-server';
 import { startChannelServer } from '../../fixtures/lib/channel-server';
-import { createSyntheticChannel } from '../../fixtures/synthetic/synthetic-channel';
+import {
+  createSyntheticChannel,
+  SYNTHETIC_PACKAGES,
+} from '../../fixtures/synthetic/synthetic-channel';
 import { available } from './requirements';
 
 /** A channel served on 127.0.0.1 for one test file. */
@@ -38,21 +42,48 @@ export function realisticChannelAvailable(): boolean {
 
 let synthetic: Promise<string> | undefined;
 
-/** The synthetic channel folder, written once per process in a temporary folder (removed at exit). */
+/** A hash of everything the synthetic channel's bytes depend on: its specs and the writer's source. */
+async function syntheticInputsHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const spec of SYNTHETIC_PACKAGES) {
+    const { files, ...fields } = spec;
+    hash.update(JSON.stringify(fields));
+    for (const file of files) {
+      hash.update(JSON.stringify([file.path, file.mode, file.symlink, file.fileMode]));
+      if (file.content !== undefined) hash.update(file.content);
+    }
+  }
+  const lib = join(import.meta.dirname, '../../fixtures/lib');
+  for (const name of (await readdir(lib)).filter((f) => f.endsWith('.ts')).sort()) {
+    hash.update(await readFile(join(lib, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The synthetic channel folder, shared by all test processes: written once per content hash under
+ * the temp folder (into a private folder first, then renamed, so concurrent writers do not clash).
+ * Read-only for tests.
+ */
 export function syntheticChannelDir(): Promise<string> {
   synthetic ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'condense-synthetic-'));
-    process.once('exit', () => {
-      // 'exit' handlers cannot await: synchronous cleanup.
-      rmSync(dir, { recursive: true, force: true });
-    });
-    await createSyntheticChannel(dir);
+    const dir = join(tmpdir(), `condense-synthetic-${await syntheticInputsHash()}`);
+    if (existsSync(join(dir, 'noarch', 'repodata.json'))) return dir;
+    const temp = await mkdtemp(join(tmpdir(), 'condense-synthetic-new-'));
+    await createSyntheticChannel(temp);
+    try {
+      await rename(temp, dir);
+    } catch (error) {
+      // Another process renamed its copy first: use that one.
+      await rm(temp, { recursive: true, force: true });
+      if (!existsSync(join(dir, 'noarch', 'repodata.json'))) throw error;
+    }
     return dir;
   })();
   return synthetic;
 }
 
-/** Serves the synthetic channel (built once per process) on a free port. */
+/** Serves the synthetic channel (built once per content hash) on a free port. */
 export async function serveSyntheticChannel(): Promise<ServedChannel> {
   const dir = await syntheticChannelDir();
   const server = await startChannelServer({ root: dir });
