@@ -37,7 +37,9 @@ describe.skipIf(!zstd)('repodata.json.zst', () => {
 
   it('is preferred, decompressed, cached and revalidated by its own ETag', async () => {
     const cacheDir = join(root, 'cache');
-    const first = await new RepodataCache({ dir: cacheDir }).get(channel(), 'noarch');
+    const firstCache = new RepodataCache({ dir: cacheDir });
+    const first = await firstCache.get(channel(), 'noarch');
+    await firstCache.flush();
     expect(first.source).toBe('downloaded');
     const parsed = JSON.parse(first.bytes.toString()) as {
       'packages.conda': Record<string, unknown>;
@@ -64,7 +66,9 @@ describe.skipIf(!zstd)('repodata.json.zst', () => {
     try {
       const ref = { name: s.url, fetchUrl: s.url, publicUrl: s.url };
       const cacheDir = join(root, 'plain-cache');
-      await new RepodataCache({ dir: cacheDir }).get(ref, 'linux-64');
+      const firstCache = new RepodataCache({ dir: cacheDir });
+      await firstCache.get(ref, 'linux-64');
+      await firstCache.flush();
       expect(s.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
         '/linux-64/repodata.json.zst 404',
         '/linux-64/repodata.json 200',

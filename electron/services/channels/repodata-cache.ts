@@ -79,6 +79,22 @@ export class RepodataCache {
     return { data: `${base}.json`, meta: `${base}.meta.json`, index: `${base}.index.bin` };
   }
 
+  private readonly pending = new Set<Promise<void>>();
+
+  /** Runs a cache write without making the caller wait; `flush` waits for all of them. */
+  private background(write: () => Promise<void>): void {
+    const promise = write()
+      // The cache is best effort: a failed write only means the next lock downloads again.
+      .catch(() => undefined)
+      .finally(() => this.pending.delete(promise));
+    this.pending.add(promise);
+  }
+
+  /** Waits until every cache write started so far has reached the disk. */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
   private request(
     channel: ChannelRef,
     subdir: string,
@@ -206,18 +222,22 @@ export class RepodataCache {
         { url },
       );
     }
+    // Written in the background: the lock does not wait for 240 MB to reach the disk (the process
+    // stays alive until the writes end; the meta file goes last, so a half-written cache is never used).
     const etag = final.headers.get('etag') ?? undefined;
     const lastModified = final.headers.get('last-modified') ?? undefined;
-    await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
-    await writeFileAtomic(paths.data, bytes);
-    const newMeta: CacheMeta = {
-      url,
-      variant,
-      etag,
-      lastModified,
-      fetchedAt: new Date().toISOString(),
-    };
-    await writeFileAtomic(paths.meta, JSON.stringify(newMeta, null, 2));
+    this.background(async () => {
+      await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
+      await writeFileAtomic(paths.data, bytes);
+      const meta: CacheMeta = {
+        url,
+        variant,
+        etag,
+        lastModified,
+        fetchedAt: new Date().toISOString(),
+      };
+      await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
+    });
     const entry: RepodataEntry = { url, bytes, source: 'downloaded', etag, lastModified };
     this.memory.set(url, { entry, checkedAt: Date.now() });
     return entry;
@@ -238,8 +258,11 @@ export class RepodataCache {
     );
     if (!index) {
       index = indexRepodata(entry.bytes);
-      await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
-      await writeFileAtomic(path, serializeIndex(index, validator));
+      const built = index;
+      this.background(async () => {
+        await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
+        await writeFileAtomic(path, serializeIndex(built, validator));
+      });
     }
     this.indexes.set(entry.url, index);
     return index;

@@ -63,28 +63,40 @@ export function reachableNames(roots: string[], indexes: RepodataIndex[]): Set<s
 export async function fetchChannelRepodata(
   options: Pick<BuiltinSolveOptions, 'channels' | 'platform' | 'cache' | 'signal' | 'progress'>,
 ): Promise<Fetched[]> {
-  const fetched: Fetched[] = [];
-  for (const channel of options.channels) {
-    for (const subdir of [options.platform, 'noarch']) {
-      try {
+  // Every (channel, subdir) at once: downloads overlap with indexing. Results are read in order, so
+  // the error reported is the same whichever request finishes first.
+  const jobs = options.channels.flatMap((channel) =>
+    [options.platform, 'noarch'].map((subdir) => ({
+      channel,
+      subdir,
+      result: (async () => {
         const entry = await options.cache.get(channel, subdir, options.signal);
         options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${entry.source}`);
-        fetched.push({ channel, subdir, index: await options.cache.index(entry) });
-      } catch (error) {
-        if (!(error instanceof MissingSubdirError)) throw error;
-        // conda requires every channel to have noarch; a missing platform subdir is fine if another channel has it.
-        if (subdir === 'noarch') {
-          throw new CondenseError(
-            'NOT_FOUND',
-            `channel ${channel.publicUrl} has no "noarch" subdir (${channel.publicUrl}/noarch/repodata.json: 404); a conda channel must have one: check the channel URL`,
-            { channel: channel.publicUrl, subdir },
-          );
-        }
-        options.progress?.(`repodata ${channel.publicUrl}/${subdir}: none (404)`);
-        fetched.push({ channel, subdir, index: undefined });
-      }
+        return options.cache.index(entry);
+      })(),
+    })),
+  );
+  const settled = await Promise.allSettled(jobs.map((j) => j.result));
+  const fetched: Fetched[] = [];
+  settled.forEach((outcome, i) => {
+    const { channel, subdir } = jobs[i]!;
+    if (outcome.status === 'fulfilled') {
+      fetched.push({ channel, subdir, index: outcome.value });
+      return;
     }
-  }
+    const error: unknown = outcome.reason;
+    if (!(error instanceof MissingSubdirError)) throw error;
+    // conda requires every channel to have noarch; a missing platform subdir is fine if another channel has it.
+    if (subdir === 'noarch') {
+      throw new CondenseError(
+        'NOT_FOUND',
+        `channel ${channel.publicUrl} has no "noarch" subdir (${channel.publicUrl}/noarch/repodata.json: 404); a conda channel must have one: check the channel URL`,
+        { channel: channel.publicUrl, subdir },
+      );
+    }
+    options.progress?.(`repodata ${channel.publicUrl}/${subdir}: none (404)`);
+    fetched.push({ channel, subdir, index: undefined });
+  });
   if (fetched.every((f) => f.subdir === 'noarch' || !f.index)) {
     throw new CondenseError(
       'NOT_FOUND',

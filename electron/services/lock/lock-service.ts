@@ -168,6 +168,8 @@ export async function lockProject(
   const unified = join(projectDir, UNIFIED_LOCK);
   await writeFileAtomic(unified, writeCondaLockYml(lock));
   files.push(unified);
+  // Repodata cache writes ran alongside the solve; the lock is done once they are on disk too.
+  await cache.flush();
   progress('lock written', 1);
   const diff = previous ? diffLocks(previous.packages, packages) : undefined;
   return {
