@@ -90,6 +90,41 @@ describe.skipIf(!chromium)('browser mode in Chromium (condense serve)', () => {
     await page.close();
   });
 
+  it('is keyboard reachable with a visible focus ring on the Projects screen', async () => {
+    const page = await browser.newPage();
+    await page.goto(app.url);
+    await new ProjectsPage(page).heading.waitFor();
+    const reached = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        // Runs in the page; the Node-side types have no DOM.
+        const doc = (globalThis as unknown as { document: { activeElement: unknown } }).document;
+        const el = doc.activeElement as {
+          tagName: string;
+          textContent: string | null;
+          getAttribute(name: string): string | null;
+        } | null;
+        const style = (
+          globalThis as unknown as {
+            getComputedStyle(e: unknown): { outlineStyle: string; boxShadow: string };
+          }
+        ).getComputedStyle(el);
+        return {
+          name: `${el?.tagName}:${el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? ''}`,
+          ring: style.outlineStyle !== 'none' || style.boxShadow !== 'none',
+        };
+      });
+      // After the last control, focus leaves the page (body) before it wraps around.
+      if (focused.name.startsWith('BODY:')) continue;
+      expect(focused.ring, `no visible focus on ${focused.name}`).toBe(true);
+      reached.add(focused.name);
+    }
+    expect([...reached].some((n) => n.includes('Create project'))).toBe(true);
+    expect([...reached].some((n) => n.startsWith('INPUT'))).toBe(true);
+    await page.close();
+  });
+
   it('refuses a WebSocket opened by another site even when it knows the token', async () => {
     // Another origin on 127.0.0.1 (cookies are not port-isolated, so only the Origin check stops it).
     const evil = createServer((_req, res) => {
