@@ -23,8 +23,16 @@ export function ExportDialog() {
     // Focus goes into the dialog, and back to what opened it when it closes.
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     first.current?.focus();
-    return () => opener?.focus();
-  }, []);
+    // Escape closes it wherever focus is (a button disabled while busy drops focus to the body).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      opener?.focus();
+    };
+  }, [close]);
 
   const trapTab = (e: React.KeyboardEvent) => {
     if (e.key !== 'Tab' || !dialog.current) return;
@@ -71,10 +79,7 @@ export function ExportDialog() {
         aria-labelledby="export-title"
         className="dialog stack"
         ref={dialog}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') close(false);
-          trapTab(e);
-        }}
+        onKeyDown={trapTab}
       >
         <h2 id="export-title">Export</h2>
         <p className="muted">

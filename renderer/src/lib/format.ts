@@ -24,12 +24,17 @@ const NEXT_STEP: Partial<Record<string, string>> = {
   TIMEOUT: 'Retry; if it keeps timing out, check the network and the engine.',
 };
 
+// Most service messages already say what to do ("check the URL", "load it with docker load"); the
+// UI's hint is added only to messages that do not.
+const ACTIONABLE =
+  /\b(check|try|retry|run|open|pick|choose|load|add|remove|start|set|use|type|free|loosen|install|relock|rebuild)\b/i;
+
 /** A user-facing message for anything thrown by an API call. */
 export function describeError(error: unknown): string {
   if (isCondenseError(error)) {
     if (error.code === 'CANCELLED') return 'Cancelled.';
     const next = NEXT_STEP[error.code];
-    return next ? `${error.message} ${next}` : error.message;
+    return next && !ACTIONABLE.test(error.message) ? `${error.message} ${next}` : error.message;
   }
   if (error instanceof Error) return error.message;
   return String(error);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
+import { CondenseError } from '../../../shared/api/errors';
 import { LogBuffer, stripAnsi } from '../store/log-buffer';
 import { parseAnsi } from './ansi';
 import { highlightDockerfileLine } from './dockerfile-highlight';
-import { formatMiB } from './format';
+import { describeError, formatMiB } from './format';
 
 describe('parseAnsi', () => {
   it('splits SGR colours and bold into spans and resets on 0', () => {
@@ -56,5 +57,20 @@ describe('formatMiB', () => {
   it('shows MiB with one decimal', () => {
     expect(formatMiB(1024 * 1024 * 12.345)).toBe('12.3 MiB');
     expect(formatMiB(0)).toBe('0.0 MiB');
+  });
+});
+
+describe('describeError', () => {
+  it('adds the next step by code, unless the service already said what to do', () => {
+    expect(describeError(new CondenseError('DISK_FULL', 'No space left on device.'))).toBe(
+      'No space left on device. Free disk space (docker image prune) and retry.',
+    );
+    expect(
+      describeError(
+        new CondenseError('CHANNEL_UNREACHABLE', 'cannot reach x: check the URL or your network'),
+      ),
+    ).toBe('cannot reach x: check the URL or your network');
+    expect(describeError(new CondenseError('CANCELLED', 'Aborted by user'))).toBe('Cancelled.');
+    expect(describeError('plain string')).toBe('plain string');
   });
 });
