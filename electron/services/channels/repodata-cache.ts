@@ -68,7 +68,6 @@ export interface RepodataCacheOptions {
  */
 export class RepodataCache {
   private readonly memory = new Map<string, { entry: RepodataEntry; checkedAt: number }>();
-  private readonly parsed = new Map<string, { bytes: Buffer; value: unknown }>();
   private readonly indexes = new Map<string, RepodataIndex>();
 
   constructor(private readonly options: RepodataCacheOptions) {}
@@ -267,22 +266,6 @@ export class RepodataCache {
     this.indexes.set(entry.url, index);
     return index;
   }
-
-  /** The parsed JSON of an entry, kept while its bytes stay the same. */
-  parse(entry: RepodataEntry): Repodata {
-    const known = this.parsed.get(entry.url);
-    if (known?.bytes === entry.bytes) return known.value as Repodata;
-    let value: Repodata;
-    try {
-      value = JSON.parse(entry.bytes.toString('utf8')) as Repodata;
-    } catch {
-      throw new CondenseError('CHANNEL_UNREACHABLE', `${entry.url} is not valid JSON`, {
-        url: entry.url,
-      });
-    }
-    this.parsed.set(entry.url, { bytes: entry.bytes, value });
-    return value;
-  }
 }
 
 /** The parts of repodata.json Condense reads. */
@@ -297,10 +280,4 @@ export interface RepodataRecord {
   size?: number;
   subdir?: string;
   summary?: string;
-}
-
-export interface Repodata {
-  info?: { subdir?: string; base_url?: string };
-  packages?: Record<string, RepodataRecord>;
-  'packages.conda'?: Record<string, RepodataRecord>;
 }
