@@ -23,6 +23,8 @@ export interface TargetInputs {
   dockerConfigDir?: string;
   /** A context name to use instead of the current one (`--context`). */
   context?: string;
+  /** Home folder for ssh keys; default the user's. */
+  homeDir?: string;
 }
 
 const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -34,15 +36,22 @@ const DEFAULT_SOCKET = '/var/run/docker.sock';
  */
 export function resolveEngineTarget(inputs: TargetInputs = {}): EngineTarget {
   const env = inputs.env ?? process.env;
-  const configDir = inputs.dockerConfigDir ?? env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+  const home = inputs.homeDir ?? homedir();
+  const configDir = inputs.dockerConfigDir ?? env.DOCKER_CONFIG ?? join(home, '.docker');
+  const ssh: SshInputs = { agent: env.SSH_AUTH_SOCK, homeDir: home };
   if (env.DOCKER_HOST && !inputs.context) {
-    return fromHost(env.DOCKER_HOST, 'default', {
-      tlsVerify: env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '',
-      certPath: env.DOCKER_CERT_PATH ?? (env.DOCKER_TLS_VERIFY ? configDir : undefined),
-    });
+    return fromHost(
+      env.DOCKER_HOST,
+      'default',
+      {
+        tlsVerify: env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '',
+        certPath: env.DOCKER_CERT_PATH ?? (env.DOCKER_TLS_VERIFY ? configDir : undefined),
+      },
+      ssh,
+    );
   }
   const name = inputs.context ?? env.DOCKER_CONTEXT ?? currentContext(configDir);
-  if (name && name !== 'default') return fromContext(configDir, name);
+  if (name && name !== 'default') return fromContext(configDir, name, ssh);
   return {
     host: `unix://${DEFAULT_SOCKET}`,
     context: 'default',
@@ -69,7 +78,7 @@ interface ContextMeta {
   Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } };
 }
 
-function fromContext(configDir: string, name: string): EngineTarget {
+function fromContext(configDir: string, name: string, ssh: SshInputs): EngineTarget {
   const id = createHash('sha256').update(name).digest('hex');
   const metaFile = join(configDir, 'contexts', 'meta', id, 'meta.json');
   if (!existsSync(metaFile)) {
@@ -87,16 +96,40 @@ function fromContext(configDir: string, name: string): EngineTarget {
     });
   }
   const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
-  return fromHost(endpoint.Host, name, {
-    tlsVerify: existsSync(tlsDir) && !endpoint.SkipTLSVerify,
-    certPath: existsSync(tlsDir) ? tlsDir : undefined,
-  });
+  return fromHost(
+    endpoint.Host,
+    name,
+    {
+      tlsVerify: existsSync(tlsDir) && !endpoint.SkipTLSVerify,
+      certPath: existsSync(tlsDir) ? tlsDir : undefined,
+    },
+    ssh,
+  );
+}
+
+/**
+ * Like the ssh the docker CLI runs: the agent when SSH_AUTH_SOCK is set, else the first default key
+ * file (`~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`). The remote runs `docker system dial-stdio`.
+ */
+function sshCredentials(ssh: SshInputs): NonNullable<DockerOptions['sshOptions']> {
+  if (ssh.agent) return { agent: ssh.agent };
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    const path = join(ssh.homeDir, '.ssh', name);
+    if (existsSync(path)) return { privateKey: readFileSync(path) };
+  }
+  return {};
+}
+
+interface SshInputs {
+  agent: string | undefined;
+  homeDir: string;
 }
 
 function fromHost(
   host: string,
   context: string,
   tls: { tlsVerify: boolean; certPath: string | undefined },
+  ssh: SshInputs,
 ): EngineTarget {
   let url: URL;
   try {
@@ -142,8 +175,7 @@ function fromHost(
       host: url.hostname,
       port: Number(url.port || 22),
       ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-      // The ssh agent holds the keys, as with the docker CLI.
-      ...(process.env.SSH_AUTH_SOCK ? { sshOptions: { agent: process.env.SSH_AUTH_SOCK } } : {}),
+      sshOptions: sshCredentials(ssh),
     };
     return { host: `ssh://${url.username ? `${url.username}@` : ''}${url.host}`, context, options };
   }

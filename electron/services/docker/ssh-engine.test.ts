@@ -1,0 +1,130 @@
+// DOCKER_HOST=ssh://user@host against the real engine: a private sshd on 127.0.0.1 (key login only)
+// whose sessions see DOCKER_HOST of the test engine, so `docker system dial-stdio` reaches it.
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import { createBuildContext } from '../build/build-context';
+import { runBuild } from '../build/run-build';
+import { ensureTestImages, TEST_BASE_IMAGE } from '../build/test-images';
+import { connectEngine, engineInfo } from './engine';
+
+const SSHD = '/usr/sbin/sshd';
+const ready =
+  available('Docker', dockerRequirement()) &&
+  available('sshd', {
+    ok: existsSync(SSHD) && existsSync('/usr/bin/ssh-keygen'),
+    reason: `no ${SSHD} (apt-get install openssh-server)`,
+  });
+const temp = mkdtempSync(join(tmpdir(), 'condense-ssh-'));
+let sshd: ChildProcess | undefined;
+let port = 0;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: p } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return p;
+}
+
+beforeAll(async () => {
+  if (!ready) return;
+  const home = join(temp, 'home');
+  mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(temp, 'host_key')]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-f',
+    join(home, '.ssh', 'id_ed25519'),
+  ]);
+  writeFileSync(join(temp, 'authorized_keys'), readFileSync(join(home, '.ssh', 'id_ed25519.pub')));
+  port = await freePort();
+  writeFileSync(
+    join(temp, 'sshd_config'),
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(temp, 'host_key')}`,
+      `AuthorizedKeysFile ${join(temp, 'authorized_keys')}`,
+      `PidFile ${join(temp, 'sshd.pid')}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      `SetEnv DOCKER_HOST=${dockerHost()}`,
+      '',
+    ].join('\n'),
+  );
+  // sshd insists on its privilege separation folder.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  sshd = spawn(SSHD, ['-D', '-e', '-f', join(temp, 'sshd_config')], { stdio: 'ignore' });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) break;
+    if (Date.now() > deadline) throw new Error(`sshd did not listen on 127.0.0.1:${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+});
+
+afterAll(() => {
+  sshd?.kill();
+  rmSync(temp, { recursive: true, force: true });
+});
+
+describe.runIf(ready)('engines over ssh', () => {
+  const user = () => execFileSync('id', ['-un']).toString().trim();
+
+  it('reaches the engine with DOCKER_HOST=ssh://user@host:port and the default key file', async () => {
+    const engine = connectEngine({
+      env: { DOCKER_HOST: `ssh://${user()}@127.0.0.1:${port}` },
+      dockerConfigDir: temp,
+      homeDir: join(temp, 'home'),
+    });
+    expect(engine.target.host).toBe(`ssh://${user()}@127.0.0.1:${port}`);
+    const info = await engineInfo(engine);
+    expect(info.version).toMatch(/^\d+\./);
+    expect(info.buildkit).toBe(true);
+  });
+
+  it('runs a BuildKit build over ssh with live logs', async () => {
+    const engine = connectEngine({
+      env: { DOCKER_HOST: `ssh://${user()}@127.0.0.1:${port}` },
+      dockerConfigDir: temp,
+      homeDir: join(temp, 'home'),
+    });
+    await ensureTestImages(connectEngine({ env: { DOCKER_HOST: dockerHost() } }).docker);
+    const marker = `over-ssh-${Date.now()}`;
+    const dockerfile = `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}\n`;
+    const context = await createBuildContext({ projectDir: temp, dockerfile });
+    const lines: string[] = [];
+    const result = await runBuild({
+      engine,
+      context: context.stream,
+      dockerfile,
+      builder: 'buildkit',
+      onLog: (line) => lines.push(line.text),
+    });
+    expect(result.imageId).toMatch(/^sha256:/);
+    expect(lines).toContain(marker);
+  });
+});
