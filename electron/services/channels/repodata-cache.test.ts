@@ -82,3 +82,30 @@ describe.skipIf(!zstd)('repodata.json.zst', () => {
     }
   });
 });
+
+describe('memory', () => {
+  it('reuses the in-memory copy after a 304 and forgets it after keepMs', async () => {
+    const plain = join(root, 'memory-channel');
+    await writeMiniChannel(plain, MINI_RECORDS);
+    const s = await startChannelServer({ root: plain });
+    try {
+      const ref = { name: s.url, fetchUrl: s.url, publicUrl: s.url };
+      const cache = new RepodataCache({ dir: join(root, 'memory-cache'), freshMs: 0, keepMs: 200 });
+      const first = await cache.get(ref, 'noarch');
+      await cache.flush();
+      const index = await cache.index(first);
+      const second = await cache.get(ref, 'noarch');
+      expect(second.source).toBe('revalidated');
+      // the same bytes object, so the index is reused rather than rebuilt
+      expect(second.bytes).toBe(first.bytes);
+      expect(await cache.index(second)).toBe(index);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const third = await cache.get(ref, 'noarch');
+      expect(third.source).toBe('revalidated');
+      expect(third.bytes).not.toBe(first.bytes);
+      expect(third.bytes.equals(first.bytes)).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+});

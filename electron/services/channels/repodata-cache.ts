@@ -57,6 +57,8 @@ export interface RepodataCacheOptions {
   dir: string;
   /** How long a copy checked in this session is used without asking upstream again; default 60 s. */
   freshMs?: number;
+  /** How long unused repodata stays in memory; default 10 minutes. */
+  keepMs?: number;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
 }
@@ -68,9 +70,29 @@ export interface RepodataCacheOptions {
  */
 export class RepodataCache {
   private readonly memory = new Map<string, { entry: RepodataEntry; checkedAt: number }>();
+  private readonly evictions = new Map<string, NodeJS.Timeout>();
   private readonly indexes = new Map<string, RepodataIndex>();
 
   constructor(private readonly options: RepodataCacheOptions) {}
+
+  /**
+   * Keeps an entry in memory, and drops it (with its index) after `keepMs` without use, so an app
+   * left open does not hold conda-forge's 240 MB forever.
+   */
+  private remember(url: string, entry: RepodataEntry, checkedAt = Date.now()): void {
+    this.memory.set(url, { entry, checkedAt });
+    clearTimeout(this.evictions.get(url));
+    const timer = setTimeout(
+      () => {
+        this.memory.delete(url);
+        this.indexes.delete(url);
+        this.evictions.delete(url);
+      },
+      this.options.keepMs ?? 10 * 60_000,
+    );
+    timer.unref();
+    this.evictions.set(url, timer);
+  }
 
   private paths(url: string) {
     const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
@@ -126,6 +148,7 @@ export class RepodataCache {
     const url = `${channel.publicUrl}/${subdir}/repodata.json`;
     const remembered = this.memory.get(url);
     if (remembered && Date.now() - remembered.checkedAt < (this.options.freshMs ?? 60_000)) {
+      this.remember(url, remembered.entry, remembered.checkedAt);
       return { ...remembered.entry, source: 'memory' };
     }
     const paths = this.paths(url);
@@ -133,7 +156,12 @@ export class RepodataCache {
     let cached: Buffer | undefined;
     try {
       meta = JSON.parse(await readFile(paths.meta, 'utf8')) as CacheMeta;
-      cached = await readFile(paths.data);
+      // Same validators as the copy in memory: reuse it (and its index) instead of reading 240 MB.
+      const same =
+        remembered !== undefined &&
+        remembered.entry.etag === meta.etag &&
+        remembered.entry.lastModified === meta.lastModified;
+      cached = same ? remembered.entry.bytes : await readFile(paths.data);
     } catch {
       meta = undefined;
       cached = undefined;
@@ -164,7 +192,7 @@ export class RepodataCache {
             etag: meta.etag,
             lastModified: meta.lastModified,
           };
-          this.memory.set(url, { entry, checkedAt: Date.now() });
+          this.remember(url, entry);
           return entry;
         }
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -192,7 +220,7 @@ export class RepodataCache {
         etag: meta.etag,
         lastModified: meta.lastModified,
       };
-      this.memory.set(url, { entry, checkedAt: Date.now() });
+      this.remember(url, entry);
       return entry;
     }
     if (final.status === 404) throw new MissingSubdirError(channel.publicUrl, subdir);
@@ -238,7 +266,7 @@ export class RepodataCache {
       await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
     });
     const entry: RepodataEntry = { url, bytes, source: 'downloaded', etag, lastModified };
-    this.memory.set(url, { entry, checkedAt: Date.now() });
+    this.remember(url, entry);
     return entry;
   }
 
