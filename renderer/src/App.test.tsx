@@ -90,6 +90,27 @@ describe('Projects', () => {
     expect(screen.getByRole('button', { name: 'here' })).toBeEnabled();
   });
 
+  it('offers the native folder picker only in Electron', async () => {
+    const { user, fake } = renderApp({
+      'app:info': () => ({ name: 'Condense', version: '1', mode: 'electron' }),
+      'dialog:pickFolder': () => ({ dir: '/picked/folder' }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Browse…' }));
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: /project folder/i })).toHaveValue(
+        '/picked/folder',
+      ),
+    );
+    expect(fake.callsOf('dialog:pickFolder')).toHaveLength(1);
+    cleanup();
+    renderApp({ 'app:info': () => ({ name: 'Condense', version: '1', mode: 'browser' }) });
+    await screen.findByRole('heading', { name: /^Projects$/ });
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 10));
+    });
+    expect(screen.queryByRole('button', { name: 'Browse…' })).not.toBeInTheDocument();
+  });
+
   it('opens a recent project with one click', async () => {
     const { user, fake } = renderApp({
       'project:recent': () => [

@@ -18,14 +18,22 @@ export function ProjectsScreen() {
   const [name, setName] = useState('');
   const [pathError, setPathError] = useState('');
 
+  const appMode = useApp((s) => s.appMode);
+  const loadAppInfo = useApp((s) => s.loadAppInfo);
+
   useEffect(() => {
     void loadRecent();
-  }, [loadRecent]);
+    void loadAppInfo();
+  }, [loadRecent, loadAppInfo]);
 
   const checked = () => {
     const trimmed = dir.trim();
     if (!trimmed) {
-      setPathError('Type the folder path (or use Browse…) first.');
+      setPathError(
+        appMode === 'electron'
+          ? 'Type the folder path (or use Browse…) first.'
+          : 'Type the folder path first.',
+      );
       return undefined;
     }
     setPathError('');
@@ -57,16 +65,18 @@ export function ProjectsScreen() {
               placeholder="/home/me/projects/churn-model"
               aria-describedby="folder-help"
             />
-            <button
-              type="button"
-              onClick={() => {
-                void pickFolder().then((picked) => {
-                  if (picked) setDir(picked);
-                });
-              }}
-            >
-              Browse…
-            </button>
+            {appMode === 'electron' ? (
+              <button
+                type="button"
+                onClick={() => {
+                  void pickFolder().then((picked) => {
+                    if (picked) setDir(picked);
+                  });
+                }}
+              >
+                Browse…
+              </button>
+            ) : null}
           </span>
         </label>
         <small id="folder-help" className="muted">

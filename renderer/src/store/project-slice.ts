@@ -2,12 +2,22 @@ import type { ProjectInfo } from '../../../shared/api/project';
 import { describeError } from '../lib/format';
 import type { AppState, ProjectSlice, SliceCreator, UiSlice } from './types';
 
-export const createUiSlice: SliceCreator<UiSlice> = () => (set) => ({
-  screen: 'projects',
-  exportOpen: false,
-  go: (screen) => set({ screen }),
-  setExportOpen: (exportOpen) => set({ exportOpen }),
-});
+export const createUiSlice: SliceCreator<UiSlice> =
+  ({ api }) =>
+  (set) => ({
+    screen: 'projects',
+    exportOpen: false,
+    async loadAppInfo() {
+      try {
+        set({ appMode: (await api.call('app:info', {})).mode });
+      } catch (error) {
+        // Without it the UI only hides the Browse button; nothing to tell the user.
+        console.warn('app:info failed', error);
+      }
+    },
+    go: (screen) => set({ screen }),
+    setExportOpen: (exportOpen) => set({ exportOpen }),
+  });
 
 /** Loads everything a project's screens show; each slice records its own error. */
 async function loadProjectData(get: () => AppState): Promise<void> {

@@ -26,6 +26,9 @@ export type Screen = 'projects' | 'environment' | 'lock' | 'image' | 'build' | '
 export interface UiSlice {
   screen: Screen;
   exportOpen: boolean;
+  /** Which door serves the UI; the native folder picker exists only in Electron. */
+  appMode?: 'electron' | 'browser';
+  loadAppInfo: () => Promise<void>;
   go: (screen: Screen) => void;
   setExportOpen: (open: boolean) => void;
 }

@@ -134,6 +134,7 @@ export function projectHandlers(): FakeHandlers {
   let recipe = defaultRecipe();
   let environment = structuredClone(ENVIRONMENT);
   return {
+    'app:info': () => ({ name: 'Condense', version: '0.0.0', mode: 'browser' }),
     'project:recent': () => [],
     'project:open': (r) => ({ dir: r.dir, name: 'churn', created: [] }),
     'project:create': (r) => ({ dir: r.dir, name: r.name ?? 'new', created: ['environment.yml'] }),
