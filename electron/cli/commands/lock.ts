@@ -11,7 +11,7 @@ export const lockCommand: CliCommand = {
   name: 'lock',
   summary: 'Lock environment.yml into conda-<platform>.lock and conda-lock.yml',
   usage:
-    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda [VERSION]] [--conda-lock PATH] [--timeout SECONDS]',
+    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda VERSION] [--conda-lock PATH] [--timeout SECONDS]',
   options: {
     platform: { type: 'string', multiple: true },
     engine: { type: 'string' },
