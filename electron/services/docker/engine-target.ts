@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DockerOptions } from 'dockerode';
 
 import { CondenseError } from '../../../shared/api/errors';
+import { hostKeyAccepted } from './known-hosts';
 
 /** Where the engine is and how to reach it, before any connection is made. */
 export interface EngineTarget {
@@ -111,13 +112,21 @@ function fromContext(configDir: string, name: string, ssh: SshInputs): EngineTar
  * Like the ssh the docker CLI runs: the agent when SSH_AUTH_SOCK is set, else the first default key
  * file (`~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`). The remote runs `docker system dial-stdio`.
  */
-function sshCredentials(ssh: SshInputs): NonNullable<DockerOptions['sshOptions']> {
-  if (ssh.agent) return { agent: ssh.agent };
+function sshCredentials(
+  ssh: SshInputs,
+  host: string,
+  port: number,
+): NonNullable<DockerOptions['sshOptions']> {
+  // The host key must be in ~/.ssh/known_hosts, as ssh (run by the docker CLI) requires in batch mode.
+  const knownHostsFile = join(ssh.homeDir, '.ssh', 'known_hosts');
+  const knownHosts = existsSync(knownHostsFile) ? readFileSync(knownHostsFile, 'utf8') : '';
+  const hostVerifier = (key: Buffer) => hostKeyAccepted(knownHosts, host, port, key);
+  if (ssh.agent) return { agent: ssh.agent, hostVerifier };
   for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
     const path = join(ssh.homeDir, '.ssh', name);
-    if (existsSync(path)) return { privateKey: readFileSync(path) };
+    if (existsSync(path)) return { privateKey: readFileSync(path), hostVerifier };
   }
-  return {};
+  return { hostVerifier };
 }
 
 interface SshInputs {
@@ -175,7 +184,7 @@ function fromHost(
       host: url.hostname,
       port: Number(url.port || 22),
       ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-      sshOptions: sshCredentials(ssh),
+      sshOptions: sshCredentials(ssh, url.hostname, Number(url.port || 22)),
     };
     return { host: `ssh://${url.username ? `${url.username}@` : ''}${url.host}`, context, options };
   }

@@ -60,6 +60,20 @@ export function engineError(error: unknown, target: Pick<EngineTarget, 'host'>):
       { host: target.host, cause: e.code },
     );
   }
+  if (/Host denied|host key verification/i.test(text)) {
+    return new CondenseError(
+      'UNAUTHORIZED',
+      `The ssh host key of ${target.host} is not in ~/.ssh/known_hosts (or does not match it). Check the host, then add its key: ssh-keyscan -p PORT HOST >> ~/.ssh/known_hosts.`,
+      { host: target.host },
+    );
+  }
+  if (/All configured authentication methods failed/i.test(text)) {
+    return new CondenseError(
+      'UNAUTHORIZED',
+      `ssh login to ${target.host} failed: start an ssh agent with your key (SSH_AUTH_SOCK) or put it in ~/.ssh/id_ed25519, and make sure the remote user may use Docker.`,
+      { host: target.host },
+    );
+  }
   if (/no space left on device/i.test(text)) return diskFull(text);
   return error;
 }

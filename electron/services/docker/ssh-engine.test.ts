@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { isCondenseError } from '../../../shared/api/errors';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
 import { createBuildContext } from '../build/build-context';
 import { runBuild } from '../build/run-build';
@@ -51,6 +52,8 @@ beforeAll(async () => {
   ]);
   writeFileSync(join(temp, 'authorized_keys'), readFileSync(join(home, '.ssh', 'id_ed25519.pub')));
   port = await freePort();
+  const hostKey = readFileSync(join(temp, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+  writeFileSync(join(home, '.ssh', 'known_hosts'), `[127.0.0.1]:${port} ${hostKey}\n`);
   writeFileSync(
     join(temp, 'sshd_config'),
     [
@@ -104,6 +107,42 @@ describe.runIf(ready)('engines over ssh', () => {
     const info = await engineInfo(engine);
     expect(info.version).toMatch(/^\d+\./);
     expect(info.buildkit).toBe(true);
+  });
+
+  it('refuses a host whose key is not in known_hosts, and a key the server does not accept', async () => {
+    const stranger = join(temp, 'stranger');
+    mkdirSync(join(stranger, '.ssh'), { recursive: true });
+    writeFileSync(
+      join(stranger, '.ssh', 'id_ed25519'),
+      readFileSync(join(temp, 'home/.ssh/id_ed25519')),
+    );
+    const env = { DOCKER_HOST: `ssh://${user()}@127.0.0.1:${port}` };
+    const unknownHost = await engineInfo(
+      connectEngine({ env, dockerConfigDir: temp, homeDir: stranger }),
+    ).catch((e: unknown) => e);
+    expect(isCondenseError(unknownHost, 'UNAUTHORIZED')).toBe(true);
+    expect((unknownHost as Error).message).toMatch(/known_hosts/);
+
+    const wrongKey = join(temp, 'wrong');
+    mkdirSync(join(wrongKey, '.ssh'), { recursive: true });
+    writeFileSync(
+      join(wrongKey, '.ssh', 'known_hosts'),
+      readFileSync(join(temp, 'home/.ssh/known_hosts')),
+    );
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-f',
+      join(wrongKey, '.ssh', 'id_ed25519'),
+    ]);
+    const refused = await engineInfo(
+      connectEngine({ env, dockerConfigDir: temp, homeDir: wrongKey }),
+    ).catch((e: unknown) => e);
+    expect(isCondenseError(refused, 'UNAUTHORIZED')).toBe(true);
+    expect((refused as Error).message).toMatch(/ssh login/);
   });
 
   it('runs a BuildKit build over ssh with live logs', async () => {
