@@ -23,6 +23,7 @@ import { join } from 'node:path';
 
 import { buildProject } from '../electron/services/build/build-service';
 import { recipeBuildInput } from '../electron/services/build/recipe-input';
+import { removeRepository } from '../electron/services/build/test-images';
 import { connectEngine } from '../electron/services/docker/engine';
 import { writeRecipeFile } from '../electron/services/recipe/recipe-file';
 import { startChannelServer } from '../fixtures/lib/channel-server';
@@ -228,6 +229,8 @@ try {
   console.log(`four variants / one variant:  ${(four / coldAgain).toFixed(2)} (target <= 1.5)`);
   console.log(`  two at a time / one variant: ${(fourParallel / coldAgain).toFixed(2)}`);
 } finally {
+  // The benchmark's images are ~200 MB each: do not leave them on the engine.
+  await removeRepository(engine.docker, 'condense-bench/build');
   await channel.close();
   await served.close();
   rmSync(work, { recursive: true, force: true });
