@@ -57,3 +57,20 @@ describe('JobManager', () => {
     );
   });
 });
+
+describe('JobManager replay buffer', () => {
+  it('keeps at least the newest 20,000 events of a chatty job, oldest dropped first', async () => {
+    const jobs = new JobManager();
+    const { jobId, result } = jobs.start('build', ({ emit }) => {
+      for (let i = 0; i < 60_000; i++) emit('log', { i });
+      return Promise.resolve();
+    });
+    await result;
+    const kept = jobs.replay(jobId);
+    expect(kept.length).toBeGreaterThanOrEqual(20_000);
+    expect(kept.length).toBeLessThanOrEqual(25_001);
+    expect(kept.at(-1)?.kind).toBe('done');
+    expect(kept.at(-2)?.data).toEqual({ i: 59_999 });
+    expect(kept[0]!.seq).toBe(60_001 - kept.length + 1);
+  });
+});

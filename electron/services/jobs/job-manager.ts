@@ -19,6 +19,7 @@ interface JobRecord {
 
 /** How many events a finished job keeps for late subscribers (a renderer that navigated away). */
 const REPLAY_LIMIT = 20_000;
+const REPLAY_SLACK = 5_000;
 
 /**
  * Runs long work as jobs. Each job ends with exactly one terminal event: `done` (data: the result),
@@ -49,8 +50,10 @@ export class JobManager {
     const emit = (kind: string, data: unknown) => {
       const event: JobEvent = { jobId, job, seq: ++seq, kind, data };
       record.events.push(event);
-      if (record.events.length > REPLAY_LIMIT)
+      // Trim in chunks: a splice per event made a 100,000-line build log quadratic.
+      if (record.events.length > REPLAY_LIMIT + REPLAY_SLACK) {
         record.events.splice(0, record.events.length - REPLAY_LIMIT);
+      }
       for (const listener of this.listeners) listener(event);
     };
     this.jobs.set(jobId, record);
