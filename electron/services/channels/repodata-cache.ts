@@ -75,6 +75,11 @@ export class RepodataCache {
 
   constructor(private readonly options: RepodataCacheOptions) {}
 
+  /** The cache folder (shards live in `<dir>/shards/`). */
+  get dir(): string {
+    return this.options.dir;
+  }
+
   /**
    * Keeps an entry in memory, and drops it (with its index) after `keepMs` without use, so an app
    * left open does not hold conda-forge's 240 MB forever.

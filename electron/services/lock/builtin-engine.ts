@@ -9,8 +9,14 @@ import type { ChannelRef } from '../channels/channel-url';
 import { stripAuth } from '../channels/channel-url';
 import type { RepodataCache } from '../channels/repodata-cache';
 import { MissingSubdirError } from '../channels/repodata-cache';
-import { filteredRepodata, recordDepends, type RepodataIndex } from '../channels/repodata-index';
+import {
+  filteredRepodata,
+  indexRepodata,
+  recordDepends,
+  type RepodataIndex,
+} from '../channels/repodata-index';
 import { proxyPath, startRepodataProxy } from '../channels/repodata-proxy';
+import { getShardIndex, ShardedRepodata } from '../channels/sharded-repodata';
 import { solverError } from './solver-errors';
 
 export interface BuiltinSolveOptions {
@@ -29,7 +35,9 @@ interface Fetched {
   channel: ChannelRef;
   subdir: string;
   /** repodata.json indexed by name; never parsed whole (conda-forge's linux-64 is ~240 MB). */
-  index: RepodataIndex | undefined;
+  index?: RepodataIndex;
+  /** Set when the channel serves CEP 16 shards: `index` then covers only the shards fetched. */
+  sharded?: ShardedRepodata;
 }
 
 const EMPTY = (subdir: string) =>
@@ -69,10 +77,17 @@ export async function fetchChannelRepodata(
     [options.platform, 'noarch'].map((subdir) => ({
       channel,
       subdir,
-      result: (async () => {
+      result: (async (): Promise<Pick<Fetched, 'index' | 'sharded'>> => {
+        const shards = await getShardIndex(options.cache.dir, channel, subdir, options.signal);
+        if (shards) {
+          options.progress?.(
+            `repodata ${channel.publicUrl}/${subdir}: sharded (${shards.shards.size} names)`,
+          );
+          return { sharded: new ShardedRepodata(options.cache.dir, shards) };
+        }
         const entry = await options.cache.get(channel, subdir, options.signal);
         options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${entry.source}`);
-        return options.cache.index(entry);
+        return { index: await options.cache.index(entry) };
       })(),
     })),
   );
@@ -81,7 +96,7 @@ export async function fetchChannelRepodata(
   settled.forEach((outcome, i) => {
     const { channel, subdir } = jobs[i]!;
     if (outcome.status === 'fulfilled') {
-      fetched.push({ channel, subdir, index: outcome.value });
+      fetched.push({ channel, subdir, ...outcome.value });
       return;
     }
     const error: unknown = outcome.reason;
@@ -95,9 +110,9 @@ export async function fetchChannelRepodata(
       );
     }
     options.progress?.(`repodata ${channel.publicUrl}/${subdir}: none (404)`);
-    fetched.push({ channel, subdir, index: undefined });
+    fetched.push({ channel, subdir });
   });
-  if (fetched.every((f) => f.subdir === 'noarch' || !f.index)) {
+  if (fetched.every((f) => f.subdir === 'noarch' || (!f.index && !f.sharded))) {
     throw new CondenseError(
       'NOT_FOUND',
       `no channel has a "${options.platform}" subdir (${options.channels.map((c) => c.publicUrl).join(', ')}): choose another platform or add a channel that builds for it`,
@@ -112,8 +127,9 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
   const { platform, specs } = options;
   const fetched = await fetchChannelRepodata(options);
 
-  const indexes = fetched.flatMap((f) => (f.index ? [f.index] : []));
-  const unknown = specs.filter((s) => !indexes.some((index) => index.byName.has(s.name)));
+  const unknown = specs.filter(
+    (s) => !fetched.some((f) => f.index?.byName.has(s.name) || f.sharded?.has(s.name)),
+  );
   if (unknown.length > 0) {
     throw new CondenseError(
       'PACKAGE_NOT_FOUND',
@@ -121,10 +137,24 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
       { packages: unknown.map((s) => s.name), platform },
     );
   }
-  const names = reachableNames(
-    specs.map((s) => s.name),
-    indexes,
-  );
+  const roots = specs.map((s) => s.name);
+  const indexes = () => fetched.flatMap((f) => (f.index ? [f.index] : []));
+  let names = reachableNames(roots, indexes());
+  // Sharded channels: fetch the shards of newly reachable names until the set stops growing (one
+  // round per level of the dependency graph).
+  for (;;) {
+    let grew = false;
+    for (const f of fetched) {
+      if (!f.sharded) continue;
+      const missing = [...names].filter((n) => f.sharded!.has(n) && !f.sharded!.fetched(n));
+      if (missing.length === 0) continue;
+      await f.sharded.fetch(missing, options.signal);
+      f.index = indexRepodata(f.sharded.repodata());
+      grew = true;
+    }
+    if (!grew) break;
+    names = reachableNames(roots, indexes());
+  }
   // `channel::name` is enforced here, by serving `name` only from that channel (and subdir): passing
   // channel-qualified specs to rattler's WASM build makes it look up a current directory and panic.
   const restricted = new Map<string, { channel: number; subdir?: string }>();

@@ -111,3 +111,70 @@ export const MINI_RECORDS: MiniRecord[] = [
   { name: 'oldlib', version: '1.0', build: 'h0_0', depends: ['python <3.10'] },
   { name: 'cudatoolkit', version: '11.8.0', build: 'h0_0', depends: ['__cuda >=11.2'] },
 ];
+
+/**
+ * Writes the same records as a CEP 16 sharded channel only (no repodata.json): an index
+ * `repodata_shards.msgpack.zst` and one `shards/<sha256>.msgpack.zst` per name. Compression uses the
+ * zstd tool (no JS compressor is installed); returns false when it is missing.
+ */
+export async function writeShardedChannel(
+  dir: string,
+  records: MiniRecord[],
+  subdirs = ['linux-64', 'noarch'],
+): Promise<boolean> {
+  const { execFileSync } = await import('node:child_process');
+  const { encode } = await import('../../channels/msgpack');
+  const zstd = (data: Buffer) => {
+    try {
+      return execFileSync('zstd', ['-q', '-c', '-3'], { input: data });
+    } catch {
+      return undefined;
+    }
+  };
+  for (const subdir of subdirs) {
+    const byName = new Map<string, MiniRecord[]>();
+    for (const r of records.filter((x) => (x.subdir ?? 'linux-64') === subdir))
+      byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    const shards: Record<string, Uint8Array> = {};
+    await mkdir(join(dir, subdir, 'shards'), { recursive: true });
+    for (const [name, list] of byName) {
+      const conda: Record<string, Record<string, unknown>> = {};
+      for (const r of list) {
+        const build = r.build ?? 'h0_0';
+        const filename = `${r.name}-${r.version}-${build}.conda`;
+        conda[filename] = {
+          name: r.name,
+          version: r.version,
+          build,
+          build_number: Number(/_(\d+)$/.exec(build)?.[1] ?? 0),
+          depends: r.depends ?? [],
+          md5: createHash('md5').update(filename).digest(),
+          sha256: createHash('sha256').update(filename).digest(),
+          size: 1000,
+          subdir,
+        };
+      }
+      const compressed = zstd(
+        encode({ packages: {}, 'packages.conda': conda, removed: [] } as never),
+      );
+      if (!compressed) return false;
+      const digest = createHash('sha256').update(compressed).digest();
+      shards[name] = digest;
+      await writeFile(
+        join(dir, subdir, 'shards', `${digest.toString('hex')}.msgpack.zst`),
+        compressed,
+      );
+    }
+    const index = zstd(
+      encode({
+        version: 1,
+        info: { subdir, base_url: '', shards_base_url: './shards/' },
+        created_at: 0,
+        shards,
+      }),
+    );
+    if (!index) return false;
+    await writeFile(join(dir, subdir, 'repodata_shards.msgpack.zst'), index);
+  }
+  return true;
+}
