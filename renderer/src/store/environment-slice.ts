@@ -17,17 +17,29 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
       if (!dir) throw new Error('Open a project first (Projects screen).');
       return dir;
     };
-    // Every edit goes through the service, which keeps environment.yml's comments and order.
-    const edit = async (edits: EnvironmentEdit[]) => {
-      set({ environmentError: undefined });
-      try {
-        const { spec } = await api.call('environment:update', { projectDir: projectDir(), edits });
-        set({ environment: spec });
-        // The lock is stale now (the service compares hashes).
-        await get().loadLock();
-      } catch (error) {
-        set({ environmentError: describeError(error) });
-      }
+    // Every edit goes through the service, which keeps environment.yml's comments and order. Edits
+    // run one after another, and a list edit (channels) is computed when its turn comes, from the
+    // environment the previous edit returned: two quick clicks must not overwrite each other.
+    let queue: Promise<void> = Promise.resolve();
+    const edit = (plan: EnvironmentEdit[] | (() => EnvironmentEdit[] | undefined)) => {
+      const run = async () => {
+        const edits = typeof plan === 'function' ? plan() : plan;
+        if (!edits) return;
+        set({ environmentError: undefined });
+        try {
+          const { spec } = await api.call('environment:update', {
+            projectDir: projectDir(),
+            edits,
+          });
+          set({ environment: spec });
+          // The lock is stale now (the service compares hashes).
+          await get().loadLock();
+        } catch (error) {
+          set({ environmentError: describeError(error) });
+        }
+      };
+      queue = queue.then(run);
+      return queue;
     };
     let searchSeq = 0;
     return {
@@ -67,34 +79,37 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
       removePackage: (name) => edit([{ removeDependency: name }]),
       pinPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec) }]),
       setPython: (version) => edit([{ setDependency: dependencyLine('python', version) }]),
-      async addChannel(channel) {
+      addChannel(channel) {
         const value = channel.trim().replace(/\/+$/, '');
-        const channels = get().environment?.channels ?? [];
         if (
           !/^(?:https?:\/\/[^\s]+|[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)*)$/.test(value)
         ) {
           set({
             environmentError: `"${channel}" is not a channel: type a name such as conda-forge or a URL such as https://conda.example.org/internal.`,
           });
-          return;
+          return Promise.resolve();
         }
-        if (channels.includes(value)) {
-          set({ environmentError: `${value} is already in the channel list.` });
-          return;
-        }
-        await edit([{ channels: [...channels, value] }]);
+        return edit(() => {
+          const channels = get().environment?.channels ?? [];
+          if (channels.includes(value)) {
+            set({ environmentError: `${value} is already in the channel list.` });
+            return undefined;
+          }
+          return [{ channels: [...channels, value] }];
+        });
       },
-      async removeChannel(channel) {
-        const channels = get().environment?.channels ?? [];
-        await edit([{ channels: channels.filter((c) => c !== channel) }]);
-      },
-      async moveChannel(index, delta) {
-        const channels = [...(get().environment?.channels ?? [])];
-        const target = index + delta;
-        if (target < 0 || target >= channels.length) return;
-        const [moved] = channels.splice(index, 1);
-        if (moved !== undefined) channels.splice(target, 0, moved);
-        await edit([{ channels }]);
-      },
+      removeChannel: (channel) =>
+        edit(() => [
+          { channels: (get().environment?.channels ?? []).filter((c) => c !== channel) },
+        ]),
+      moveChannel: (index, delta) =>
+        edit(() => {
+          const channels = [...(get().environment?.channels ?? [])];
+          const target = index + delta;
+          if (target < 0 || target >= channels.length) return undefined;
+          const [moved] = channels.splice(index, 1);
+          if (moved !== undefined) channels.splice(target, 0, moved);
+          return [{ channels }];
+        }),
     };
   };

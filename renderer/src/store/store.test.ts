@@ -223,3 +223,19 @@ describe('smokeSpec', () => {
     expect(smokeSpec('', 'app --help')).toMatch(/JSON list of strings/);
   });
 });
+
+describe('store: environment edits', () => {
+  it('applies quick successive channel edits in order, each on the result of the previous', async () => {
+    const { fake, store } = setup();
+    await store.getState().openProject('/p');
+    // Two clicks before the first answer comes back.
+    const first = store.getState().addChannel('http://127.0.0.1:9/synthetic/');
+    const second = store.getState().removeChannel('conda-forge');
+    await Promise.all([first, second]);
+    expect(store.getState().environment?.channels).toEqual([
+      'bioconda',
+      'http://127.0.0.1:9/synthetic',
+    ]);
+    expect(fake.callsOf('environment:update')).toHaveLength(2);
+  });
+});
