@@ -14,6 +14,7 @@ import { searchPackages } from '../electron/services/channels/package-search';
 import { RepodataCache } from '../electron/services/channels/repodata-cache';
 import { startChannelServer } from '../fixtures/lib/channel-server';
 import { ensureScaleChannel, SCALE_ENVIRONMENT } from './lock-scale-channel';
+import { ensureShardedScaleChannel } from './lock-scale-shards';
 
 const channelDir = process.env.CONDENSE_SCALE_CHANNEL ?? join(tmpdir(), 'condense-scale-channel');
 const started = performance.now();
@@ -116,6 +117,14 @@ const tmp = await mkdtemp(join(tmpdir(), 'condense-bench-scale-'));
 try {
   await measure('plain', channelDir, tmp);
   if (zst) await measure('zst', zstDir, tmp);
+  const shardDir = `${channelDir}-shards`;
+  const shardStart = performance.now();
+  if (await ensureShardedScaleChannel(channelDir, shardDir)) {
+    console.log(
+      `sharded channel ready in ${((performance.now() - shardStart) / 1000).toFixed(1)} s`,
+    );
+    await measure('shards', shardDir, tmp);
+  } else console.log('sharded channel: skipped (no zstd tool)');
 } finally {
   await rm(tmp, { recursive: true, force: true });
 }
