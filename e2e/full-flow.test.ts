@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 import type { ServedChannel } from '../test/support/channels';
 import { serveSyntheticChannel } from '../test/support/channels';
@@ -87,15 +88,14 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     const projects = new ProjectsPage(page);
     await projects.create(dir);
     await new EnvironmentPage(page).heading.waitFor();
-    // The UI has no "add channel" control yet: point environment.yml at the fixture channel by hand
-    // (as a user may) and reopen the project from the recent list, which reloads everything.
-    const file = join(dir, 'environment.yml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('conda-forge', channel.url));
-    await shell.go('Projects');
-    await projects.openRecent(PROJECT);
+    // The fixture channel replaces the default conda-forge (unreachable offline).
     const environment = new EnvironmentPage(page);
-    await environment.heading.waitFor();
-    await expect.poll(() => environment.channels.textContent()).toContain(channel.url);
+    await environment.addChannel(channel.url);
+    await environment.removeChannel('conda-forge');
+    const channels = async () =>
+      (parse(await readFile(join(dir, 'environment.yml'), 'utf8')) as { channels: string[] })
+        .channels;
+    await expect.poll(channels).toEqual([channel.url]);
     await shell.screenshot('flow-1-environment');
   });
 
@@ -180,6 +180,30 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     expect(files.length).toBeGreaterThan(2);
     for (const f of files) expect(existsSync(join(exportDir, f.trim())), f).toBe(true);
     expect(await readFile(join(exportDir, 'Dockerfile'), 'utf8')).toContain(FIXTURE_RUNTIME_IMAGE);
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('follows the system theme: every screen again in dark', async () => {
+    const background = () =>
+      page.evaluate(() => {
+        // Runs in the page; the Node-side types have no DOM.
+        const g = globalThis as unknown as {
+          document: { body: unknown };
+          getComputedStyle(e: unknown): { color: string };
+        };
+        // Text colour: the page background may be the canvas's, which computed styles do not show.
+        return g.getComputedStyle(g.document.body).color;
+      });
+    await page.keyboard.press('Escape'); // the export dialog
+    await page.emulateMedia({ colorScheme: 'light' });
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).not.toBe(light);
+    for (const step of ['Projects', 'Environment', 'Lock', 'Image', 'Build', 'Results'] as const) {
+      await shell.go(step);
+      await shell.screenshot(`flow-dark-${step.toLowerCase()}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(problems.errors).toEqual([]);
   });
 });

@@ -20,6 +20,18 @@ export class EnvironmentPage {
     return this.page.getByRole('list', { name: 'Channels' });
   }
 
+  /** Adds a channel (name or URL) at the end of the list. */
+  async addChannel(channel: string): Promise<void> {
+    await this.page.getByLabel('Channel name or URL').fill(channel);
+    await this.page.getByRole('button', { name: 'Add channel', exact: true }).click();
+    await this.channels.getByText(channel, { exact: true }).waitFor();
+  }
+
+  async removeChannel(channel: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Remove channel ${channel}`, exact: true }).click();
+    await this.channels.getByText(channel, { exact: true }).waitFor({ state: 'detached' });
+  }
+
   /** Searches for a name and presses its Add button once the result shows. */
   async add(name: string): Promise<void> {
     await this.search.fill(name);
