@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { CondenseError } from '../../../shared/api/errors';
+import { stepSpans } from '../screens/BuildScreen';
 import { createFakeApi } from '../test-support/fake-api';
 import { lockedPackage, projectHandlers, savingsReport } from '../test-support/project-fixture';
 import { createAppStore } from '.';
@@ -237,5 +238,21 @@ describe('store: environment edits', () => {
       'http://127.0.0.1:9/synthetic',
     ]);
     expect(fake.callsOf('environment:update')).toHaveLength(2);
+  });
+});
+
+describe('stepSpans', () => {
+  it('places steps on the build time axis, a running step reaching now', () => {
+    const spans = stepSpans(
+      [
+        { id: 'a', name: 'a', state: 'done', startedAt: 1000, completedAt: 3000 },
+        { id: 'b', name: 'b', state: 'running', startedAt: 2000 },
+        { id: 'c', name: 'c', state: 'cached' },
+      ],
+      5000,
+    );
+    expect(spans.get('a')).toEqual({ left: 0, width: 0.5 });
+    expect(spans.get('b')).toEqual({ left: 0.25, width: 0.75 });
+    expect(spans.has('c')).toBe(false);
   });
 });
