@@ -1,7 +1,6 @@
 // Time to an interactive screen in browser mode (Debian's Chromium against `condense serve`):
 // a cold page load to the Projects screen, and opening a locked project from the recent list until
 // the Environment screen shows its packages. Prints figures; never fails on timing.
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { launchChromium } from '../e2e/support/browser';
@@ -35,10 +34,8 @@ async function main(): Promise<void> {
     const dir = join(app.dirs.projects, 'bench');
     await projects.create(dir);
     await environment.heading.waitFor();
-    const file = join(dir, 'environment.yml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('conda-forge', channel.url));
-    await page.goto(app.url);
-    await projects.openRecent('bench');
+    await environment.addChannel(channel.url);
+    await environment.removeChannel('conda-forge');
     await environment.add('click');
     await environment.add('six');
     await page
