@@ -13,6 +13,7 @@ import {
   type RepodataIndex,
   serializeIndex,
 } from './repodata-index';
+import type { ShardIndex } from './sharded-repodata';
 
 /** One subdir's repodata.json as fetched or cached, with how it was obtained. */
 export interface RepodataEntry {
@@ -74,6 +75,9 @@ export class RepodataCache {
   private readonly indexes = new Map<string, RepodataIndex>();
 
   constructor(private readonly options: RepodataCacheOptions) {}
+
+  /** Shard indexes (CEP 16) checked by this cache object, by URL; see `getShardIndex`. */
+  readonly recentShardIndexes = new Map<string, { index?: ShardIndex; checkedAt: number }>();
 
   /** The cache folder (shards live in `<dir>/shards/`). */
   get dir(): string {

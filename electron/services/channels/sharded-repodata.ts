@@ -92,12 +92,32 @@ function parseIndex(url: string, subdir: string, fetchDir: string, data: Uint8Ar
 
 /** The channel's shard index, or undefined when it serves none. Offline, the cached copy is used. */
 export async function getShardIndex(
-  cacheDir: string,
+  cache: {
+    dir: string;
+    recentShardIndexes: Map<string, { index?: ShardIndex; checkedAt: number }>;
+  },
   channel: ChannelRef,
   subdir: string,
   signal?: AbortSignal,
 ): Promise<ShardIndex | undefined> {
   const url = `${channel.publicUrl}/${subdir}/repodata_shards.msgpack.zst`;
+  // Checked in the last minute: used without asking upstream again (a second lock, app open).
+  const recent = cache.recentShardIndexes.get(url);
+  if (recent && Date.now() - recent.checkedAt < FRESH_MS) return recent.index;
+  const index = await loadShardIndex(cache.dir, channel, subdir, url, signal);
+  cache.recentShardIndexes.set(url, { ...(index ? { index } : {}), checkedAt: Date.now() });
+  return index;
+}
+
+const FRESH_MS = 60_000;
+
+async function loadShardIndex(
+  cacheDir: string,
+  channel: ChannelRef,
+  subdir: string,
+  url: string,
+  signal?: AbortSignal,
+): Promise<ShardIndex | undefined> {
   const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
   const dir = join(cacheDir, 'shards');
   const metaPath = join(dir, `${key}.index.meta.json`);
@@ -144,6 +164,10 @@ export async function getShardIndex(
   return index;
 }
 
+// Decoded shards by sha256 (content addressed, so never stale), bounded for a long-running app.
+const decodedShards = new Map<string, [string[], string[]]>();
+const DECODED_LIMIT = 20_000;
+
 /** Records of the names fetched so far from one sharded subdir, as repodata.json text. */
 export class ShardedRepodata {
   /** name -> JSON entries `"<file>":{...}` for `packages` (0) and `packages.conda` (1) */
@@ -172,6 +196,11 @@ export class ShardedRepodata {
 
   private async fetchOne(name: string, signal?: AbortSignal): Promise<void> {
     const digest = this.index.shards.get(name)!;
+    const known = decodedShards.get(digest);
+    if (known) {
+      this.records.set(name, known);
+      return;
+    }
     const path = join(this.cacheDir, 'shards', `${digest}.msgpack.zst`);
     let data = await readFile(path).catch(() => undefined);
     if (!data) {
@@ -226,6 +255,9 @@ export class ShardedRepodata {
       }
     }
     this.records.set(name, out);
+    if (decodedShards.size >= DECODED_LIMIT)
+      decodedShards.delete(decodedShards.keys().next().value!);
+    decodedShards.set(digest, out);
   }
 
   /** A repodata.json of every record fetched so far. */

@@ -78,7 +78,7 @@ export async function fetchChannelRepodata(
       channel,
       subdir,
       result: (async (): Promise<Pick<Fetched, 'index' | 'sharded'>> => {
-        const shards = await getShardIndex(options.cache.dir, channel, subdir, options.signal);
+        const shards = await getShardIndex(options.cache, channel, subdir, options.signal);
         if (shards) {
           options.progress?.(
             `repodata ${channel.publicUrl}/${subdir}: sharded (${shards.shards.size} names)`,

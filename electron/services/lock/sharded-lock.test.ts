@@ -53,7 +53,8 @@ describe('locking from a sharded channel (CEP 16)', () => {
     expect(paths.filter((p) => p.includes('/shards/'))).toHaveLength(6);
 
     const mark = server.requests.length;
-    await lockProject({ projectDir: dir }, {}, { cache: new RepodataCache({ dir: cacheDir }) });
+    const cache = new RepodataCache({ dir: cacheDir });
+    await lockProject({ projectDir: dir }, {}, { cache });
     expect(
       server.requests
         .slice(mark)
@@ -63,5 +64,9 @@ describe('locking from a sharded channel (CEP 16)', () => {
       '/linux-64/repodata_shards.msgpack.zst 304',
       '/noarch/repodata_shards.msgpack.zst 304',
     ]);
+    // Same cache object within a minute (the app stays open): no request at all.
+    const mark2 = server.requests.length;
+    await lockProject({ projectDir: dir }, {}, { cache });
+    expect(server.requests.length).toBe(mark2);
   });
 });
