@@ -189,6 +189,40 @@ describe('Environment', () => {
   });
 });
 
+describe('Lock', () => {
+  it('relocks with progress, keeping versions unless asked to update everything', async () => {
+    const { user, fake } = renderApp({ 'lock:start': () => ({ jobId: 'l1' }) });
+    await openProject(user);
+    await user.click(nav().getByRole('button', { name: /Lock/ }));
+    expect(screen.getByRole('table', { name: 'Resolved packages' })).toHaveTextContent(
+      'numpy1.26.4',
+    );
+    await user.click(screen.getByRole('checkbox', { name: /Update every package/ }));
+    await user.click(screen.getByRole('button', { name: 'Relock' }));
+    expect(fake.callsOf('lock:start')).toEqual([{ projectDir: '/home/me/churn', updateAll: true }]);
+    act(
+      () =>
+        void fake.emit('l1', 'lock', 'progress', { message: 'solving linux-64', fraction: 0.4 }),
+    );
+    expect(screen.getByRole('progressbar', { name: 'Lock progress' })).toHaveAttribute(
+      'value',
+      '0.4',
+    );
+    expect(screen.getByText('solving linux-64')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Relock' })).toBeDisabled();
+    act(
+      () =>
+        void fake.emit('l1', 'lock', 'failed', {
+          code: 'UNSATISFIABLE',
+          message: 'numpy >=3 cannot be satisfied.',
+        }),
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Locking failed: numpy >=3 cannot be satisfied. Loosen or remove a pin on the Environment screen, then lock again.',
+    );
+  });
+});
+
 describe('Image', () => {
   it('shrinks the size bar and rewrites the Dockerfile as rules are toggled, before any build', async () => {
     const { user, fake } = renderApp();

@@ -16,6 +16,7 @@ export function LockScreen() {
   const startLock = useApp((s) => s.startLock);
   const cancelJob = useApp((s) => s.cancelJob);
   const [filter, setFilter] = useState('');
+  const [updateAll, setUpdateAll] = useState(false);
   const job = lockSelectors.lockJob({ lockJobId, jobs });
   const running = job?.state === 'running';
   const locked = status?.locked === true;
@@ -45,10 +46,20 @@ export function LockScreen() {
           type="button"
           className="primary"
           disabled={running}
-          onClick={() => void startLock()}
+          onClick={() => void startLock({ updateAll })}
         >
           {locked ? 'Relock' : 'Lock environment'}
         </button>
+        {locked ? (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={updateAll}
+              onChange={(e) => setUpdateAll(e.target.checked)}
+            />
+            Update every package (otherwise locked versions are kept where they still fit)
+          </label>
+        ) : null}
         {running && job ? (
           <button type="button" onClick={() => void cancelJob(job.jobId)}>
             Cancel lock

@@ -25,14 +25,17 @@ export const createLockSlice: SliceCreator<LockSlice> =
         else set({ lockError: describeError(error) });
       }
     },
-    async startLock() {
+    async startLock(options = {}) {
       const dir = get().project?.dir;
       if (!dir) return;
       set({ lockError: undefined });
       // Kept to show what the relock changed (the service replaces the file).
       const before = get().lockPackages;
       try {
-        const { jobId } = await api.call('lock:start', { projectDir: dir });
+        const { jobId } = await api.call('lock:start', {
+          projectDir: dir,
+          ...(options.updateAll ? { updateAll: true } : {}),
+        });
         get().trackJob(jobId, 'lock');
         set({ lockJobId: jobId, lockBefore: before, lockDiff: undefined });
       } catch (error) {

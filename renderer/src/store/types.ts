@@ -76,7 +76,8 @@ export interface LockSlice {
   lockJobId?: string;
   lockError?: string;
   loadLock: () => Promise<void>;
-  startLock: () => Promise<void>;
+  /** `updateAll` ignores the previous lock; otherwise packages keep their versions where they still fit. */
+  startLock: (options?: { updateAll?: boolean }) => Promise<void>;
   /** Called when a lock job ends: reloads the lock, diffs it, re-estimates the savings. */
   lockFinished: () => Promise<void>;
 }
