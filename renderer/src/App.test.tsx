@@ -361,8 +361,8 @@ describe('Build and Results', () => {
     );
     expect(rows.slice(1).map((r) => r.textContent)).toEqual([
       'default (2026-01-02 09:00)90.0 MiB1not run',
-      'slim (2026-01-02 09:00)60.0 MiB1not run',
-      'default (2026-01-01 09:00)100.0 MiB1not run',
+      'slim (2026-01-02 09:00)60.0 MiB−30.0 MiB1not run',
+      'default (2026-01-01 09:00)100.0 MiB+10.0 MiB1not run',
     ]);
     expect(screen.getAllByRole('img', { name: /^Layer sizes of / })).toHaveLength(3);
   });

@@ -2,7 +2,7 @@ import { LayerChart, TotalsChart } from '../components/Charts';
 import { EmptyState } from '../components/Notice';
 import { formatMiB } from '../lib/format';
 import { useApp } from '../store';
-import type { SmokeStatus } from '../store/build-view';
+import type { SmokeStatus, VariantView } from '../store/build-view';
 import { buildSelectors } from '../store/selectors';
 
 const SMOKE_TEXT: Record<SmokeStatus, string> = {
@@ -11,6 +11,13 @@ const SMOKE_TEXT: Record<SmokeStatus, string> = {
   failed: 'failed',
   skipped: 'not run',
 };
+
+/** Size difference to the first built entry, e.g. `−12.3 MiB`; empty for the baseline itself. */
+function delta(result: VariantView, baseline: VariantView | undefined): string {
+  if (!baseline || result === baseline || result.state !== 'succeeded') return '';
+  const diff = result.totalBytes - baseline.totalBytes;
+  return `${diff < 0 ? '−' : '+'}${formatMiB(Math.abs(diff))}`;
+}
 
 /** Layer charts per variant filling in live, totals, past builds side by side, smoke tests. */
 export function ResultsScreen() {
@@ -22,6 +29,7 @@ export function ResultsScreen() {
   const entries = buildSelectors.comparison({ buildJobId, jobs, history, syncedBuildJobs });
   const charted = buildSelectors.charted(entries);
   const scale = buildSelectors.scale(charted);
+  const baseline = charted[0]?.result;
   const running = buildSelectors.isBuilding({ buildJobId, jobs });
 
   if (entries.length === 0) {
@@ -60,6 +68,9 @@ export function ResultsScreen() {
               Total
             </th>
             <th scope="col" className="num">
+              vs. first
+            </th>
+            <th scope="col" className="num">
               Layers
             </th>
             <th scope="col">Smoke test</th>
@@ -70,6 +81,7 @@ export function ResultsScreen() {
             <tr key={e.key}>
               <td>{e.label}</td>
               <td className="num">{formatMiB(e.result.totalBytes)}</td>
+              <td className="num">{delta(e.result, baseline)}</td>
               <td className="num">{e.result.layers.length}</td>
               <td className={`smoke-${e.result.smoke}`} title={e.result.smokeMessage}>
                 {SMOKE_TEXT[e.result.smoke]}
