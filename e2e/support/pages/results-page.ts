@@ -16,12 +16,14 @@ export class ResultsPage {
     return this.page.getByRole('img', { name: 'Total image size per variant' });
   }
 
-  /** Rows of the comparison table as text cells (header excluded). */
-  async rows(): Promise<string[][]> {
+  /** Rows of the comparison table, each cell keyed by its column header ("Variant", "Total"...). */
+  async rows(): Promise<Record<string, string>[]> {
+    const headers = (await this.table.locator('thead th').allTextContents()).map((h) => h.trim());
     const rows = this.table.locator('tbody tr');
-    const out: string[][] = [];
+    const out: Record<string, string>[] = [];
     for (let i = 0; i < (await rows.count()); i++) {
-      out.push(await rows.nth(i).locator('td').allTextContents());
+      const cells = await rows.nth(i).locator('td').allTextContents();
+      out.push(Object.fromEntries(headers.map((h, j) => [h, (cells[j] ?? '').trim()])));
     }
     return out;
   }
