@@ -78,10 +78,7 @@ export async function loadBuild(projectDir: string, buildId: string): Promise<Bu
 export async function listBuilds(projectDir: string): Promise<BuildSummary[]> {
   const names = await readdir(buildsDir(projectDir)).catch(() => [] as string[]);
   const records: BuildSummary[] = [];
-  for (const name of names
-    .filter((n) => ID_PATTERN.test(n))
-    .sort()
-    .reverse()) {
+  for (const name of names.filter((n) => ID_PATTERN.test(n))) {
     const file = join(buildsDir(projectDir), name, 'build.json');
     if (!existsSync(file)) continue;
     try {
@@ -105,7 +102,8 @@ export async function listBuilds(projectDir: string): Promise<BuildSummary[]> {
       // A damaged build.json hides that build only.
     }
   }
-  return records;
+  // Ids carry the time to the second only; two quick builds share it, so order by startedAt (ms).
+  return records.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
 }
 
 /** The newest build id, for `condense compare` without arguments. */
