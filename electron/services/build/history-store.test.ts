@@ -15,7 +15,12 @@ function record(id: string, startedAt: string): BuildRecord {
     durationMs: 1,
     state: 'succeeded',
     builder: 'buildkit',
-    engine: { host: 'unix:///x.sock', version: '20.10', architecture: 'x86_64' },
+    engine: {
+      host: 'unix:///x.sock',
+      context: 'default',
+      version: '20.10',
+      architecture: 'x86_64',
+    },
     dockerfileSha256: 'a'.repeat(64),
     variants: [],
   };
