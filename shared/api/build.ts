@@ -66,6 +66,8 @@ export interface SmokeCheck {
 export interface SmokeResult {
   passed: boolean;
   checks: SmokeCheck[];
+  /** The modules the `imports` check imported (given in the request or derived from the lock). */
+  modules?: string[];
 }
 
 /** What a variant is built from: a target stage of the Dockerfile and the prune rules it applies. */
@@ -93,6 +95,8 @@ export interface VariantResult {
   cachedSteps: number;
   totalSteps: number;
   smoke?: SmokeResult;
+  /** Why no smoke test ran (e.g. no Python package in the lock); absent when one ran or none was asked. */
+  smokeSkipped?: string;
   error?: ErrorInfo;
 }
 
@@ -155,7 +159,10 @@ export interface BuildComparison {
 
 /** Smoke-test settings for a build. */
 export interface SmokeSpec {
-  /** Top-level Python modules to import (see `topLevelModules`). */
+  /**
+   * Top-level Python modules to import (see `topLevelModules`). Absent: derived from the locked
+   * packages' files (`lockImportModules`); an empty list: no import check.
+   */
   modules?: string[];
   /** The user's own check, run as an argument list in the image (no shell). */
   command?: string[];

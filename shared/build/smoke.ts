@@ -43,3 +43,57 @@ export function importSource(modules: string[]): string {
   }
   return `import ${modules.join(', ')}`;
 }
+
+/**
+ * Top-level modules the default smoke test imports. Left out, because importing them says nothing about
+ * whether the user's code runs, or fails for reasons that are not the image's fault:
+ * - packaging tools (pip, setuptools, wheel, pkg_resources, easy_install): production code does not
+ *   import them, and the `pip` prune rule removes pip on purpose;
+ * - test suites and samples shipped as top-level folders (tests, test, testing, conftest, examples,
+ *   docs, benchmarks): they import pytest or fixtures the image need not have;
+ * - private modules (leading `_`) and metadata folders, already skipped by `topLevelModules`.
+ */
+const NOT_IMPORTED = new Set([
+  'pip',
+  'setuptools',
+  'wheel',
+  'pkg_resources',
+  'easy_install',
+  'tests',
+  'test',
+  'testing',
+  'conftest',
+  'examples',
+  'docs',
+  'benchmarks',
+]);
+
+/** What the lock offers to import, or why there is nothing. */
+export interface LockImports {
+  modules: string[];
+  /** Set when `modules` is empty: why no import check can run. */
+  reason?: string;
+}
+
+/**
+ * The default import list of a locked environment: the top-level modules of every package's
+ * site-packages files (paths as installed, noarch python mapped), minus `NOT_IMPORTED`.
+ */
+export function lockImportModules(
+  packages: { name: string; files: { path: string }[] }[],
+): LockImports {
+  const modules = new Set<string>();
+  for (const pkg of packages) {
+    for (const module of topLevelModules(pkg.files.map((f) => f.path))) {
+      if (!NOT_IMPORTED.has(module)) modules.add(module);
+    }
+  }
+  if (modules.size > 0) return { modules: [...modules].sort() };
+  const hasPython = packages.some((p) => p.name === 'python');
+  return {
+    modules: [],
+    reason: hasPython
+      ? 'no locked package has importable Python modules (only python itself or tools): add a check command or modules to import'
+      : 'no Python in the lock: nothing to import; add a check command to smoke-test this image',
+  };
+}

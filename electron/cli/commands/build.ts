@@ -65,13 +65,14 @@ export const buildCommand: CliCommand = {
   name: 'build',
   summary: 'Build the image (each variant) with BuildKit, smoke-test it and keep it in the history',
   usage:
-    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--check CMD] [--classic] [--no-cache] [--repository R] [--context NAME] [--concurrency N]',
+    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--no-imports] [--check CMD] [--classic] [--no-cache] [--repository R] [--context NAME] [--concurrency N]',
   options: {
     variant: { type: 'string', multiple: true },
     progress: { type: 'string' },
     json: { type: 'boolean' },
     dockerfile: { type: 'string' },
     module: { type: 'string', multiple: true },
+    'no-imports': { type: 'boolean' },
     check: { type: 'string' },
     classic: { type: 'boolean' },
     'no-cache': { type: 'boolean' },
@@ -88,7 +89,9 @@ export const buildCommand: CliCommand = {
       );
     }
     const smoke: SmokeSpec = {};
+    // Without --module the build imports the lock's top-level modules; --no-imports turns that off.
     if (list(values.module).length) smoke.modules = list(values.module);
+    else if (values['no-imports']) smoke.modules = [];
     if (typeof values.check === 'string') smoke.command = parseCheck(values.check);
     const request: BuildStartRequest = {
       projectDir: context.projectDir,

@@ -20,11 +20,14 @@ import { newBuildId, openBuild, saveBuild } from './history-store';
 import { imageResults } from './image-results';
 import { hasRecipe, recipeBuildInput } from './recipe-input';
 import { runBuild } from './run-build';
+import { planSmoke } from './smoke-modules';
 import { hasSmokeChecks, runSmokeTests } from './smoke-runner';
 
 export interface BuildServiceDeps {
   /** The engine to build on (resolved from DOCKER_HOST / contexts by default). */
   engine: () => Engine;
+  /** User cache root for the package file lists the smoke test's modules come from (`cacheDir()`). */
+  cacheRoot?: string;
 }
 
 export interface BuildJobContext {
@@ -162,6 +165,17 @@ export async function buildProject(
       `The engine at ${info.host} has no BuildKit and this Dockerfile uses RUN --mount; generate the classic form (conda clean -afy) instead.`,
     );
   }
+  // Before the history entry opens, so a cancel while reading the lock leaves nothing behind.
+  const plan = await planSmoke(request.smoke, {
+    projectDir: request.projectDir,
+    ...(deps.cacheRoot ? { cacheRoot: deps.cacheRoot } : {}),
+    signal: job.signal,
+    onProgress: (message) => job.emit('progress', { message }),
+  });
+  const smoke =
+    plan.spec && input.python && !plan.spec.python
+      ? { ...plan.spec, python: input.python }
+      : plan.spec;
   const id = newBuildId();
   const startedAt = new Date();
   const repository = request.repository ?? defaultRepository(request.projectDir);
@@ -171,10 +185,6 @@ export async function buildProject(
   );
   let fatal: unknown;
   let stop = false;
-  const smoke =
-    request.smoke && input.python && !request.smoke.python
-      ? { ...request.smoke, python: input.python }
-      : request.smoke;
   let started = 0;
   const buildOne = async (index: number) => {
     const variant = variants[index]!;
@@ -187,6 +197,7 @@ export async function buildProject(
       { ...request, ...(smoke ? { smoke } : {}) },
       variant,
       {
+        ...(plan.skipped ? { smokeSkipped: plan.skipped } : {}),
         dockerfile,
         builder,
         tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
@@ -256,6 +267,8 @@ async function buildVariant(
     tags: string[];
     job: BuildJobContext;
     onLog: (line: BuildLogLine) => void;
+    /** Why no smoke test runs (see `planSmoke`). */
+    smokeSkipped?: string;
   },
 ): Promise<VariantResult> {
   const { job } = options;
@@ -315,6 +328,11 @@ async function buildVariant(
         signal: job.signal,
       });
       job.emit('smoke', { variant: variant.id, result: result.smoke });
+    } else if (options.smokeSkipped) {
+      result.smokeSkipped = options.smokeSkipped;
+      job.emit('progress', {
+        message: `Smoke test of ${variant.id} skipped: ${options.smokeSkipped}`,
+      });
     }
     return result;
   } catch (error) {

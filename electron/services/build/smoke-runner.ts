@@ -34,7 +34,11 @@ export async function runSmokeTests(options: SmokeOptions): Promise<SmokeResult>
   if (options.spec.command?.length) {
     checks.push({ kind: 'command', ...(await runCheck(options, options.spec.command)) });
   }
-  return { passed: checks.every((c) => c.passed), checks };
+  return {
+    passed: checks.every((c) => c.passed),
+    checks,
+    ...(options.spec.modules?.length ? { modules: options.spec.modules } : {}),
+  };
 }
 
 async function runCheck(

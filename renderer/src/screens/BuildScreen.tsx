@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { LogView } from '../components/LogView';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { useApp } from '../store';
+import { smokeSummary, toVariantView } from '../store/build-view';
 import { buildSelectors, recipeSelectors } from '../store/selectors';
 import type { StepView } from '../store/types';
 import { SmokeFields } from './SmokeFields';
@@ -148,6 +149,15 @@ export function BuildScreen() {
                   : 'Build cancelled.'}
             </p>
           )}
+          {job.variants.length > 0 ? (
+            <ul aria-label="Smoke tests" className="muted">
+              {job.variants.map((v) => (
+                <li key={v.id}>
+                  {v.id}: {smokeSummary(toVariantView(v, job.state === 'running'))}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           {job.state === 'succeeded' ? (
             <button type="button" onClick={() => go('results')}>
               See results

@@ -12,7 +12,7 @@ export function SmokeFields() {
         Modules to import
         <input
           value={modules}
-          placeholder="numpy, pandas, myapp"
+          placeholder="empty: the top-level modules of the locked packages"
           onChange={(e) => setSmoke({ smokeModules: e.target.value })}
         />
       </label>

@@ -18,6 +18,8 @@ export interface VariantView {
   layers: LayerSize[];
   smoke: SmokeStatus;
   smokeMessage?: string;
+  /** The modules the import check imported. */
+  smokeModules?: string[];
   error?: string;
 }
 
@@ -42,17 +44,29 @@ export function toVariantView(result: VariantResult, smokeExpected = false): Var
       ? result.smoke.passed
         ? 'passed'
         : 'failed'
-      : smokeExpected && result.state === 'succeeded'
+      : smokeExpected && result.state === 'succeeded' && !result.smokeSkipped
         ? 'pending'
         : 'skipped',
   };
   if (result.imageId) view.imageId = result.imageId;
-  const message = smokeMessage(result);
+  const message = smokeMessage(result) ?? result.smokeSkipped;
   if (message) view.smokeMessage = message;
+  if (result.smoke?.modules?.length) view.smokeModules = result.smoke.modules;
   if (result.error) view.error = result.error.message;
   return view;
 }
 
 export function recordViews(record: BuildRecord): VariantView[] {
   return record.variants.map((v) => toVariantView(v));
+}
+
+/** One line on a variant's smoke test: `passed, imported click, numpy` or `skipped: <reason>`. */
+export function smokeSummary(view: VariantView): string {
+  const imported = view.smokeModules ? `imported ${view.smokeModules.join(', ')}` : '';
+  if (view.smoke === 'passed') return imported ? `passed, ${imported}` : 'passed';
+  if (view.smoke === 'failed') {
+    return `failed${view.smokeMessage ? `: ${view.smokeMessage}` : ''}${imported ? ` (${imported})` : ''}`;
+  }
+  if (view.smoke === 'pending') return 'running…';
+  return view.smokeMessage ? `not run: ${view.smokeMessage}` : 'not run';
 }

@@ -1,6 +1,7 @@
-import type { BuildRecord } from '../../../shared/api/build';
+import type { BreakingRule, BuildRecord } from '../../../shared/api/build';
 import type { LockedPackage } from '../../../shared/api/lock';
 import type { RiskLevel } from '../../../shared/recipe/catalog';
+import { breakingRules } from '../../../shared/build/compare';
 import { PRUNE_RULES, ruleTitle } from '../../../shared/recipe/catalog';
 import type { VariantView } from './build-view';
 import { toVariantView } from './build-view';
@@ -176,6 +177,18 @@ export const buildSelectors = {
     [...s.history]
       .filter((b) => b.variants.some((v) => v.state === 'succeeded'))
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
+  /**
+   * Prune rules that broke a smoke test in the newest build, by rule id (`breakingRules` compares its
+   * variants: a failing one against a passing one with fewer rules).
+   */
+  breakingRules: (s: Pick<S, 'history'>): Map<string, BreakingRule & { buildId: string }> => {
+    const latest = [...s.history].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+    const byRule = new Map<string, BreakingRule & { buildId: string }>();
+    for (const verdict of latest ? breakingRules(latest.variants) : []) {
+      byRule.set(verdict.rule, { ...verdict, buildId: latest!.id });
+    }
+    return byRule;
+  },
   /** Largest total among entries: the scale shared by every chart on the screen. */
   scale: (entries: ComparisonEntry[]) => Math.max(1, ...entries.map((e) => e.result.totalBytes)),
 };
