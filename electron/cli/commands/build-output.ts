@@ -32,7 +32,7 @@ export class PlainProgress {
       const { variant, result } = data as BuildEvents['smoke'];
       for (const check of result.checks) {
         this.write(
-          `== smoke ${variant} ${check.kind}: ${check.passed ? 'passed' : `FAILED (exit ${check.exitCode})`}`,
+          `== smoke ${variant} ${check.kind}${check.kind === 'imports' && result.modules ? ` (${result.modules.join(', ')})` : ''}: ${check.passed ? 'passed' : `FAILED (exit ${check.exitCode})`}`,
         );
         if (!check.passed && check.output.trim()) this.write(indent(check.output.trimEnd()));
       }

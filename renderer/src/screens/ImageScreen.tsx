@@ -1,12 +1,13 @@
 import { useState } from 'react';
 
+import type { BreakingRule } from '../../../shared/api/build';
 import type { PrunePresetId } from '../../../shared/recipe/model';
 import { SizeBar } from '../components/Charts';
 import { DockerfilePreview } from '../components/DockerfilePreview';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { formatMiB } from '../lib/format';
 import { useApp } from '../store';
-import { recipeSelectors } from '../store/selectors';
+import { buildSelectors, recipeSelectors } from '../store/selectors';
 import { RecipeFields } from './RecipeFields';
 
 const PRESETS: { id: PrunePresetId; label: string }[] = [
@@ -41,6 +42,11 @@ export function ImageScreen() {
   const variants = recipeSelectors.variantIds(state);
 
   if (!recipe) {
+  const history = useApp((s) => s.history);
+  const breaking = buildSelectors.breakingRules({ history });
+  const listed = new Set(rules.map((r) => r.id));
+  // Custom globs are not in the catalog list: their verdicts are listed after it.
+  const otherBreaking = [...breaking.values()].filter((b) => !listed.has(b.rule));
     return (
       <section className="screen" aria-labelledby="image-title">
         <h2 id="image-title">Image</h2>
@@ -168,6 +174,13 @@ export function ImageScreen() {
               ))}
             </ul>
           </div>
+                  <BreakingNote verdict={breaking.get(rule.id)} />
+                </li>
+              ))}
+              {otherBreaking.map((verdict) => (
+                <li key={verdict.rule}>
+                  <span>{verdict.rule}</span>
+                  <BreakingNote verdict={verdict} />
         </div>
         <div className="card stack">
           <h3>Dockerfile</h3>
@@ -176,5 +189,18 @@ export function ImageScreen() {
         </div>
       </div>
     </section>
+  );
+}
+
+/** "Broke the smoke test in build X" next to a rule the newest build blames. */
+function BreakingNote({ verdict }: { verdict: (BreakingRule & { buildId: string }) | undefined }) {
+  if (!verdict) return null;
+  const last = verdict.output.trim().split('\n').slice(-1)[0] ?? '';
+  return (
+    <small className="rule-breaking" role="note" title={verdict.output}>
+      {verdict.verdict === 'breaks' ? 'Broke' : 'May have broken'} the smoke test in build{' '}
+      {verdict.buildId} ({verdict.failingVariant} failed, {verdict.passingVariant} passed without
+      it){last ? `: ${last}` : ''}
+    </small>
   );
 }

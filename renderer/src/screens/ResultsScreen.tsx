@@ -2,15 +2,9 @@ import { LayerChart, TotalsChart } from '../components/Charts';
 import { EmptyState } from '../components/Notice';
 import { formatMiB } from '../lib/format';
 import { useApp } from '../store';
-import type { SmokeStatus, VariantView } from '../store/build-view';
+import type { VariantView } from '../store/build-view';
+import { smokeSummary } from '../store/build-view';
 import { buildSelectors } from '../store/selectors';
-
-const SMOKE_TEXT: Record<SmokeStatus, string> = {
-  pending: 'running…',
-  passed: 'passed',
-  failed: 'failed',
-  skipped: 'not run',
-};
 
 /** Size difference to the first built entry, e.g. `−12.3 MiB`; empty for the baseline itself. */
 function delta(result: VariantView, baseline: VariantView | undefined): string {
@@ -84,10 +78,7 @@ export function ResultsScreen() {
               <td className="num">{delta(e.result, baseline)}</td>
               <td className="num">{e.result.layers.length}</td>
               <td className={`smoke-${e.result.smoke}`} title={e.result.smokeMessage}>
-                {SMOKE_TEXT[e.result.smoke]}
-                {e.result.smoke === 'failed' && e.result.smokeMessage
-                  ? `: ${e.result.smokeMessage}`
-                  : ''}
+                {smokeSummary(e.result)}
                 {e.result.error ? ` (build failed: ${e.result.error})` : ''}
               </td>
             </tr>
