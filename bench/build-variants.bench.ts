@@ -28,7 +28,8 @@ import { connectEngine } from '../electron/services/docker/engine';
 import { writeRecipeFile } from '../electron/services/recipe/recipe-file';
 import { startChannelServer } from '../fixtures/lib/channel-server';
 import type { BuildRecord, BuildStartRequest, BuildStep } from '../shared/api/build';
-import { formatBytes, formatDuration } from '../shared/build/layers';
+import { formatDuration } from '../shared/build/layers';
+import { formatSize } from '../shared/format/size';
 import { defaultPrune, defaultRecipe } from '../shared/recipe/model';
 import { REALISTIC_CHANNEL_DIR } from '../test/support/channels';
 import {
@@ -180,7 +181,7 @@ try {
         record.variants
           .map(
             (v) =>
-              `${v.id} ${formatBytes(v.sizeBytes)} ${v.cachedSteps}/${v.totalSteps} cached${v.smoke ? ` smoke ${v.smoke.passed ? 'ok' : 'FAILED'}` : ''}`,
+              `${v.id} ${formatSize(v.sizeBytes)} ${v.cachedSteps}/${v.totalSteps} cached${v.smoke ? ` smoke ${v.smoke.passed ? 'ok' : 'FAILED'}` : ''}`,
           )
           .join(', ') +
         (smoke ? ` (smoke tests ${formatDuration(smokeMs)})` : ''),

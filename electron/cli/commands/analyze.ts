@@ -1,23 +1,20 @@
 import type { SavingsReport } from '../../../shared/api/recipe';
+import { formatSize, formatSizeColumn } from '../../../shared/format/size';
 import { analyzeSavings } from '../../services/analysis/savings-analysis';
 import { cacheDir } from '../../services/channels/channel-url';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
 import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
 
-const MIB = 1024 * 1024;
-
-function mib(bytes: number): string {
-  return `${(bytes / MIB).toFixed(2)} MiB`;
-}
-
 /** The per-rule table: every rule, whether the recipe applies it, its saving and owners. */
 export function savingsTable(report: SavingsReport): string {
-  const rows = report.rules.map((rule) => [
+  // One unit for the savings column, so the rules compare at a glance.
+  const saves = formatSizeColumn(report.rules.map((rule) => rule.bytes));
+  const rows = report.rules.map((rule, i) => [
     rule.selected ? '*' : ' ',
     rule.ruleId,
     rule.risk,
-    mib(rule.bytes),
+    saves[i]!,
     String(rule.files),
     rule.owners
       .slice(0, 3)
@@ -39,11 +36,11 @@ export function savingsTable(report: SavingsReport): string {
     line(header),
     ...rows.map(line),
     '',
-    `Environment: ${mib(report.environmentBytes)} in ${report.environmentFiles} files (${report.packages} packages, ${report.cachedPackages} from cache)`,
-    `Selected rules (*) remove ${mib(selected.bytes)} (${percent}%), ${selected.files} files, each counted once`,
+    `Environment: ${formatSize(report.environmentBytes)} in ${report.environmentFiles} files (${report.packages} packages, ${report.cachedPackages} from cache)`,
+    `Selected rules (*) remove ${formatSize(selected.bytes)} (${percent}%), ${selected.files} files, each counted once`,
     ...report.selections
       .filter((s) => s.id !== 'recipe')
-      .map((s) => `Variant ${s.id}: removes ${mib(s.bytes)}, ${s.files} files`),
+      .map((s) => `Variant ${s.id}: removes ${formatSize(s.bytes)}, ${s.files} files`),
     ...report.warnings.map((w) => `Note: ${w}`),
   ];
   return out.join('\n');

@@ -5,7 +5,8 @@ import type {
   BuildStep,
   EngineInfo,
 } from '../../../shared/api/build';
-import { formatBytes, formatDuration } from '../../../shared/build/layers';
+import { formatDuration } from '../../../shared/build/layers';
+import { formatSizeColumn } from '../../../shared/format/size';
 
 /** Plain progress like `docker build --progress plain`: numbered steps, their output, DONE/CACHED. */
 export class PlainProgress {
@@ -73,7 +74,7 @@ export function engineLine(info: Pick<EngineInfo, 'host' | 'version' | 'architec
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const right = header.map((_, i) =>
-    rows.every((r) => /^[-+]?[\d.]+( \w+)?$|^-$/.test(r[i] ?? '')),
+    rows.every((r) => /^[-+\u2212]?[\d.]+( \w+)?$|^[-\u2013]$/.test(r[i] ?? '')),
   );
   const line = (cells: string[]) =>
     cells
@@ -83,16 +84,15 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-const signed = (bytes: number | undefined) =>
-  bytes === undefined
-    ? '-'
-    : bytes === 0
-      ? '0 B'
-      : `${bytes > 0 ? '+' : '-'}${formatBytes(Math.abs(bytes))}`;
-
 /** The comparison as the CLI prints it: one row per variant, then rules that break smoke tests. */
 export function comparisonText(comparison: BuildComparison, showLayers = false): string {
   const twoBuilds = new Set(comparison.rows.map((r) => r.buildId)).size > 1;
+  // One unit per column, so sizes line up; ASCII minus for scripts reading the output.
+  const sizes = formatSizeColumn(comparison.rows.map((r) => r.sizeBytes));
+  const deltas = formatSizeColumn(
+    comparison.rows.map((r) => r.sizeDeltaBytes),
+    { signed: true, asciiMinus: true },
+  );
   const out = [
     table(
       [
@@ -106,12 +106,12 @@ export function comparisonText(comparison: BuildComparison, showLayers = false):
         'cached',
         'smoke',
       ],
-      comparison.rows.map((r) => [
+      comparison.rows.map((r, i) => [
         ...(twoBuilds ? [r.buildId] : []),
         r.variantId,
         r.state,
-        formatBytes(r.sizeBytes),
-        signed(r.sizeDeltaBytes),
+        sizes[i]!,
+        deltas[i]!,
         String(r.layerCount),
         formatDuration(r.durationMs),
         `${r.cachedSteps}/${r.totalSteps}`,
@@ -129,13 +129,16 @@ export function comparisonText(comparison: BuildComparison, showLayers = false):
     if (last) out.push(indent(last));
   }
   if (showLayers) {
+    // One unit for the whole layer table: rows compare across variants, columns down a variant.
+    const cells = formatSizeColumn(comparison.layers.flatMap((l) => l.sizes));
+    const width = comparison.rows.length;
     out.push(
       '',
       table(
         ['layer', ...comparison.rows.map((r) => r.variantId)],
-        comparison.layers.map((l) => [
+        comparison.layers.map((l, row) => [
           l.createdBy.length > 60 ? `${l.createdBy.slice(0, 57)}...` : l.createdBy,
-          ...l.sizes.map((s) => formatBytes(s)),
+          ...cells.slice(row * width, row * width + l.sizes.length),
         ]),
       ),
     );

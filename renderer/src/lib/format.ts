@@ -1,11 +1,6 @@
 import { isCondenseError } from '../../../shared/api/errors';
 
-const MIB = 1024 * 1024;
-
-/** Sizes are shown in MiB with one decimal everywhere, so numbers compare at a glance. */
-export function formatMiB(bytes: number): string {
-  return `${(bytes / MIB).toFixed(1)} MiB`;
-}
+// Sizes: `shared/format/size.ts` (formatSize, and formatSizeColumn for numbers side by side).
 
 /** What the user should do next, by error code; the service's message says what went wrong. */
 const NEXT_STEP: Partial<Record<string, string>> = {

@@ -4,7 +4,7 @@ import { CondenseError } from '../../../shared/api/errors';
 import { LogBuffer, stripAnsi } from '../store/log-buffer';
 import { parseAnsi } from './ansi';
 import { highlightDockerfileLine } from './dockerfile-highlight';
-import { describeError, formatMiB } from './format';
+import { describeError } from './format';
 
 describe('parseAnsi', () => {
   it('splits SGR colours and bold into spans and resets on 0', () => {
@@ -50,13 +50,6 @@ describe('highlightDockerfileLine', () => {
       'FROM',
       'AS',
     ]);
-  });
-});
-
-describe('formatMiB', () => {
-  it('shows MiB with one decimal', () => {
-    expect(formatMiB(1024 * 1024 * 12.345)).toBe('12.3 MiB');
-    expect(formatMiB(0)).toBe('0.0 MiB');
   });
 });
 

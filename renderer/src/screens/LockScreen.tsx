@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
+import { formatSize, formatSizeIn, sizeScale } from '../../../shared/format/size';
 import { EmptyState, ErrorNote } from '../components/Notice';
-import { formatMiB } from '../lib/format';
 import { useApp } from '../store';
 import { channelOf, lockSelectors } from '../store/selectors';
 
@@ -21,6 +21,8 @@ export function LockScreen() {
   const running = job?.state === 'running';
   const locked = status?.locked === true;
   const packages = lockSelectors.packages({ lockPackages }, filter);
+  // The unit comes from every package, not the filtered ones, so it does not change while typing.
+  const sizeUnit = sizeScale(lockPackages.map((p) => p.size));
   const platforms = lockSelectors.platforms({ lockPackages });
 
   return (
@@ -124,7 +126,7 @@ export function LockScreen() {
             <span className="muted">
               {lockPackages.length} packages for {platforms.join(', ')}
               {lockSelectors.totalSize({ lockPackages }) > 0
-                ? `, ${formatMiB(lockSelectors.totalSize({ lockPackages }))} to download`
+                ? `, ${formatSize(lockSelectors.totalSize({ lockPackages }))} to download`
                 : ''}
             </span>
           </div>
@@ -149,7 +151,7 @@ export function LockScreen() {
                   <td>{p.build}</td>
                   <td>{channelOf(p.url)}</td>
                   {platforms.length > 1 ? <td>{p.platform}</td> : null}
-                  <td className="num">{p.size === undefined ? '–' : formatMiB(p.size)}</td>
+                  <td className="num">{formatSizeIn(p.size, sizeUnit)}</td>
                 </tr>
               ))}
             </tbody>
