@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 import type { ServedChannel } from '../test/support/channels';
-import { serveSyntheticChannel } from '../test/support/channels';
+import { realisticChannelAvailable, serveRealisticChannel } from '../test/support/channels';
 import {
   connectDocker,
   FIXTURE_BUILDER_IMAGE,
@@ -29,12 +29,22 @@ import { startServe } from './support/serve';
 
 /**
  * The whole flow a data scientist goes through, in Chromium against `condense serve` and the real
- * services: the synthetic channel served on 127.0.0.1, the real Docker engine with the offline
- * fixture base images. Steps depend on each other, so they run in order in one page.
+ * services: the realistic channel (real python 3.11, numpy and click binaries) served on 127.0.0.1,
+ * the real Docker engine with the offline fixture base images. Steps depend on each other, so they
+ * run in order in one page.
  */
 const ready =
   available('Chromium', chromiumRequirement()) &&
-  available('Docker with the fixture images', await fixtureImagesRequirement(connectDocker()));
+  available('Docker with the fixture images', await fixtureImagesRequirement(connectDocker())) &&
+  realisticChannelAvailable();
+
+const UNITS = { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 } as const;
+
+/** Bytes from a size cell such as `61.2 MiB` (the unit adapts to the size). */
+function sizeBytes(text: string | undefined): number {
+  const match = /([\d.]+)\s*(KiB|MiB|GiB)/.exec(text ?? '');
+  return match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : NaN;
+}
 
 // Builds tag images condense/<project>:<variant>; a unique name keeps runs apart and cleanable.
 const PROJECT = `e2e-flow-${Date.now().toString(36)}`;
@@ -62,7 +72,7 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
   let dir: string;
 
   beforeAll(async () => {
-    channel = await serveSyntheticChannel();
+    channel = (await serveRealisticChannel())!;
     [app, browser] = await Promise.all([
       startServe({ DOCKER_HOST: dockerHost() }),
       launchChromium(),
@@ -101,14 +111,14 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
 
   it('adds packages found by search', async () => {
     const environment = new EnvironmentPage(page);
-    // Noarch python packages: the synthetic channel's numpy pulls BLAS libraries whose files clash
-    // (libgfortran.so in two packages), which the offline builder stand-in refuses to install.
+    // A compiled package (numpy, with OpenBLAS) and a noarch one (click) on python 3.11.
+    await environment.add('numpy');
     await environment.add('click');
-    await environment.add('six');
     await shell.screenshot('flow-2-packages');
     const text = await readFile(join(dir, 'environment.yml'), 'utf8');
+    expect(text).toMatch(/^\s*- python=3\.11$/m);
+    expect(text).toMatch(/^\s*- numpy/m);
     expect(text).toMatch(/^\s*- click/m);
-    expect(text).toMatch(/^\s*- six/m);
   });
 
   it('locks the environment', async () => {
@@ -116,6 +126,9 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     const lock = new LockPage(page);
     await lock.lock();
     await expect.poll(() => lock.packages.textContent()).toContain('click');
+    const locked = await lock.packages.textContent();
+    expect(locked).toContain('numpy');
+    expect(locked).toMatch(/python\s*3\.11\./);
     expect(existsSync(join(dir, 'conda-lock.yml'))).toBe(true);
     await shell.screenshot('flow-3-lock');
   });
@@ -125,14 +138,15 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     const image = new ImagePage(page);
     await image.setBaseImages(FIXTURE_BUILDER_IMAGE, FIXTURE_RUNTIME_IMAGE);
     await image.sizeBar.waitFor({ timeout: 120_000 });
-    await image.addVariant('slim');
-    await image.selectVariant('slim');
+    await image.addVariant('expert');
+    await image.selectVariant('expert');
     await image.preset('No pruning');
     await expect.poll(() => image.remainingBytes()).toBeGreaterThan(0);
     const before = await image.remainingBytes();
     await image.preset('Expert');
     await expect.poll(() => image.remainingBytes()).toBeLessThan(before);
-    // One rule by hand: its switch turns off, the recipe file changes, the bar does not shrink.
+    // One rule by hand: its switch turns off, the recipe file changes, the bar does not shrink;
+    // switched on again, the variant is the Expert preset once more.
     const expert = await image.remainingBytes();
     const recipeBefore = await readFile(join(dir, 'condense.yml'), 'utf8');
     const pycache = image.rule(/Python bytecode caches/);
@@ -141,10 +155,13 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     await expect.poll(() => pycache.isChecked()).toBe(false);
     await expect.poll(() => readFile(join(dir, 'condense.yml'), 'utf8')).not.toBe(recipeBefore);
     expect(await image.remainingBytes()).toBeGreaterThanOrEqual(expert);
+    await pycache.click();
+    await expect.poll(() => pycache.isChecked()).toBe(true);
+    await expect.poll(() => image.remainingBytes()).toBe(expert);
     await shell.screenshot('flow-4-image');
     const recipe = await readFile(join(dir, 'condense.yml'), 'utf8');
     expect(recipe).toContain(FIXTURE_BUILDER_IMAGE);
-    expect(recipe).toContain('slim');
+    expect(recipe).toContain('expert');
   });
 
   it('builds two variants', async () => {
@@ -152,23 +169,32 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     const build = new BuildPage(page);
     const status = await build.buildAll(480_000).finally(() => shell.screenshot('flow-5-build'));
     expect(status).toMatch(/Build finished: 2 variant/);
+    // The smoke tests imported the lock's modules without being told which.
+    const smoke = await page.getByRole('list', { name: 'Smoke tests' }).textContent();
+    expect(smoke).toMatch(/default: passed, imported .*numpy/);
+    expect(smoke).toMatch(/expert: passed, imported .*numpy/);
   });
 
-  it('compares both variants with their sizes', async () => {
+  it('compares both variants: real sizes, expert smaller than safe, smoke tests passed', async () => {
     await shell.go('Results');
     const results = new ResultsPage(page);
     await results.table.waitFor();
     const rows = await results.rows();
-    expect(rows.map((r) => r.Variant?.split(' ')[0])).toEqual(['default', 'slim']);
-    // Both images exist, have layers and a size; pruning did not make slim bigger.
-    const mib = rows.map((r) => Number(/([\d.]+) MiB/.exec(r.Total ?? '')?.[1]));
-    for (const [i, size] of mib.entries()) {
-      expect(size, JSON.stringify(rows[i])).toBeGreaterThan(1);
+    expect(rows.map((r) => r.Variant?.split(' ')[0])).toEqual(['default', 'expert']);
+    // Real binaries: python, numpy and OpenBLAS make images of tens of MiB, and the expert
+    // preset removes more of them than the safe one (the default variant's preset).
+    const sizes = rows.map((r) => sizeBytes(r.Total));
+    for (const [i, size] of sizes.entries()) {
+      expect(size, JSON.stringify(rows[i])).toBeGreaterThan(20 * UNITS.MiB);
     }
-    expect(mib[1]).toBeLessThanOrEqual(mib[0]!);
+    expect(sizes[1]).toBeLessThan(sizes[0]!);
+    console.log(`full flow sizes: ${rows.map((r) => `${r.Variant} ${r.Total}`).join(', ')}`);
     for (const row of rows) {
       expect(Number(row.Layers), JSON.stringify(row)).toBeGreaterThan(0);
-      expect(row['Smoke test']).not.toContain('build failed');
+      expect(row['Smoke test'], JSON.stringify(row)).toMatch(/^passed, imported /);
+      for (const module of ['click', 'numpy']) expect(row['Smoke test']).toContain(module);
+      // Packaging tools are not what the smoke test is about (see lockImportModules).
+      expect(row['Smoke test']).not.toMatch(/\bpip\b|setuptools/);
     }
     await results.totals.waitFor();
     await shell.screenshot('flow-6-results');
