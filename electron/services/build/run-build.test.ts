@@ -69,8 +69,9 @@ describe.runIf(hasDocker)('runBuild on the real engine', () => {
     expect(Date.parse(run.at(-1)!.completed!)).toBeGreaterThanOrEqual(
       Date.parse(run.at(-1)!.started!),
     );
+    // stdout and stderr are separate streams: BuildKit does not keep their relative order.
     const lines = first.logs.filter((l) => l.step === run[0]!.id);
-    expect(lines.map((l) => [l.stream, l.text])).toEqual([
+    expect(lines.map((l) => [l.stream, l.text]).sort()).toEqual([
       ['stdout', `${marker}-out`],
       ['stderr', `${marker}-err`],
     ]);
