@@ -7,6 +7,7 @@ import { DockerfilePreview } from '../components/DockerfilePreview';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { formatMiB } from '../lib/format';
 import { useApp } from '../store';
+import { pruneOf } from '../store/recipe-helpers';
 import { buildSelectors, recipeSelectors } from '../store/selectors';
 import { RecipeFields } from './RecipeFields';
 
@@ -40,13 +41,17 @@ export function ImageScreen() {
   const preset = recipeSelectors.activePreset(state);
   const variant = recipeSelectors.editingVariant(state);
   const variants = recipeSelectors.variantIds(state);
+  const history = useApp((s) => s.history);
+  const addCustomRule = useApp((s) => s.addCustomRule);
+  const removeCustomRule = useApp((s) => s.removeCustomRule);
+  const [customGlob, setCustomGlob] = useState('');
+  const breaking = buildSelectors.breakingRules({ history });
+  const customGlobs = recipe ? pruneOf(recipe, editing).custom : [];
+  const listed = new Set([...rules.map((r) => r.id), ...customGlobs.map((g) => `custom:${g}`)]);
+  // Rules blamed in the newest build but not in this variant's list (another variant's globs).
+  const otherBreaking = [...breaking.values()].filter((b) => !listed.has(b.rule));
 
   if (!recipe) {
-  const history = useApp((s) => s.history);
-  const breaking = buildSelectors.breakingRules({ history });
-  const listed = new Set(rules.map((r) => r.id));
-  // Custom globs are not in the catalog list: their verdicts are listed after it.
-  const otherBreaking = [...breaking.values()].filter((b) => !listed.has(b.rule));
     return (
       <section className="screen" aria-labelledby="image-title">
         <h2 id="image-title">Image</h2>
@@ -170,17 +175,50 @@ export function ImageScreen() {
                         : 'Nothing to remove in this environment. '}
                     May break: {rule.mayBreak}
                   </small>
+                  <BreakingNote verdict={breaking.get(rule.id)} />
                 </li>
               ))}
-            </ul>
-          </div>
-                  <BreakingNote verdict={breaking.get(rule.id)} />
+              {customGlobs.map((glob) => (
+                <li key={`custom:${glob}`}>
+                  <span>
+                    Custom: <code>{glob}</code>
+                  </span>
+                  <button
+                    type="button"
+                    aria-label={`Remove custom rule ${glob}`}
+                    onClick={() => void removeCustomRule(glob)}
+                  >
+                    Remove
+                  </button>
+                  <span />
+                  <BreakingNote verdict={breaking.get(`custom:${glob}`)} />
                 </li>
               ))}
               {otherBreaking.map((verdict) => (
                 <li key={verdict.rule}>
                   <span>{verdict.rule}</span>
                   <BreakingNote verdict={verdict} />
+                </li>
+              ))}
+            </ul>
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void addCustomRule(customGlob).then(() => setCustomGlob(''));
+              }}
+            >
+              <label className="grow">
+                Custom prune glob
+                <input
+                  value={customGlob}
+                  placeholder="lib/python3.11/site-packages/*/tests"
+                  onChange={(e) => setCustomGlob(e.target.value)}
+                />
+              </label>
+              <button type="submit">Add custom rule</button>
+            </form>
+          </div>
         </div>
         <div className="card stack">
           <h3>Dockerfile</h3>
