@@ -63,7 +63,7 @@ async function openWithHistory(records: BuildRecord[]) {
     user.click(
       within(screen.getByRole('navigation', { name: 'Steps' })).getByRole('button', { name }),
     );
-  return { go };
+  return { go, fake, user };
 }
 
 const missingCore = "ImportError: cannot import name 'multiarray' from 'numpy.core'";
@@ -119,5 +119,35 @@ describe('smoke tests on the Results and Image screens', () => {
     const pycache = items.find((li) => li.textContent?.includes('bytecode'))!;
     expect(within(pycache).queryByRole('note')).toBeNull();
     expect(within(rules).getAllByRole('note')).toHaveLength(2);
+  });
+});
+
+describe('custom prune rules on the Image screen', () => {
+  it('adds a glob to the rules being edited, lists it, removes it, and refuses a glob leaving the prefix', async () => {
+    const { go, fake, user } = await openWithHistory([]);
+    await go(/Image/);
+    const field = screen.getByRole('textbox', { name: /Custom prune glob/ });
+    await user.type(field, '../etc');
+    await user.click(screen.getByRole('button', { name: 'Add custom rule' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      /custom prune glob "..\/etc" must be relative|must not contain empty, "." or ".." segments/,
+    );
+    expect(fake.callsOf('recipe:save')).toHaveLength(0);
+    await user.clear(field);
+    await user.type(field, 'lib/python3.11/site-packages/numpy/core');
+    await user.click(screen.getByRole('button', { name: 'Add custom rule' }));
+    const rules = screen.getByRole('list', { name: 'Prune rules' });
+    await within(rules).findByText('lib/python3.11/site-packages/numpy/core');
+    const saved = fake.callsOf('recipe:save').at(-1) as { recipe: { prune: { custom: string[] } } };
+    expect(saved.recipe.prune.custom).toEqual(['lib/python3.11/site-packages/numpy/core']);
+    expect(field).toHaveValue('');
+    await user.click(
+      screen.getByRole('button', {
+        name: 'Remove custom rule lib/python3.11/site-packages/numpy/core',
+      }),
+    );
+    expect(within(rules).queryByText('lib/python3.11/site-packages/numpy/core')).toBeNull();
+    const last = fake.callsOf('recipe:save').at(-1) as { recipe: { prune: { custom: string[] } } };
+    expect(last.recipe.prune.custom).toEqual([]);
   });
 });

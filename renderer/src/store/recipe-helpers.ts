@@ -34,6 +34,12 @@ export function toggleRule(prune: PruneSettings, ruleId: string): PruneSettings 
   return { ...prune, add: on ? without(prune.add) : [...without(prune.add), ruleId] };
 }
 
+/** Adds a custom glob once (at the end), or removes it. */
+export function withCustomGlob(prune: PruneSettings, glob: string, on: boolean): PruneSettings {
+  const rest = prune.custom.filter((g) => g !== glob);
+  return { ...prune, custom: on ? [...rest, glob] : rest };
+}
+
 export function applyPreset(prune: PruneSettings, preset: PrunePresetId): PruneSettings {
   return { ...prune, preset, add: [], remove: [] };
 }

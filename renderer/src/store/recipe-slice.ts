@@ -1,5 +1,6 @@
 import type { SavingsReport } from '../../../shared/api/recipe';
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
+import { customGlobProblem } from '../../../shared/recipe/validate';
 import type { Recipe } from '../../../shared/recipe/model';
 import { describeError } from '../lib/format';
 import * as helpers from './recipe-helpers';
@@ -95,6 +96,18 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
       },
       toggleRule: (ruleId) => setPrune((prune) => helpers.toggleRule(prune, ruleId)),
       applyPreset: (preset) => setPrune((prune) => helpers.applyPreset(prune, preset)),
+      addCustomRule(glob) {
+        const trimmed = glob.trim();
+        const problem = trimmed ? customGlobProblem(trimmed) : 'is empty';
+        if (problem) {
+          set({
+            recipeError: `The custom prune glob "${trimmed}" ${problem}. Give a path inside the environment, e.g. lib/python3.11/site-packages/*/tests.`,
+          });
+          return Promise.resolve();
+        }
+        return setPrune((prune) => helpers.withCustomGlob(prune, trimmed, true));
+      },
+      removeCustomRule: (glob) => setPrune((prune) => helpers.withCustomGlob(prune, glob, false)),
       selectVariant(id) {
         set({ editingVariant: id });
       },

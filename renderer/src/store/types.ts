@@ -109,6 +109,9 @@ export interface RecipeSlice {
   updateRecipe: (patch: Partial<Omit<Recipe, 'variants' | 'prune'>>) => Promise<void>;
   toggleRule: (ruleId: string) => Promise<void>;
   applyPreset: (preset: PrunePresetId) => Promise<void>;
+  /** Adds a custom prune glob (relative to the prefix) to the rules being edited; checked first. */
+  addCustomRule: (glob: string) => Promise<void>;
+  removeCustomRule: (glob: string) => Promise<void>;
   selectVariant: (id: string) => void;
   /** Adds a variant starting from the rules being edited, so builds compare it with the others. */
   addVariant: (id: string) => Promise<void>;
