@@ -72,8 +72,8 @@ describe.runIf(hasDocker)('runBuild on the real engine', () => {
     // stdout and stderr are separate streams: BuildKit does not keep their relative order.
     const lines = first.logs.filter((l) => l.step === run[0]!.id);
     expect(lines.map((l) => [l.stream, l.text]).sort()).toEqual([
-      ['stdout', `${marker}-out`],
       ['stderr', `${marker}-err`],
+      ['stdout', `${marker}-out`],
     ]);
     expect(first.result.decoded).toMatchObject({ cachedSteps: 0, totalSteps: 2 });
     const inspect = await engine.docker.getImage(`condense-test/run:${marker}`).inspect();
