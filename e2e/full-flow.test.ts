@@ -200,6 +200,36 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     await shell.screenshot('flow-6-results');
   });
 
+  it('a custom rule deleting numpy/core fails the smoke test and is shown as breaking', async () => {
+    await shell.go('Image');
+    const image = new ImagePage(page);
+    // The new variant starts from the expert rules being edited, plus the glob.
+    await image.selectVariant('expert');
+    await image.addVariant('broken');
+    await image.selectVariant('broken');
+    const glob = 'lib/python3.11/site-packages/numpy/core';
+    await image.addCustomRule(glob);
+    await expect.poll(() => readFile(join(dir, 'condense.yml'), 'utf8')).toContain(glob);
+    await shell.go('Build');
+    // default and expert come from the BuildKit cache; only broken's prune stage is new.
+    const status = await new BuildPage(page).buildAll(480_000);
+    expect(status).toMatch(/Build finished: 3 variant/);
+    await shell.go('Results');
+    const rows = (await new ResultsPage(page).rows()).slice(0, 3);
+    expect(rows.map((r) => r.Variant?.split(' ')[0])).toEqual(['default', 'expert', 'broken']);
+    expect(rows[0]!['Smoke test']).toMatch(/^passed, imported /);
+    expect(rows[1]!['Smoke test']).toMatch(/^passed, imported /);
+    expect(rows[2]!['Smoke test']).toMatch(/^failed: .*exited 1: .*(numpy|core)/i);
+    expect(sizeBytes(rows[2]!.Total)).toBeLessThan(sizeBytes(rows[1]!.Total));
+    await shell.go('Image');
+    await image.selectVariant('broken');
+    const note = image.customRule(glob).getByRole('note');
+    await expect
+      .poll(() => note.textContent())
+      .toMatch(/^Broke the smoke test in build \S+ \(broken failed, expert passed without it\)/);
+    await shell.screenshot('flow-6b-breaking-rule');
+  });
+
   it('exports the build files and they are on disk', async () => {
     const results = new ResultsPage(page);
     const exportDir = join(app.dirs.root, 'export');

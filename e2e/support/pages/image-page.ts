@@ -50,6 +50,21 @@ export class ImagePage {
       .click();
   }
 
+  /** Adds a custom prune glob to the variant being edited and waits for it in the rule list. */
+  async addCustomRule(glob: string): Promise<void> {
+    await this.page.getByLabel('Custom prune glob').fill(glob);
+    await this.page.getByRole('button', { name: 'Add custom rule' }).click();
+    await this.customRule(glob).waitFor();
+  }
+
+  /** A custom rule's row in the rule list (with its "broke the smoke test" note, if any). */
+  customRule(glob: string): Locator {
+    return this.page
+      .getByRole('list', { name: 'Prune rules' })
+      .getByRole('listitem')
+      .filter({ has: this.page.getByRole('button', { name: `Remove custom rule ${glob}` }) });
+  }
+
   /** The size bar's remaining bytes (aria-valuenow), for checking that toggles shrink it. */
   async remainingBytes(): Promise<number> {
     return Number(await this.sizeBar.getAttribute('aria-valuenow'));
