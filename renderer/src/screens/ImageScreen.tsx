@@ -1,11 +1,11 @@
 import { useState } from 'react';
 
 import type { BreakingRule } from '../../../shared/api/build';
+import { formatSizeIn, sizeScale } from '../../../shared/format/size';
 import type { PrunePresetId } from '../../../shared/recipe/model';
 import { SizeBar } from '../components/Charts';
 import { DockerfilePreview } from '../components/DockerfilePreview';
 import { EmptyState, ErrorNote } from '../components/Notice';
-import { formatMiB } from '../lib/format';
 import { useApp } from '../store';
 import { pruneOf } from '../store/recipe-helpers';
 import { buildSelectors, recipeSelectors } from '../store/selectors';
@@ -37,6 +37,8 @@ export function ImageScreen() {
   const [newVariant, setNewVariant] = useState('');
   const state = { recipe, savings, editingVariant: editing };
   const rules = recipeSelectors.rules(state);
+  // One unit for the savings column so the rules compare at a glance.
+  const savingUnit = sizeScale(rules.map((r) => r.savingBytes));
   const estimate = recipeSelectors.sizeEstimate(state);
   const preset = recipeSelectors.activePreset(state);
   const variant = recipeSelectors.editingVariant(state);
@@ -165,7 +167,9 @@ export function ImageScreen() {
                   </label>
                   <span className={`badge risk-${rule.risk}`}>{rule.risk} risk</span>
                   <span className="num">
-                    {rule.savingBytes === undefined ? '' : `−${formatMiB(rule.savingBytes)}`}
+                    {rule.savingBytes === undefined
+                      ? ''
+                      : formatSizeIn(-rule.savingBytes, savingUnit)}
                   </span>
                   <small className="muted rule-detail">
                     {rule.savingBytes === undefined

@@ -1,16 +1,15 @@
+import { formatSizeColumn, sizeScale } from '../../../shared/format/size';
 import { LayerChart, TotalsChart } from '../components/Charts';
 import { EmptyState } from '../components/Notice';
-import { formatMiB } from '../lib/format';
 import { useApp } from '../store';
 import type { VariantView } from '../store/build-view';
 import { smokeSummary } from '../store/build-view';
 import { buildSelectors } from '../store/selectors';
 
-/** Size difference to the first built entry, e.g. `−12.3 MiB`; empty for the baseline itself. */
-function delta(result: VariantView, baseline: VariantView | undefined): string {
-  if (!baseline || result === baseline || result.state !== 'succeeded') return '';
-  const diff = result.totalBytes - baseline.totalBytes;
-  return `${diff < 0 ? '−' : '+'}${formatMiB(Math.abs(diff))}`;
+/** Size difference to the first built entry in bytes; undefined for the baseline itself. */
+function delta(result: VariantView, baseline: VariantView | undefined): number | undefined {
+  if (!baseline || result === baseline || result.state !== 'succeeded') return undefined;
+  return result.totalBytes - baseline.totalBytes;
 }
 
 /** Layer charts per variant filling in live, totals, past builds side by side, smoke tests. */
@@ -25,6 +24,13 @@ export function ResultsScreen() {
   const scale = buildSelectors.scale(charted);
   const baseline = charted[0]?.result;
   const running = buildSelectors.isBuilding({ buildJobId, jobs });
+  // One unit per column (and one for every layer chart), so the numbers line up and compare.
+  const totals = formatSizeColumn(entries.map((e) => e.result.totalBytes));
+  const deltas = formatSizeColumn(
+    entries.map((e) => delta(e.result, baseline)),
+    { signed: true },
+  );
+  const layerUnit = sizeScale(charted.flatMap((e) => e.result.layers.map((l) => l.bytes)));
 
   if (entries.length === 0) {
     return (
@@ -71,11 +77,11 @@ export function ResultsScreen() {
           </tr>
         </thead>
         <tbody>
-          {entries.map((e) => (
+          {entries.map((e, i) => (
             <tr key={e.key}>
               <td>{e.label}</td>
-              <td className="num">{formatMiB(e.result.totalBytes)}</td>
-              <td className="num">{delta(e.result, baseline)}</td>
+              <td className="num">{totals[i]}</td>
+              <td className="num">{delta(e.result, baseline) === undefined ? '' : deltas[i]}</td>
               <td className="num">{e.result.layers.length}</td>
               <td className={`smoke-${e.result.smoke}`} title={e.result.smokeMessage}>
                 {smokeSummary(e.result)}
@@ -87,7 +93,13 @@ export function ResultsScreen() {
       </table>
       <div className="chart-grid">
         {charted.map((e) => (
-          <LayerChart key={e.key} title={e.label} layers={e.result.layers} scale={scale} />
+          <LayerChart
+            key={e.key}
+            title={e.label}
+            layers={e.result.layers}
+            scale={scale}
+            unit={layerUnit}
+          />
         ))}
       </div>
     </section>
