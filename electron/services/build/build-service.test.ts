@@ -283,6 +283,20 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     expect(smoke.checks[0]).toMatchObject({ kind: 'imports', passed: false });
     expect(smoke.checks[0]!.output).toMatch(/env\/bin\/python/);
   });
+
+  it('without modules or a lock, says why no smoke test ran instead of passing it', async () => {
+    const { handlers, finished } = setup();
+    const dir = mkdtempSync(join(temp, 'nolock-'));
+    const { jobId } = await handlers['build:start']({
+      projectDir: dir,
+      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
+      repository: 'condense-test/forms',
+    });
+    const variant = ((await finished(jobId)).data as BuildRecord).variants[0]!;
+    expect(variant.state).toBe('succeeded');
+    expect(variant.smoke).toBeUndefined();
+    expect(variant.smokeSkipped).toMatch(/no condense.yml.*modules to import/);
+  });
 });
 
 describe('build handler input checks', () => {
