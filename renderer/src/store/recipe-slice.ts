@@ -1,7 +1,7 @@
 import type { SavingsReport } from '../../../shared/api/recipe';
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
-import { customGlobProblem } from '../../../shared/recipe/validate';
 import type { Recipe } from '../../../shared/recipe/model';
+import { customGlobProblem } from '../../../shared/recipe/validate';
 import { describeError } from '../lib/format';
 import * as helpers from './recipe-helpers';
 import type { RecipeSlice, SliceCreator } from './types';

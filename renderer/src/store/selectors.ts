@@ -1,7 +1,7 @@
 import type { BreakingRule, BuildRecord } from '../../../shared/api/build';
 import type { LockedPackage } from '../../../shared/api/lock';
-import type { RiskLevel } from '../../../shared/recipe/catalog';
 import { breakingRules } from '../../../shared/build/compare';
+import type { RiskLevel } from '../../../shared/recipe/catalog';
 import { PRUNE_RULES, ruleTitle } from '../../../shared/recipe/catalog';
 import type { VariantView } from './build-view';
 import { toVariantView } from './build-view';
