@@ -47,7 +47,10 @@ function Timeline({ steps }: { steps: StepView[] }) {
           <span className="step-state" aria-hidden="true">
             {step.state === 'running' ? '●' : step.state === 'error' ? '✕' : '✓'}
           </span>
-          <span className="step-name">{step.name}</span>
+          {/* Long RUN lines are cut to three lines; the whole instruction shows on hover. */}
+          <span className="step-name" title={step.name}>
+            {step.name}
+          </span>
           <span className="muted">
             {step.state === 'error'
               ? 'failed'

@@ -10,16 +10,19 @@ export function ChannelList({ channels }: { channels: string[] }) {
   const [draft, setDraft] = useState('');
   return (
     <>
-      <h3>Channels (highest priority first)</h3>
+      <h3>
+        Channels <span className="muted heading-note">highest priority first</span>
+      </h3>
       {channels.length === 0 ? (
         <p className="muted">
           No channels: add one (for example conda-forge) so packages can be found.
         </p>
       ) : null}
-      <ol aria-label="Channels">
+      <ol aria-label="Channels" className="channels">
         {channels.map((c, i) => (
-          <li key={c} className="row">
-            <code>{c}</code>
+          <li key={c}>
+            <span className="channel-rank">{i + 1}</span>
+            <code className="grow">{c}</code>
             <button
               type="button"
               aria-label={`Move ${c} up`}

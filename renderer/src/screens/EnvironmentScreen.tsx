@@ -83,6 +83,11 @@ export function EnvironmentScreen() {
             onChange={(e) => setQuery(e.target.value)}
           />
           {searching ? <p role="status">Searching…</p> : null}
+          {!query.trim() ? (
+            <p className="muted">
+              Type a package name (for example numpy) to search the channels listed on the right.
+            </p>
+          ) : null}
           {!searching && query.trim() && results.length === 0 ? (
             <p className="muted">
               No package matches “{query.trim()}”. Check the spelling or add a channel.
@@ -91,7 +96,7 @@ export function EnvironmentScreen() {
           <ul className="results" aria-label="Search results">
             {results.map((r) => (
               <li key={r.name}>
-                <div>
+                <div className="result-text">
                   <strong>{r.name}</strong> <span className="muted">{r.channels.join(', ')}</span>
                   {r.summary ? <p className="muted">{r.summary}</p> : null}
                   <small className="muted">
@@ -116,63 +121,69 @@ export function EnvironmentScreen() {
             ))}
           </ul>
         </div>
-        <div className="card stack">
-          <h3>Python</h3>
-          <PythonForm key={python} current={python} onSet={setPython} />
-          <h3>Dependencies</h3>
-          {packages.length === 0 ? (
-            <EmptyState title="No packages yet">
-              <p>Search on the left and add the packages your code imports.</p>
-            </EmptyState>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Package</th>
-                  <th scope="col">Pin</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {packages.map((d) => (
-                  <tr key={d.name}>
-                    <td>{d.name}</td>
-                    <td>
-                      <form
-                        className="row"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          void pinPackage(d.name, pins[d.name] ?? d.version ?? '');
-                        }}
-                      >
-                        <input
-                          aria-label={`Version pin for ${d.name}`}
-                          value={pins[d.name] ?? d.version ?? ''}
-                          placeholder="any version"
-                          onChange={(e) => setPins({ ...pins, [d.name]: e.target.value })}
-                        />
-                        <button type="submit" aria-label={`Pin ${d.name}`}>
-                          Pin
-                        </button>
-                      </form>
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        aria-label={`Remove ${d.name}`}
-                        onClick={() => void removePackage(d.name)}
-                      >
-                        Remove
-                      </button>
-                    </td>
+        <div className="stack">
+          <div className="card stack">
+            <h3>Python</h3>
+            <PythonForm key={python} current={python} onSet={setPython} />
+          </div>
+          <div className="card stack">
+            <h3>Dependencies</h3>
+            {packages.length === 0 ? (
+              <EmptyState title="No packages yet">
+                <p>Search on the left and add the packages your code imports.</p>
+              </EmptyState>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Package</th>
+                    <th scope="col">Pin</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <ChannelList channels={environment.channels} />
+                </thead>
+                <tbody>
+                  {packages.map((d) => (
+                    <tr key={d.name}>
+                      <td>{d.name}</td>
+                      <td>
+                        <form
+                          className="row"
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            void pinPackage(d.name, pins[d.name] ?? d.version ?? '');
+                          }}
+                        >
+                          <input
+                            aria-label={`Version pin for ${d.name}`}
+                            value={pins[d.name] ?? d.version ?? ''}
+                            placeholder="any version"
+                            onChange={(e) => setPins({ ...pins, [d.name]: e.target.value })}
+                          />
+                          <button type="submit" aria-label={`Pin ${d.name}`}>
+                            Pin
+                          </button>
+                        </form>
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          aria-label={`Remove ${d.name}`}
+                          onClick={() => void removePackage(d.name)}
+                        >
+                          Remove
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+          <div className="card stack">
+            <ChannelList channels={environment.channels} />
+          </div>
         </div>
       </div>
     </section>

@@ -60,6 +60,7 @@ export function ProjectsScreen() {
           Project folder
           <span className="row">
             <input
+              className="grow"
               value={dir}
               onChange={(e) => setDir(e.target.value)}
               placeholder="/home/me/projects/churn-model"
@@ -110,7 +111,7 @@ export function ProjectsScreen() {
           <p>Projects you create or open appear here.</p>
         </EmptyState>
       ) : (
-        <ul className="recent" aria-label="Recent projects">
+        <ul className="recent card" aria-label="Recent projects">
           {recent.map((r) => (
             <li key={r.dir} className="row">
               <button
@@ -121,7 +122,7 @@ export function ProjectsScreen() {
               >
                 {r.name}
               </button>
-              <code className="muted">{r.dir}</code>
+              <code className="muted grow">{r.dir}</code>
               {r.missing ? <span className="badge warn">folder missing</span> : null}
               <button
                 type="button"
