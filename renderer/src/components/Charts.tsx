@@ -1,13 +1,14 @@
 import { useState } from 'react';
 
-import { formatSize, formatSizeIn, type SizeScale,sizeScale } from '../../../shared/format/size';
+import { formatSize, formatSizeIn, type SizeScale, sizeScale } from '../../../shared/format/size';
 import type { LayerSize } from '../store/build-view';
 import type { ComparisonEntry } from '../store/selectors';
 
 const BAR = 18;
 const GAP = 6;
-const LABEL = 260;
-const WIDTH = 720;
+// The totals chart spans the screen's width: a wide drawing keeps its text near its CSS size.
+const LABEL = 300;
+const WIDTH = 960;
 // Layer charts sit two to a row: a narrower drawing keeps their text near its CSS size.
 const LAYER_LABEL = 220;
 const LAYER_WIDTH = 560;
@@ -73,7 +74,7 @@ export function LayerChart({
                 className="chart-hit"
               />
               <text x={0} y={y + BAR - 5} className="chart-label">
-                {shorten(layer.instruction, 34)}
+                {shorten(layer.instruction, 32)}
               </text>
               <rect x={LAYER_LABEL} y={y} width={w} height={BAR} rx={3} className="chart-bar" />
               <text x={LAYER_LABEL + w + 6} y={y + BAR - 5} className="chart-value">

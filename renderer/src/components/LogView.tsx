@@ -13,6 +13,8 @@ interface Props {
   /** Changes whenever lines were appended (once per frame at most). */
   tick: number;
   label: string;
+  /** Shown while the buffer is empty; the default suits a log that has not started. */
+  emptyText?: string;
 }
 
 function Line({ text, match }: { text: string; match: boolean }) {
@@ -38,7 +40,7 @@ function Line({ text, match }: { text: string; match: boolean }) {
  * A virtualised log: only the visible rows exist in the DOM, so 100,000 lines cost the same as 50.
  * It follows the tail until the user scrolls up, and follows again at the bottom.
  */
-export function LogView({ buffer, tick, label }: Props) {
+export function LogView({ buffer, tick, label, emptyText }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(FALLBACK_HEIGHT);
@@ -156,7 +158,9 @@ export function LogView({ buffer, tick, label }: Props) {
         }}
       >
         {total === 0 ? (
-          <p className="muted log-empty">No output yet. Start a build to see its log here.</p>
+          <p className="muted log-empty">
+            {emptyText ?? 'No output yet. Start a build to see its log here.'}
+          </p>
         ) : (
           <div style={{ height: total * ROW, position: 'relative' }}>
             <div style={{ transform: `translateY(${first * ROW}px)` }}>

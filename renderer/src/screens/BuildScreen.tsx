@@ -178,6 +178,11 @@ export function BuildScreen() {
                 buffer={logs.get(job.jobId)}
                 tick={logTick}
                 label="Build log"
+                emptyText={
+                  job.state === 'running'
+                    ? 'Waiting for the first output…'
+                    : 'The build printed no output (steps from the cache print nothing).'
+                }
               />
             </div>
           </div>

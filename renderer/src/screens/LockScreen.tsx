@@ -115,7 +115,7 @@ export function LockScreen() {
         </EmptyState>
       ) : (
         <>
-          <div className="row">
+          <div className="row row-center">
             <input
               type="search"
               aria-label="Filter resolved packages"

@@ -79,7 +79,7 @@ export function ResultsScreen() {
         <tbody>
           {entries.map((e, i) => (
             <tr key={e.key}>
-              <td>{e.label}</td>
+              <td className="nowrap">{e.label}</td>
               <td className="num">{totals[i]}</td>
               <td className="num">{delta(e.result, baseline) === undefined ? '' : deltas[i]}</td>
               <td className="num">{e.result.layers.length}</td>
