@@ -42,10 +42,16 @@ function commandHelp(command: CliCommand): string {
   ].join('\n');
 }
 
+/** Where the CLI writes: process streams, or buffers in tests. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
 /** Runs the CLI and returns its exit code; never throws. */
 export async function runCli(
   argv: string[],
-  io = { stdout: process.stdout, stderr: process.stderr },
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

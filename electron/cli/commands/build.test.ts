@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BuildComparison, BuildRecord } from '../../../shared/api/build';
+import { runCliCaptured } from '../../../test/support/cli';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
 import {
   ensureTestImages,
@@ -13,7 +14,6 @@ import {
   TEST_PYTHON_IMAGE,
 } from '../../services/build/test-images';
 import { connectEngine } from '../../services/docker/engine';
-import { runCli } from '../main';
 import { parseCheck, variantOptions } from './build';
 
 const hasDocker = available('Docker', dockerRequirement());
@@ -23,16 +23,7 @@ afterAll(async () => {
   if (hasDocker) await removeRepository(connectEngine().docker, 'condense-test/cli');
 });
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-  } as unknown as Parameters<typeof runCli>[1];
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 describe('build option parsing', () => {
   it('reads --check as JSON or words and refuses empty or non-string arrays', () => {

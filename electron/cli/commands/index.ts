@@ -4,12 +4,14 @@ import { buildCommand } from './build';
 import { compareCommand } from './compare';
 import { dockerfileCommand } from './dockerfile';
 import { exportCommand } from './export';
+import { initCommand } from './init';
 import { lockCommand } from './lock';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
 
 /** Every CLI command; each lives in its own file in this folder. */
 export const commands: CliCommand[] = [
+  initCommand,
   serveCommand,
   lockCommand,
   searchCommand,

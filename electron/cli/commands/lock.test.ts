@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SYNTHETIC_ROLES } from '../../../fixtures/synthetic/synthetic-channel';
 import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import { type ServedChannel, serveSyntheticChannel } from '../../../test/support/channels';
-import { runCli } from '../main';
+import { runCliCaptured } from '../../../test/support/cli';
 
 let channel: ServedChannel;
 let root: string;
@@ -24,26 +23,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
-  return {
-    stream: stream as unknown as typeof process.stdout & typeof process.stderr,
-    text: () => text,
-  };
-}
-
-async function cli(args: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(args, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const cli = runCliCaptured;
 
 let counter = 0;
 async function project(deps: string[]): Promise<string> {

@@ -1,33 +1,15 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { SavingsReport } from '../../../shared/api/recipe';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
-import { runCli } from '../main';
+import { runCliCaptured } from '../../../test/support/cli';
 
-function sink<T>() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
-  // runCli's io is typed as process streams; only write() is used.
-  return { stream: stream as unknown as T, text: () => text };
-}
-
-async function cli(args: string[]) {
-  const out = sink<typeof process.stdout>();
-  const err = sink<typeof process.stderr>();
-  const code = await runCli(args, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const cli = runCliCaptured;
 
 let root: string;
 let project: string;

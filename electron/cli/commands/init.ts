@@ -1,0 +1,30 @@
+import { userConfigDir } from '../../services/project/config-dir';
+import { ProjectService } from '../../services/project/project-service';
+import { RecentProjects } from '../../services/project/recent-projects';
+import type { CliCommand } from '../command';
+
+/** `condense init`: the same project skeleton the app's Projects screen creates, never overwriting. */
+export const initCommand: CliCommand = {
+  name: 'init',
+  summary: 'Create a project here: environment.yml and condense.yml (existing files are kept)',
+  usage: 'init [--name NAME] [--channel C]... [--python VERSION]',
+  options: {
+    name: { type: 'string' },
+    channel: { type: 'string', multiple: true },
+    python: { type: 'string' },
+  },
+  async run(context, values) {
+    const service = new ProjectService(new RecentProjects(userConfigDir()));
+    const channels = Array.isArray(values.channel) ? values.channel.map(String) : undefined;
+    const project = await service.create({
+      dir: context.projectDir,
+      ...(typeof values.name === 'string' ? { name: values.name } : {}),
+      ...(channels ? { channels } : {}),
+      ...(typeof values.python === 'string' ? { python: values.python } : {}),
+    });
+    for (const file of project.created) context.out(`${project.dir}/${file}`);
+    context.progress(
+      `Created project ${project.name}. Next: edit environment.yml, then condense lock.`,
+    );
+  },
+};
