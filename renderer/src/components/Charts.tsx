@@ -90,9 +90,7 @@ export function LayerChart({
             <code>{current.instruction}</code>{' '}
             <span className="muted">{formatSize(current.bytes)}</span>
           </>
-        ) : layers.length ? (
-          <span className="muted">Hover or focus a layer to see its whole instruction.</span>
-        ) : (
+        ) : layers.length ? null : (
           <span className="muted">No layers recorded for this variant.</span>
         )}
       </p>

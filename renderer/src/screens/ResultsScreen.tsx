@@ -91,6 +91,11 @@ export function ResultsScreen() {
           ))}
         </tbody>
       </table>
+      <h3>Layers</h3>
+      <p className="muted">
+        Bars share one scale across variants. Hover a layer, or reach it with Tab, to read its whole
+        instruction.
+      </p>
       <div className="chart-grid">
         {charted.map((e) => (
           <LayerChart
