@@ -1,6 +1,16 @@
-import { commandOf } from '../../../shared/recipe/dockerfile';
-import type { Recipe } from '../../../shared/recipe/model';
+import { commandOf, targetStage } from '../../../shared/recipe/dockerfile';
+import type { PruneSettings, Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
+
+function pruneTable(prune: PruneSettings, recipe: Recipe): string[] {
+  const rules = resolvePrune(prune, recipe.platform);
+  if (rules.length === 0) return ['Nothing is pruned.'];
+  return [
+    '| rule | what | risk |',
+    '|---|---|---|',
+    ...rules.map((r) => `| \`${r.id}\` | ${r.title.replaceAll('|', '\\|')} | ${r.risk} |`),
+  ];
+}
 
 /** The README of an export: what the files are, how to build and run, what was pruned and its risks. */
 export function exportReadme(recipe: Recipe, projectName: string, files: string[]): string {
@@ -9,8 +19,18 @@ export function exportReadme(recipe: Recipe, projectName: string, files: string[
       .toLowerCase()
       .replace(/[^a-z0-9._-]+/g, '-')
       .replace(/^[-._]+/, '') || 'app';
-  const rules = resolvePrune(recipe.prune, recipe.platform);
   const command = commandOf(recipe.entrypoint, recipe.prefix);
+  // A multi-variant Dockerfile ends with one runtime stage per variant: a plain `docker build`
+  // would build only the last one, so each variant gets its --target and tag.
+  const images =
+    recipe.variants.length === 0
+      ? [{ title: '', target: '', image: tag, prune: recipe.prune }]
+      : recipe.variants.map((v) => ({
+          title: ` \`${v.id}\``,
+          target: ` --target ${targetStage(v.id)}`,
+          image: `${tag}:${v.id}`,
+          prune: v.prune,
+        }));
   const lines = [
     `# ${projectName}: container image`,
     '',
@@ -21,10 +41,17 @@ export function exportReadme(recipe: Recipe, projectName: string, files: string[
     '## Build',
     '',
     '```sh',
-    `DOCKER_BUILDKIT=1 docker build -t ${tag} .`,
+    ...images.map((i) => `DOCKER_BUILDKIT=1 docker build${i.target} -t ${i.image} .`),
     '```',
     '',
   ];
+  if (recipe.variants.length > 0) {
+    lines.push(
+      'Each variant prunes differently on top of one shared environment install, so building them one',
+      'after another installs the environment once.',
+      '',
+    );
+  }
   if (recipe.buildkitCache) {
     lines.push(
       'The Dockerfile uses a BuildKit cache mount (`RUN --mount=type=cache`), so it needs BuildKit',
@@ -41,18 +68,20 @@ export function exportReadme(recipe: Recipe, projectName: string, files: string[
   }
   lines.push('## Run', '', '```sh');
   const publish = recipe.port !== null ? ` -p ${recipe.port}:${recipe.port}` : '';
-  lines.push(`docker run --rm${publish} ${tag}${command ? '' : ' <command>'}`, '```', '');
-  lines.push('## Pruned files', '');
-  if (rules.length === 0) lines.push('Nothing is pruned.');
-  else {
-    lines.push(
-      'These files are deleted from the environment in the builder stage. Run your smoke tests on the',
-      'image: if something breaks, switch the rule off in condense.yml (`prune.remove`).',
-      '',
-      '| rule | what | risk |',
-      '|---|---|---|',
-      ...rules.map((r) => `| \`${r.id}\` | ${r.title.replaceAll('|', '\\|')} | ${r.risk} |`),
-    );
+  lines.push(
+    `docker run --rm${publish} ${images[0]!.image}${command ? '' : ' <command>'}`,
+    '```',
+    '',
+  );
+  lines.push(
+    '## Pruned files',
+    '',
+    'These files are deleted from the environment in the builder stage. Run your smoke tests on the',
+    'image: if something breaks, switch the rule off in condense.yml (`prune.remove`).',
+  );
+  for (const image of images) {
+    if (image.title) lines.push('', `### Variant${image.title}`);
+    lines.push('', ...pruneTable(image.prune, recipe));
   }
   return `${lines.join('\n')}\n`;
 }
