@@ -14,7 +14,16 @@ export class BuildPage {
 
   /** Starts the build of every listed variant and waits for it to end; returns the status text. */
   async buildAll(timeout = 600_000): Promise<string> {
+    // A second build on the same page: the first one's status stays until the new job starts.
+    const previous = (await this.status.count()) > 0 ? await this.status.textContent() : null;
     await this.page.getByRole('button', { name: /^Start build/ }).click();
+    if (previous !== null) {
+      await this.page
+        .getByRole('button', { name: 'Cancel build' })
+        .or(this.status.filter({ hasNotText: previous }))
+        .first()
+        .waitFor({ timeout });
+    }
     await this.status.waitFor({ timeout });
     return (await this.status.textContent()) ?? '';
   }
