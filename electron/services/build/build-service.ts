@@ -13,6 +13,7 @@ import type {
   VariantSpec,
 } from '../../../shared/api/build';
 import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
+import { formatSize } from '../../../shared/format/size';
 import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
 import { createBuildContext } from './build-context';
@@ -308,6 +309,10 @@ async function buildVariant(
       },
     });
     const image = await imageResults(engine, built.imageId);
+    // The size in the log too, as people read it (the same formatter as the UI and CLI tables).
+    job.emit('progress', {
+      message: `Built ${variant.id}: ${formatSize(image.sizeBytes)} in ${image.layers.length} layers`,
+    });
     const result: VariantResult = {
       ...base,
       state: 'succeeded',
