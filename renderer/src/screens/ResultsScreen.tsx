@@ -91,11 +91,13 @@ export function ResultsScreen() {
           ))}
         </tbody>
       </table>
-      <h3>Layers</h3>
-      <p className="muted">
-        Bars share one scale across variants. Hover a layer, or reach it with Tab, to read its whole
-        instruction.
-      </p>
+      <h3>
+        Layers{' '}
+        <span className="muted heading-note">
+          one scale for every variant; hover a layer, or reach it with Tab, for its whole
+          instruction
+        </span>
+      </h3>
       <div className="chart-grid">
         {charted.map((e) => (
           <LayerChart
