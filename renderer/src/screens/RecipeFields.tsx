@@ -80,7 +80,7 @@ export function RecipeFields({ recipe }: { recipe: Recipe }) {
 
   return (
     <div className="card stack">
-      <h3>Image</h3>
+      <h3>Base images and entrypoint</h3>
       <label>
         Builder image
         <input
