@@ -6,7 +6,12 @@ import { CondenseError } from '../../shared/api/errors';
 import { App } from './App';
 import { createAppStore, StoreContext } from './store';
 import { createFakeApi, type FakeHandlers } from './test-support/fake-api';
-import { projectHandlers, savingsReport, variantResult } from './test-support/project-fixture';
+import {
+  lockedPackage,
+  projectHandlers,
+  savingsReport,
+  variantResult,
+} from './test-support/project-fixture';
 
 const MIB = 1024 * 1024;
 
@@ -220,6 +225,44 @@ describe('Lock', () => {
     expect(screen.getByRole('alert')).toHaveTextContent(
       'Locking failed: numpy >=3 cannot be satisfied. Loosen or remove a pin on the Environment screen, then lock again.',
     );
+  });
+});
+
+describe('Lock sizes', () => {
+  it('writes the size column in one unit and leaves it out when the channel gives no sizes', async () => {
+    const packages = [
+      lockedPackage('python', '3.11.9', 30 * MIB),
+      lockedPackage('tzdata', '2024a', 120 * 1024),
+      lockedPackage('ca-certificates', '2024.2.2', 2 * 1024),
+    ];
+    const { user } = renderApp({
+      'lock:read': () => ({ packages, platforms: ['linux-64'], channels: ['conda-forge'] }),
+    });
+    await openProject(user);
+    await user.click(nav().getByRole('button', { name: /Lock/ }));
+    const table = screen.getByRole('table', { name: 'Resolved packages' });
+    const cells = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => within(row).getAllByRole('cell').at(-1)!.textContent);
+    // A package too small for the column's decimals keeps its own unit instead of "0.0 MiB".
+    expect(cells).toEqual(['2.00 KiB', '30.0 MiB', '0.1 MiB']); // by name
+    expect(screen.getByText(/3 packages for linux-64, 30.1 MiB to download/)).toBeInTheDocument();
+    cleanup();
+
+    const sizeless = packages.map(({ size: _size, ...p }) => p);
+    const second = renderApp({
+      'lock:read': () => ({
+        packages: sizeless,
+        platforms: ['linux-64'],
+        channels: ['conda-forge'],
+      }),
+    });
+    await openProject(second.user);
+    await second.user.click(nav().getByRole('button', { name: /Lock/ }));
+    const plain = screen.getByRole('table', { name: 'Resolved packages' });
+    expect(within(plain).queryByRole('columnheader', { name: 'Size' })).not.toBeInTheDocument();
+    expect(plain).not.toHaveTextContent('\u2013');
   });
 });
 

@@ -23,6 +23,8 @@ export function LockScreen() {
   const packages = lockSelectors.packages({ lockPackages }, filter);
   // The unit comes from every package, not the filtered ones, so it does not change while typing.
   const sizeUnit = sizeScale(lockPackages.map((p) => p.size));
+  // Channels without sizes in their repodata would leave a column of dashes.
+  const hasSizes = lockPackages.some((p) => p.size !== undefined);
   const platforms = lockSelectors.platforms({ lockPackages });
 
   return (
@@ -138,9 +140,11 @@ export function LockScreen() {
                 <th scope="col">Build</th>
                 <th scope="col">Channel</th>
                 {platforms.length > 1 ? <th scope="col">Platform</th> : null}
-                <th scope="col" className="num">
-                  Size
-                </th>
+                {hasSizes ? (
+                  <th scope="col" className="num">
+                    Size
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -151,7 +155,7 @@ export function LockScreen() {
                   <td>{p.build}</td>
                   <td>{channelOf(p.url)}</td>
                   {platforms.length > 1 ? <td>{p.platform}</td> : null}
-                  <td className="num">{formatSizeIn(p.size, sizeUnit)}</td>
+                  {hasSizes ? <td className="num">{formatSizeIn(p.size, sizeUnit)}</td> : null}
                 </tr>
               ))}
             </tbody>
