@@ -275,6 +275,13 @@ describe('Image', () => {
     act(() => void fake.emit('analyze-1', 'analyze', 'done', savingsReport()));
     const meter = await screen.findByRole('meter', { name: 'Estimated environment size' });
     const before = Number(meter.getAttribute('aria-valuenow'));
+    // Savings in one unit (the largest is 20 MiB), rules that remove nothing as "0 B".
+    const saves = (name: RegExp) =>
+      within(screen.getByRole('switch', { name }).closest('li')!).getByText(/ (B|KiB|MiB)$/)
+        .textContent;
+    expect(saves(/libpython/i)).toBe('\u221220.0 MiB');
+    expect(saves(/^C headers/)).toBe('\u22121.0 MiB');
+    expect(saves(/^pip/)).toBe('0 B');
     const preview = screen.getByLabelText('Dockerfile preview');
     expect(preview).not.toHaveTextContent('libpython');
     await user.click(screen.getByRole('switch', { name: /libpython/i }));
