@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { formatSize, formatSizeColumn, formatSizeDelta, formatSizeIn, sizeScale } from './size';
 
 const KIB = 1024;
