@@ -51,43 +51,66 @@ export function serveTransport(transport: Transport, handlers: ApiHandlers) {
   };
 }
 
-/** A typed client over any transport. Pending calls fail when `close` is called. */
-export function createTransportClient(transport: Transport): ApiClient & { close(): void } {
+/**
+ * The client half of the protocol, shared by every client door: numbers calls, settles them from
+ * results, and fans job events out to listeners.
+ */
+export function createCallTracker() {
   let nextId = 1;
   const pending = new Map<
     number,
     { resolve: (v: unknown) => void; reject: (e: unknown) => void }
   >();
   const listeners = new Set<(event: JobEvent) => void>();
-  const stop = transport.onMessage((message) => {
-    if (message.type === 'result') {
-      const waiter = pending.get(message.id);
-      if (!waiter) return;
-      pending.delete(message.id);
-      if (message.envelope.ok) waiter.resolve(message.envelope.value);
-      else waiter.reject(fromErrorInfo(message.envelope.error));
-    } else if (message.type === 'event') {
-      for (const listener of listeners) listener(message.event);
-    }
-  });
   return {
-    call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>> {
+    /** Registers a call: the message to send, and the promise its result settles. */
+    track<M extends MethodName>(
+      method: M,
+      request: RequestOf<M>,
+    ): { message: WireMessage; result: Promise<ResponseOf<M>> } {
       const id = nextId++;
-      return new Promise<ResponseOf<M>>((resolve, reject) => {
+      const result = new Promise<ResponseOf<M>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        transport.send({ type: 'call', id, method, request });
       });
+      return { message: { type: 'call', id, method, request }, result };
     },
-    onJobEvent(listener) {
+    receive(message: WireMessage): void {
+      if (message.type === 'result') {
+        const waiter = pending.get(message.id);
+        if (!waiter) return;
+        pending.delete(message.id);
+        if (message.envelope.ok) waiter.resolve(message.envelope.value);
+        else waiter.reject(fromErrorInfo(message.envelope.error));
+      } else if (message.type === 'event') {
+        for (const listener of listeners) listener(message.event);
+      }
+    },
+    /** Fails every call still waiting (the connection closed). */
+    failPending(reason: string): void {
+      for (const waiter of pending.values()) waiter.reject(new CondenseError('CANCELLED', reason));
+      pending.clear();
+    },
+    onJobEvent(listener: (event: JobEvent) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+  };
+}
+
+/** A typed client over any transport. Pending calls fail when `close` is called. */
+export function createTransportClient(transport: Transport): ApiClient & { close(): void } {
+  const tracker = createCallTracker();
+  const stop = transport.onMessage((message) => tracker.receive(message));
+  return {
+    call(method, request) {
+      const { message, result } = tracker.track(method, request);
+      transport.send(message);
+      return result;
+    },
+    onJobEvent: (listener) => tracker.onJobEvent(listener),
     close() {
       stop();
-      for (const waiter of pending.values()) {
-        waiter.reject(new CondenseError('CANCELLED', 'The connection to Condense closed.'));
-      }
-      pending.clear();
+      tracker.failPending('The connection to Condense closed.');
     },
   };
 }

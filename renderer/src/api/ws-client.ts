@@ -1,7 +1,6 @@
-import type { ApiClient, MethodName, RequestOf, ResponseOf } from '../../../shared/api/contract';
-import { CondenseError, fromErrorInfo } from '../../../shared/api/errors';
-import type { JobEvent } from '../../../shared/api/jobs';
-import type { WireMessage } from '../../../shared/api/rpc';
+import type { ApiClient } from '../../../shared/api/contract';
+import { CondenseError } from '../../../shared/api/errors';
+import { createCallTracker, type WireMessage } from '../../../shared/api/rpc';
 
 /** The subset of the WebSocket API the client uses (the browser's, or the `ws` package in Node tests). */
 export interface SocketLike {
@@ -30,20 +29,10 @@ export function createWebSocketClient(
   url: string,
   openSocket: SocketFactory = (u) => new WebSocket(u),
 ): WebSocketClient {
-  let nextId = 1;
   let socket: SocketLike | undefined;
   let queue: string[] = [];
   let closed = false;
-  const pending = new Map<
-    number,
-    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
-  >();
-  const listeners = new Set<(event: JobEvent) => void>();
-
-  const failPending = (message: string) => {
-    for (const waiter of pending.values()) waiter.reject(new CondenseError('CANCELLED', message));
-    pending.clear();
-  };
+  const tracker = createCallTracker();
 
   const onMessage = (raw: unknown) => {
     if (typeof raw !== 'string') return;
@@ -51,17 +40,9 @@ export function createWebSocketClient(
     try {
       message = JSON.parse(raw) as WireMessage;
     } catch {
-      return;
+      return; // not a protocol message
     }
-    if (message.type === 'result') {
-      const waiter = pending.get(message.id);
-      if (!waiter) return;
-      pending.delete(message.id);
-      if (message.envelope.ok) waiter.resolve(message.envelope.value);
-      else waiter.reject(fromErrorInfo(message.envelope.error));
-    } else if (message.type === 'event') {
-      for (const listener of listeners) listener(message.event);
-    }
+    tracker.receive(message);
   };
 
   const connect = (): SocketLike => {
@@ -77,7 +58,7 @@ export function createWebSocketClient(
       if (socket !== current) return;
       socket = undefined;
       queue = [];
-      failPending(
+      tracker.failPending(
         'The connection to Condense closed. Is `condense serve` still running? Reload the page to reconnect.',
       );
     });
@@ -92,27 +73,21 @@ export function createWebSocketClient(
 
   connect();
   return {
-    call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>> {
+    call(method, request) {
       if (closed) {
         return Promise.reject(new CondenseError('CANCELLED', 'This Condense client is closed.'));
       }
-      const id = nextId++;
-      const data = JSON.stringify({ type: 'call', id, method, request } satisfies WireMessage);
-      return new Promise<ResponseOf<M>>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        send(data);
-      });
+      const { message, result } = tracker.track(method, request);
+      send(JSON.stringify(message));
+      return result;
     },
-    onJobEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onJobEvent: (listener) => tracker.onJobEvent(listener),
     close() {
       closed = true;
       const current = socket;
       socket = undefined;
       current?.close();
-      failPending('The connection to Condense closed.');
+      tracker.failPending('The connection to Condense closed.');
     },
   };
 }
