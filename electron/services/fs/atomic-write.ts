@@ -1,6 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/** Writes `data` to a fsynced temporary sibling of `path` and returns its name. */
+async function writeTempSibling(
+  path: string,
+  data: string | Uint8Array,
+  mode: number,
+): Promise<string> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', mode);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return temp;
+}
 
 /**
  * Writes a file atomically: a temporary sibling is written and fsynced, then renamed over the target,
@@ -11,18 +28,30 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   mode = 0o644,
 ): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', mode);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const temp = await writeTempSibling(path, data, mode);
   try {
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Writes a new file atomically without ever replacing an existing one: the temporary sibling is
+ * hard-linked to the target name. `link` fails with EEXIST when the target exists, so a file created
+ * meanwhile by the user (or another window) is never overwritten, which a check-then-rename could not
+ * promise. Returns false when the target already existed.
+ */
+export async function writeFileExclusive(path: string, data: string): Promise<boolean> {
+  const temp = await writeTempSibling(path, data, 0o644);
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(temp, { force: true });
   }
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+import { writeFileExclusive } from '../fs/atomic-write';
 import { userConfigDir } from './config-dir';
-import { writeFileExclusive } from './exclusive-write';
 import { createProjectHandlers } from './handlers';
 import { RECENT_FILE, RECENT_LIMIT } from './recent-projects';
 

@@ -4,7 +4,7 @@ import { basename, isAbsolute, join, normalize } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { ProjectCreateRequest, ProjectInfo } from '../../../shared/api/project';
-import { writeFileExclusive } from './exclusive-write';
+import { writeFileExclusive } from '../fs/atomic-write';
 import type { RecentProjects } from './recent-projects';
 import { ENVIRONMENT_FILE, environmentSkeleton, RECIPE_FILE, recipeSkeleton } from './skeletons';
 
