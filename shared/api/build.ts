@@ -113,12 +113,17 @@ export interface BuildRecord {
   dockerfileSha256: string;
   variants: VariantResult[];
   error?: ErrorInfo;
+  /**
+   * The build's `<variant>-<buildId>` image tags were removed from the engine (retention or
+   * `condense images --prune`); sizes and layers stay readable here, the images are gone.
+   */
+  imagesRemoved?: boolean;
 }
 
 /** A build in the history list (without layers). */
 export type BuildSummary = Pick<
   BuildRecord,
-  'id' | 'startedAt' | 'durationMs' | 'state' | 'builder'
+  'id' | 'startedAt' | 'durationMs' | 'state' | 'builder' | 'imagesRemoved'
 > & {
   variants: (Pick<VariantResult, 'id' | 'state' | 'sizeBytes' | 'durationMs' | 'imageId'> & {
     smokePassed?: boolean;
@@ -193,10 +198,35 @@ export interface BuildStartRequest {
   /** Build without the cache. */
   noCache?: boolean;
   /**
+   * Image retention: after a successful build, the `<variant>-<buildId>` tags of all but the newest
+   * `keepBuilds` builds of the project are removed (default 5; 0 keeps everything).
+   */
+  keepBuilds?: number;
+  /**
    * How many variants build at once after the first (which builds the shared stages alone); 1 (the
    * default) builds them one after another.
    */
   concurrency?: number;
+}
+
+/** One tag of the project's repository on the engine (`build:images`, `condense images`). */
+export interface ProjectImage {
+  /** `<repo>:<variant>` (the latest) or `<repo>:<variant>-<buildId>`. */
+  tag: string;
+  /** The build a `<variant>-<buildId>` tag belongs to; absent for the latest tags. */
+  buildId?: string;
+  variant: string;
+  imageId: string;
+  sizeBytes: number;
+  /** ISO time the image was created. */
+  created: string;
+}
+
+/** What a prune did: tags removed, tags left (with why), builds now marked `imagesRemoved`. */
+export interface ImagePruneResult {
+  removed: string[];
+  kept: { tag: string; reason: string }[];
+  buildsMarked: string[];
 }
 
 /** Build events sent on the job stream, by `kind`. */
@@ -219,6 +249,16 @@ export interface BuildMethods {
   'build:log': {
     request: { projectDir: string; buildId: string; tail?: number };
     response: BuildLogLine[];
+  };
+  /** The project's image tags on the engine, newest first. */
+  'build:images': {
+    request: { projectDir: string; repository?: string };
+    response: ProjectImage[];
+  };
+  /** Removes the `<variant>-<buildId>` tags of all but the newest `keep` builds (default 5). */
+  'build:pruneImages': {
+    request: { projectDir: string; repository?: string; keep?: number };
+    response: ImagePruneResult;
   };
   /** Compares the variants of one build, or of two builds (`other`). */
   'build:compare': {

@@ -19,6 +19,7 @@ import { engineInfo } from '../docker/engine';
 import { createBuildContext } from './build-context';
 import { newBuildId, openBuild, saveBuild } from './history-store';
 import { imageResults } from './image-results';
+import { checkKeep, pruneProjectImages } from './image-retention';
 import { hasRecipe, recipeBuildInput } from './recipe-input';
 import { runBuild } from './run-build';
 import { planSmoke } from './smoke-modules';
@@ -65,6 +66,7 @@ export function validateBuildRequest(request: BuildStartRequest): void {
   ) {
     throw new CondenseError('INVALID_INPUT', 'concurrency must be a whole number from 1 to 8.');
   }
+  checkKeep(request.keepBuilds, 'keepBuilds');
 }
 
 /** Checks the variants (from the request or the recipe) and picks those `only` names. */
@@ -249,6 +251,7 @@ export async function buildProject(
     ...(failed?.error ? { error: failed.error } : {}),
   };
   await saveBuild(request.projectDir, record);
+  if (record.state === 'succeeded') await applyRetention(engine, request, repository, job);
   job.emit('progress', { message: `Build ${id} ${record.state}`, fraction: 1 });
   if (cancelled) throw new CondenseError('CANCELLED', 'Build cancelled.', { buildId: id });
   if (fatal || built.every((r) => r.state === 'failed')) {
@@ -256,6 +259,32 @@ export async function buildProject(
     throw new CondenseError(info.code, info.message, { ...info.details, buildId: id });
   }
   return record;
+}
+
+/** Removes older builds' tags; a failed cleanup is reported, never fails the build that just worked. */
+async function applyRetention(
+  engine: Engine,
+  request: BuildStartRequest,
+  repository: string,
+  job: BuildJobContext,
+): Promise<void> {
+  try {
+    const pruned = await pruneProjectImages(engine, {
+      projectDir: request.projectDir,
+      repository,
+      keep: checkKeep(request.keepBuilds, 'keepBuilds'),
+      onProgress: (message) => job.emit('progress', { message }),
+    });
+    if (pruned.removed.length > 0) {
+      job.emit('progress', {
+        message: `Removed ${pruned.removed.length} old image tag(s) of ${pruned.buildsMarked.length} build(s)`,
+      });
+    }
+  } catch (error) {
+    job.emit('progress', {
+      message: `Old images were not removed: ${toErrorInfo(error).message}`,
+    });
+  }
 }
 
 async function buildVariant(

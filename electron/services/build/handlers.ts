@@ -6,8 +6,9 @@ import { compareBuilds } from '../../../shared/build/compare';
 import type { Engine } from '../docker/engine';
 import { connectEngine, engineInfo } from '../docker/engine';
 import type { JobManager } from '../jobs/job-manager';
-import { buildProject } from './build-service';
+import { buildProject, defaultRepository } from './build-service';
 import { listBuilds, loadBuild, readBuildLog } from './history-store';
+import { checkKeep, listProjectImages, pruneProjectImages } from './image-retention';
 
 export interface BuildHandlerDeps {
   jobs: JobManager;
@@ -33,6 +34,20 @@ function buildId(value: unknown, name = 'buildId'): string {
     throw new CondenseError('INVALID_INPUT', `${name} must be a build id.`);
   }
   return value;
+}
+
+function repository(request: { projectDir: string; repository?: unknown }): string {
+  if (request.repository === undefined) return defaultRepository(request.projectDir);
+  if (
+    typeof request.repository !== 'string' ||
+    !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(request.repository)
+  ) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `Image repository "${String(request.repository)}" is not valid: lowercase letters, digits, . _ - and /.`,
+    );
+  }
+  return request.repository;
 }
 
 /** The build domain's handlers: builds run as `build` jobs with step, log, variant and smoke events. */
@@ -61,6 +76,18 @@ export function createBuildHandlers(deps: BuildHandlerDeps): Handlers {
         throw new CondenseError('INVALID_INPUT', 'tail must be a whole number of lines.');
       }
       return readBuildLog(projectDir(request), buildId(request.buildId), request.tail);
+    },
+    'build:images': async (request) => {
+      projectDir(request);
+      return listProjectImages(engine(), repository(request));
+    },
+    'build:pruneImages': async (request) => {
+      const dir = projectDir(request);
+      return pruneProjectImages(engine(), {
+        projectDir: dir,
+        repository: repository(request),
+        keep: checkKeep(request.keep),
+      });
     },
     'build:compare': async (request) => {
       const dir = projectDir(request);

@@ -89,6 +89,7 @@ export async function listBuilds(projectDir: string): Promise<BuildSummary[]> {
         durationMs: record.durationMs,
         state: record.state,
         builder: record.builder,
+        ...(record.imagesRemoved ? { imagesRemoved: true } : {}),
         variants: record.variants.map((v) => ({
           id: v.id,
           state: v.state,
