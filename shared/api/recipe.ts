@@ -14,7 +14,15 @@ export interface RecipeState {
   exists: boolean;
   /** Problems of the stored file, each naming its field; empty when valid. */
   issues: RecipeIssue[];
+  /**
+   * sha256 (hex) of condense.yml's bytes as read, or `RECIPE_MISSING_REVISION` when there is no file.
+   * `recipe:save` takes it back as `baseRevision` so a hand edit made meanwhile is never overwritten.
+   */
+  revision: string;
 }
+
+/** The `revision` of a project without condense.yml. */
+export const RECIPE_MISSING_REVISION = 'missing';
 
 /** The prune rule catalog and presets, for the toggles of the Image screen. */
 export interface PruneCatalog {
@@ -70,8 +78,15 @@ export interface ExportResult {
 export interface RecipeMethods {
   /** Reads condense.yml (defaults when missing); problems are listed, not thrown. */
   'recipe:get': { request: { projectDir: string }; response: RecipeState };
-  /** Validates and writes condense.yml, keeping the user's comments; INVALID_INPUT names the fields. */
-  'recipe:save': { request: { projectDir: string; recipe: Recipe }; response: RecipeState };
+  /**
+   * Validates and writes condense.yml, keeping the user's comments; INVALID_INPUT names the fields.
+   * CONFLICT (details.revision: the file's revision now) when the file no longer has `baseRevision`,
+   * the revision the caller read: nothing is written, so a hand edit made meanwhile survives.
+   */
+  'recipe:save': {
+    request: { projectDir: string; recipe: Recipe; baseRevision: string };
+    response: RecipeState;
+  };
   'recipe:catalog': { request: Record<string, never>; response: PruneCatalog };
   /** Generates the Dockerfile and .dockerignore; from `recipe` when given, else condense.yml. */
   'recipe:generate': {

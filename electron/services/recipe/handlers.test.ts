@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../../shared/api/contract';
 import type { JobEvent } from '../../../shared/api/jobs';
 import type { SavingsReport } from '../../../shared/api/recipe';
+import { RECIPE_MISSING_REVISION } from '../../../shared/api/recipe';
 import {
   createMemoryTransportPair,
   createTransportClient,
   serveTransport,
 } from '../../../shared/api/rpc';
+import type { Recipe } from '../../../shared/recipe/model';
 import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
@@ -24,6 +27,8 @@ let project: string;
 let channel: ServedChannel;
 let jobs: JobManager;
 let client: ReturnType<typeof createTransportClient>;
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'condense-recipe-handlers-'));
@@ -55,12 +60,21 @@ afterAll(async () => {
 describe('recipe handlers over the contract', () => {
   it('gets, saves (keeping comments) and generates', async () => {
     const state = await client.call('recipe:get', { projectDir: project });
-    expect(state).toEqual({ recipe: defaultRecipe(), exists: true, issues: [] });
+    expect(state).toEqual({
+      recipe: defaultRecipe(),
+      exists: true,
+      issues: [],
+      revision: sha256(await readFile(join(project, 'condense.yml'))),
+    });
     const saved = await client.call('recipe:save', {
       projectDir: project,
       recipe: { ...state.recipe, prune: defaultPrune('expert'), port: 9000 },
+      baseRevision: state.revision,
     });
     expect(saved.recipe.port).toBe(9000);
+    // The answer's revision is the file now on disk, so the next save from it is accepted.
+    expect(saved.revision).toBe(sha256(await readFile(join(project, 'condense.yml'))));
+    expect(saved.revision).not.toBe(state.revision);
     expect(await readFile(join(project, 'condense.yml'), 'utf8')).toMatch(/^# my recipe\n/);
     const files = await client.call('recipe:generate', { projectDir: project });
     expect(files.dockerfile).toContain('EXPOSE 9000');
@@ -74,14 +88,94 @@ describe('recipe handlers over the contract', () => {
       client.call('recipe:save', {
         projectDir: project,
         recipe: { ...defaultRecipe(), user: 'root; id' },
+        baseRevision: 'x',
       }),
     ).rejects.toThrow(/user:/);
+    // An old caller without baseRevision is told what is missing instead of overwriting blindly.
+    await expect(
+      client.call('recipe:save', {
+        projectDir: project,
+        recipe: defaultRecipe(),
+      } as unknown as { projectDir: string; recipe: Recipe; baseRevision: string }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/baseRevision/) as string,
+    });
     await expect(client.call('recipe:get', { projectDir: 'relative/dir' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
     await expect(
       client.call('recipe:export', { projectDir: project, dir: 'not/absolute' }),
     ).rejects.toThrow(/export folder/);
+  });
+
+  it('never overwrites a hand edit made since the recipe was read', async () => {
+    const dir = join(root, 'hand-edit');
+    await mkdir(dir);
+    const path = join(dir, 'condense.yml');
+    await writeFile(path, '# tuned for prod\nversion: 1\nport: 8080 # the load balancer\n');
+    const read = await client.call('recipe:get', { projectDir: dir });
+    expect(read.recipe.port).toBe(8080);
+    // The user edits the file in their editor while the app shows the old values.
+    const handEdit = '# tuned for prod\nversion: 1\nport: 8181 # moved by hand\n';
+    await writeFile(path, handEdit);
+    const stale = client.call('recipe:save', {
+      projectDir: dir,
+      recipe: { ...read.recipe, user: 'app' },
+      baseRevision: read.revision,
+    });
+    await expect(stale).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(
+        /^condense.yml changed on disk since Condense read it: /,
+      ) as string,
+      details: { revision: sha256(Buffer.from(handEdit)) },
+    });
+    expect(await readFile(path, 'utf8')).toBe(handEdit);
+    // Saving from the current revision writes, and the user's comments survive.
+    const fresh = await client.call('recipe:get', { projectDir: dir });
+    expect(fresh.recipe.port).toBe(8181);
+    const saved = await client.call('recipe:save', {
+      projectDir: dir,
+      recipe: { ...fresh.recipe, user: 'app' },
+      baseRevision: fresh.revision,
+    });
+    expect(saved.recipe).toMatchObject({ port: 8181, user: 'app' });
+    const text = await readFile(path, 'utf8');
+    expect(text).toMatch(/^# tuned for prod\n/);
+    expect(text).toContain('port: 8181 # moved by hand');
+    expect(text).toMatch(/^user: app$/m);
+    expect(saved.revision).toBe(sha256(Buffer.from(text)));
+  });
+
+  it('does not recreate a deleted condense.yml or replace one created meanwhile', async () => {
+    const dir = join(root, 'created');
+    await mkdir(dir);
+    const path = join(dir, 'condense.yml');
+    const missing = await client.call('recipe:get', { projectDir: dir });
+    expect(missing).toMatchObject({ exists: false, revision: RECIPE_MISSING_REVISION });
+    await writeFile(path, 'version: 1\nport: 7000\n');
+    await expect(
+      client.call('recipe:save', {
+        projectDir: dir,
+        recipe: missing.recipe,
+        baseRevision: missing.revision,
+      }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await readFile(path, 'utf8')).toBe('version: 1\nport: 7000\n');
+    const read = await client.call('recipe:get', { projectDir: dir });
+    await rm(path);
+    await expect(
+      client.call('recipe:save', {
+        projectDir: dir,
+        recipe: read.recipe,
+        baseRevision: read.revision,
+      }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/deleted/) as string,
+    });
+    await expect(readFile(path)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('lists the catalog and its presets', async () => {

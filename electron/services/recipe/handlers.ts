@@ -51,8 +51,15 @@ export function createRecipeHandlers(
     'recipe:get': async (request) => readRecipeFile(await projectDirOf(request)),
     'recipe:save': async (request) => {
       const projectDir = await projectDirOf(request);
-      await writeRecipeFile(projectDir, request.recipe);
-      return readRecipeFile(projectDir);
+      const base = (request as { baseRevision?: unknown }).baseRevision;
+      if (typeof base !== 'string' || base === '') {
+        throw new CondenseError(
+          'INVALID_INPUT',
+          'Say which condense.yml the change is based on (baseRevision, the revision recipe:get returned), so a hand edit is never overwritten.',
+          { field: 'baseRevision' },
+        );
+      }
+      return writeRecipeFile(projectDir, request.recipe, base);
     },
     'recipe:catalog': () =>
       Promise.resolve({

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 import { isCondenseError } from '../../../shared/api/errors';
+import { RECIPE_MISSING_REVISION } from '../../../shared/api/recipe';
 import { defaultRecipe } from '../../../shared/recipe/model';
 import { loadRecipe, readRecipeFile, writeRecipeFile } from './recipe-file';
 
@@ -23,6 +24,7 @@ describe('condense.yml', () => {
       recipe: defaultRecipe(),
       exists: false,
       issues: [],
+      revision: RECIPE_MISSING_REVISION,
     });
   });
 
@@ -32,6 +34,24 @@ describe('condense.yml', () => {
       recipe: defaultRecipe(),
       exists: true,
       issues: [],
+      revision: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+    });
+  });
+
+  it('lets only one of two saves from the same revision through', async () => {
+    await writeFile(join(dir, 'condense.yml'), 'version: 1\n');
+    const { recipe, revision } = await readRecipeFile(dir);
+    const results = await Promise.allSettled([
+      writeRecipeFile(dir, { ...recipe, port: 1111 }, revision),
+      writeRecipeFile(dir, { ...recipe, port: 2222 }, revision),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const written = results.find((r) => r.status === 'fulfilled')!.value;
+    expect((await readRecipeFile(dir)).recipe.port).toBe(written.recipe.port);
+    const refused = results.find((r) => r.status === 'rejected')!;
+    expect(refused.reason).toMatchObject({
+      code: 'CONFLICT',
+      details: { revision: written.revision },
     });
   });
 

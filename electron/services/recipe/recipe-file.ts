@@ -1,14 +1,16 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 
 import { CondenseError } from '../../../shared/api/errors';
+import { RECIPE_MISSING_REVISION } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
 import { defaultRecipe } from '../../../shared/recipe/model';
 import type { RecipeIssue } from '../../../shared/recipe/validate';
 import { checkRecipe, validateRecipe } from '../../../shared/recipe/validate';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomic, writeFileExclusive } from '../fs/atomic-write';
 
 export const RECIPE_FILE = 'condense.yml';
 const FORMAT_VERSION = 1;
@@ -19,15 +21,23 @@ export interface RecipeRead {
   /** False when condense.yml does not exist (the defaults are returned). */
   exists: boolean;
   issues: RecipeIssue[];
+  /** sha256 of the file's bytes, or RECIPE_MISSING_REVISION without a file. */
+  revision: string;
 }
 
-async function readText(path: string): Promise<string | undefined> {
+/** The file's text and revision (the sha256 of its bytes), or undefined when it does not exist. */
+async function readText(path: string): Promise<{ text: string; revision: string } | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    const bytes = await readFile(path);
+    return { text: bytes.toString('utf8'), revision: revisionOf(bytes) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+function revisionOf(bytes: string | Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function parse(text: string): Document {
@@ -45,8 +55,20 @@ function parse(text: string): Document {
 
 /** Reads condense.yml; missing fields take defaults; problems are listed, not thrown. */
 export async function readRecipeFile(projectDir: string): Promise<RecipeRead> {
-  const text = await readText(join(projectDir, RECIPE_FILE));
-  if (text === undefined) return { recipe: defaultRecipe(), exists: false, issues: [] };
+  const file = await readText(join(projectDir, RECIPE_FILE));
+  if (file === undefined) {
+    return {
+      recipe: defaultRecipe(),
+      exists: false,
+      issues: [],
+      revision: RECIPE_MISSING_REVISION,
+    };
+  }
+  return recipeOfText(file.text, file.revision);
+}
+
+/** The recipe stored in `text`, defaults filled in and problems listed. */
+function recipeOfText(text: string, revision: string): RecipeRead {
   const raw: unknown = parse(text).toJS() ?? {};
   const issues: RecipeIssue[] = [];
   let fields = raw;
@@ -61,7 +83,12 @@ export async function readRecipeFile(projectDir: string): Promise<RecipeRead> {
     fields = rest;
   }
   const checked = checkRecipe(fields);
-  return { recipe: checked.recipe, exists: true, issues: [...issues, ...checked.issues] };
+  return {
+    recipe: checked.recipe,
+    exists: true,
+    issues: [...issues, ...checked.issues],
+    revision,
+  };
 }
 
 /** The recipe, or INVALID_INPUT naming every bad field of condense.yml. */
@@ -104,24 +131,70 @@ function update(doc: Document, parent: YAMLMap, key: string, value: unknown): vo
   parent.set(key, doc.createNode(value));
 }
 
+function conflict(revision: string): CondenseError {
+  const what =
+    revision === RECIPE_MISSING_REVISION ? 'it was deleted' : 'it was edited, e.g. by hand';
+  return new CondenseError(
+    'CONFLICT',
+    `${RECIPE_FILE} changed on disk since Condense read it: ${what}. Nothing was written; reload it, or save again to replace the file's content.`,
+    { revision },
+  );
+}
+
+// Saves of one file run one after the other, so two windows of this process never interleave their
+// compare and write.
+const queues = new Map<string, Promise<unknown>>();
+
+function serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(task, task);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
 /**
  * Writes the recipe to condense.yml atomically, editing the existing document so the user's comments
- * and key order survive. Invalid recipes are refused before anything is written.
+ * and key order survive. Invalid recipes are refused before anything is written. With `baseRevision`
+ * (the `revision` the caller read), a file that changed since is left alone: CONFLICT, nothing written.
+ * Returns the recipe as written, with the new revision.
  */
-export async function writeRecipeFile(projectDir: string, input: unknown): Promise<Recipe> {
+export async function writeRecipeFile(
+  projectDir: string,
+  input: unknown,
+  baseRevision?: string,
+): Promise<RecipeRead> {
   const recipe = validateRecipe(input);
   const path = join(projectDir, RECIPE_FILE);
-  const text = await readText(path);
-  const doc = parse(
-    text ??
-      '# Condense image recipe: base images, entrypoint, prune rules and variants.\n' +
-        '# Edit it on the Image screen, or by hand; omitted fields take their defaults.\n' +
-        'version: 1\n',
-  );
-  if (!isMap(doc.contents)) doc.contents = doc.createNode({ version: FORMAT_VERSION });
-  const root = doc.contents as YAMLMap;
-  update(doc, root, 'version', FORMAT_VERSION);
-  for (const [key, value] of Object.entries(recipe)) update(doc, root, key, value);
-  await writeFileAtomic(path, doc.toString({ lineWidth: 100 }));
-  return recipe;
+  return serialized(path, async () => {
+    const file = await readText(path);
+    const current = file?.revision ?? RECIPE_MISSING_REVISION;
+    if (baseRevision !== undefined && baseRevision !== current) throw conflict(current);
+    const doc = parse(
+      file?.text ??
+        '# Condense image recipe: base images, entrypoint, prune rules and variants.\n' +
+          '# Edit it on the Image screen, or by hand; omitted fields take their defaults.\n' +
+          'version: 1\n',
+    );
+    if (!isMap(doc.contents)) doc.contents = doc.createNode({ version: FORMAT_VERSION });
+    const root = doc.contents as YAMLMap;
+    update(doc, root, 'version', FORMAT_VERSION);
+    for (const [key, value] of Object.entries(recipe)) update(doc, root, key, value);
+    const text = doc.toString({ lineWidth: 100 });
+    if (file === undefined) {
+      // A file created meanwhile (by the user's editor) is never replaced: link fails on it.
+      if (!(await writeFileExclusive(path, text))) {
+        if (baseRevision !== undefined) throw conflict((await readText(path))?.revision ?? current);
+        await writeFileAtomic(path, text);
+      }
+    } else {
+      // Compare once more just before the rename: a hand edit during the YAML work is not lost.
+      const again = (await readText(path))?.revision ?? RECIPE_MISSING_REVISION;
+      if (baseRevision !== undefined && again !== current) throw conflict(again);
+      await writeFileAtomic(path, text);
+    }
+    return recipeOfText(text, revisionOf(text));
+  });
 }
