@@ -4,6 +4,7 @@ import { buildCommand } from './build';
 import { compareCommand } from './compare';
 import { dockerfileCommand } from './dockerfile';
 import { exportCommand } from './export';
+import { imagesCommand } from './images';
 import { initCommand } from './init';
 import { lockCommand } from './lock';
 import { searchCommand } from './search';
@@ -17,6 +18,7 @@ export const commands: CliCommand[] = [
   searchCommand,
   buildCommand,
   compareCommand,
+  imagesCommand,
   dockerfileCommand,
   analyzeCommand,
   exportCommand,

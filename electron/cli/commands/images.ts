@@ -1,0 +1,92 @@
+import type { ProjectImage } from '../../../shared/api/build';
+import { CondenseError } from '../../../shared/api/errors';
+import { formatSize } from '../../../shared/format/size';
+import { defaultRepository } from '../../services/build/build-service';
+import {
+  checkKeep,
+  listProjectImages,
+  pruneProjectImages,
+} from '../../services/build/image-retention';
+import { connectEngine } from '../../services/docker/engine';
+import type { CliCommand } from '../command';
+
+/** `--keep N` as a whole number; the message says what to give instead. */
+export function parseKeep(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!/^[0-9]+$/.test(text)) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `--keep must be a whole number of builds (e.g. --keep 5), not "${text}".`,
+    );
+  }
+  return checkKeep(Number(text), '--keep');
+}
+
+/** Tag, build, size and creation time, one image tag a line. */
+export function imagesText(images: ProjectImage[]): string {
+  if (images.length === 0) return 'No images of this project on the engine.';
+  const rows = [
+    ['TAG', 'BUILD', 'SIZE', 'CREATED'],
+    ...images.map((i) => [
+      i.tag,
+      i.buildId ?? '(latest)',
+      formatSize(i.sizeBytes),
+      i.created.slice(0, 19).replace('T', ' '),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** `condense images [--prune [--keep N]] [--json]`: this project's image tags, and removing old ones. */
+export const imagesCommand: CliCommand = {
+  name: 'images',
+  summary: "List this project's images on the engine; --prune removes older builds' tags",
+  usage: 'images [--prune [--keep N]] [--repository R] [--json]',
+  options: {
+    prune: { type: 'boolean' },
+    keep: { type: 'string' },
+    repository: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(context, values) {
+    const keep = parseKeep(values.keep);
+    if (keep !== undefined && !values.prune) {
+      context.progress(
+        'condense images: --keep goes with --prune (condense images --prune --keep 5).',
+      );
+      return 2;
+    }
+    const repository =
+      typeof values.repository === 'string'
+        ? values.repository
+        : defaultRepository(context.projectDir);
+    const engine = connectEngine();
+    if (values.prune) {
+      const result = await pruneProjectImages(engine, {
+        projectDir: context.projectDir,
+        repository,
+        keep: keep ?? checkKeep(undefined),
+        onProgress: (message) => context.progress(message),
+      });
+      context.progress(
+        `Removed ${result.removed.length} tag(s); ${result.buildsMarked.length} build(s) marked as images removed.`,
+      );
+      if (values.json) {
+        context.out(JSON.stringify(result, null, 2));
+        return 0;
+      }
+    }
+    const images = await listProjectImages(engine, repository);
+    context.out(values.json ? JSON.stringify(images, null, 2) : imagesText(images));
+    return 0;
+  },
+};
