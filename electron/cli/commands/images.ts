@@ -11,9 +11,9 @@ import { connectEngine } from '../../services/docker/engine';
 import type { CliCommand } from '../command';
 
 /** `--keep N` as a whole number; the message says what to give instead. */
-export function parseKeep(value: unknown): number | undefined {
+export function parseKeep(value: string | boolean | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const text = String(value);
+  const text = typeof value === 'string' ? value : '';
   if (!/^[0-9]+$/.test(text)) {
     throw new CondenseError(
       'INVALID_INPUT',
@@ -58,7 +58,7 @@ export const imagesCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run(context, values) {
-    const keep = parseKeep(values.keep);
+    const keep = parseKeep(typeof values.keep === 'string' ? values.keep : undefined);
     if (keep !== undefined && !values.prune) {
       context.progress(
         'condense images: --keep goes with --prune (condense images --prune --keep 5).',

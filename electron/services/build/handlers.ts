@@ -44,7 +44,7 @@ function repository(request: { projectDir: string; repository?: unknown }): stri
   ) {
     throw new CondenseError(
       'INVALID_INPUT',
-      `Image repository "${String(request.repository)}" is not valid: lowercase letters, digits, . _ - and /.`,
+      `Image repository ${JSON.stringify(request.repository)} is not valid: lowercase letters, digits, . _ - and /.`,
     );
   }
   return request.repository;
