@@ -69,6 +69,7 @@ export function ImageScreen() {
     <section className="screen" aria-labelledby="image-title">
       <h2 id="image-title">Image</h2>
       <ErrorNote message={error} />
+      <RecipeConflictNote />
       {issues.length ? (
         <div role="alert" className="error-note">
           condense.yml has problems: {issues.map((i) => `${i.field}: ${i.message}`).join('; ')}
@@ -231,6 +232,31 @@ export function ImageScreen() {
         </div>
       </div>
     </section>
+  );
+}
+
+/** condense.yml changed on disk under the app's change: the user decides, nothing is overwritten. */
+function RecipeConflictNote() {
+  const conflict = useApp((s) => s.recipeConflict);
+  const reload = useApp((s) => s.loadRecipe);
+  const keep = useApp((s) => s.keepRecipeChange);
+  if (!conflict) return null;
+  return (
+    <div role="alert" aria-label="condense.yml changed on disk" className="error-note stack">
+      <p>
+        {conflict.message} Your last change on this screen is not saved. Reload the file to use what
+        is on disk now (your change is dropped), or keep your change (it replaces the file's values
+        for every recipe field; comments stay).
+      </p>
+      <div className="row">
+        <button type="button" onClick={() => void reload()}>
+          Reload from disk
+        </button>
+        <button type="button" onClick={() => void keep()}>
+          Keep my change
+        </button>
+      </div>
+    </div>
   );
 }
 

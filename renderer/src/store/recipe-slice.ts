@@ -1,4 +1,6 @@
+import { isCondenseError } from '../../../shared/api/errors';
 import type { SavingsReport } from '../../../shared/api/recipe';
+import { RECIPE_MISSING_REVISION } from '../../../shared/api/recipe';
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import type { Recipe } from '../../../shared/recipe/model';
 import { customGlobProblem } from '../../../shared/recipe/validate';
@@ -24,20 +26,44 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
   ({ api }) =>
   (set, get) => {
     const projectDir = () => get().project?.dir;
-    // The screen updates at once (size bar and preview move with the click); the service then stores it.
-    const save = async (recipe: Recipe) => {
-      const dir = projectDir();
-      if (!dir) return;
-      set({ recipe, recipeError: undefined, ...preview(recipe) });
+    // Saves go one at a time: each is based on the revision the previous one answered with, so the
+    // app's own quick clicks never look like a hand edit to the service.
+    let queue: Promise<void> = Promise.resolve();
+    const store = async (dir: string, recipe: Recipe) => {
+      // A newer change is queued (it carries this one) or the recipe was reloaded: nothing to write.
+      if (get().recipe !== recipe || projectDir() !== dir) return;
       try {
-        const saved = await api.call('recipe:save', { projectDir: dir, recipe });
+        const saved = await api.call('recipe:save', {
+          projectDir: dir,
+          recipe,
+          baseRevision: get().recipeRevision ?? RECIPE_MISSING_REVISION,
+        });
+        set({ recipeRevision: saved.revision, recipeConflict: undefined });
         // Only accept the answer if nothing newer was applied meanwhile.
         if (get().recipe === recipe) {
           set({ recipe: saved.recipe, recipeIssues: saved.issues, ...preview(saved.recipe) });
         }
       } catch (error) {
-        set({ recipeError: describeError(error) });
+        if (isCondenseError(error) && error.code === 'CONFLICT') {
+          const revision = error.details?.revision;
+          set({
+            recipeConflict: {
+              message: error.message,
+              ...(typeof revision === 'string' ? { revision } : {}),
+            },
+          });
+        } else {
+          set({ recipeError: describeError(error) });
+        }
       }
+    };
+    // The screen updates at once (size bar and preview move with the click); the service then stores it.
+    const save = (recipe: Recipe) => {
+      const dir = projectDir();
+      if (!dir) return Promise.resolve();
+      set({ recipe, recipeError: undefined, ...preview(recipe) });
+      queue = queue.then(() => store(dir, recipe));
+      return queue;
     };
     const setPrune = (change: (prune: Recipe['prune']) => Recipe['prune']) => {
       const { recipe, editingVariant } = get();
@@ -59,6 +85,8 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
           set({
             recipe: state.recipe,
             recipeIssues: state.issues,
+            recipeRevision: state.revision,
+            recipeConflict: undefined,
             editingVariant: helpers.variantIds(state.recipe)[0],
             recipeError: undefined,
             recipeVersion: get().recipeVersion + 1,
@@ -67,6 +95,25 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
         } catch (error) {
           set({ recipeError: describeError(error) });
         }
+      },
+      async keepRecipeChange() {
+        const { recipe, recipeConflict } = get();
+        const dir = projectDir();
+        if (!dir || !recipe || !recipeConflict) return;
+        // The user chose to replace the file: base the save on the revision now on disk (read again
+        // when the service did not say), so a further edit after this choice is still caught.
+        let revision = recipeConflict.revision;
+        if (revision === undefined) {
+          try {
+            revision = (await api.call('recipe:get', { projectDir: dir })).revision;
+          } catch (error) {
+            set({ recipeError: describeError(error) });
+            return;
+          }
+        }
+        set({ recipeRevision: revision, recipeConflict: undefined });
+        queue = queue.then(() => store(dir, recipe));
+        await queue;
       },
       async analyze() {
         const dir = projectDir();

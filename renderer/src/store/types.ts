@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
 
-import type { BuildRecord, VariantResult } from '../../../shared/api/build';
+import type { BuildRecord, ProjectImage, VariantResult } from '../../../shared/api/build';
 import type { ApiClient } from '../../../shared/api/contract';
 import type { JobEvent, JobKind, JobProgress } from '../../../shared/api/jobs';
 import type {
@@ -82,6 +82,14 @@ export interface LockSlice {
   lockFinished: () => Promise<void>;
 }
 
+/** The app's recipe change was refused because condense.yml changed on disk. */
+export interface RecipeConflict {
+  /** The service's message: what changed. */
+  message: string;
+  /** The revision of the file on disk when the save was refused. */
+  revision?: string;
+}
+
 export interface RecipeSlice {
   recipe?: Recipe;
   /** Bumped when the recipe is (re)loaded from the project, so forms drop their drafts. */
@@ -105,7 +113,14 @@ export interface RecipeSlice {
   /** Why the Dockerfile cannot be generated (an invalid field), with what to change. */
   recipeIssue?: string;
   recipeError?: string;
+  /** The revision of condense.yml the recipe was read or last saved at; saves are based on it. */
+  recipeRevision?: string;
+  /** Set when condense.yml changed on disk (a hand edit) and the app's change was not saved. */
+  recipeConflict?: RecipeConflict;
+  /** (Re)reads condense.yml; also "Reload from disk" after a conflict (drops the unsaved change). */
   loadRecipe: () => Promise<void>;
+  /** After a conflict: saves the app's recipe over the file as it is now, explicitly. */
+  keepRecipeChange: () => Promise<void>;
   updateRecipe: (patch: Partial<Omit<Recipe, 'variants' | 'prune'>>) => Promise<void>;
   toggleRule: (ruleId: string) => Promise<void>;
   applyPreset: (preset: PrunePresetId) => Promise<void>;
@@ -136,6 +151,19 @@ export interface BuildSlice {
   cancelJob: (jobId: string) => Promise<void>;
   /** Writes Dockerfile, lockfiles and the rest into `dir`; throws what the service threw. */
   exportProject: (dir: string, force: boolean) => Promise<ExportResult>;
+}
+
+/** The project's images on the engine (Results screen), and removing old builds' tags. */
+export interface ImagesSlice {
+  /** Undefined until loaded. */
+  engineImages?: ProjectImage[];
+  imagesError?: string;
+  /** What the last removal did. */
+  imagesMessage?: string;
+  imagesBusy: boolean;
+  loadImages: () => Promise<void>;
+  /** Removes the tags of all but the newest `keep` builds (the service's default when absent). */
+  pruneOldImages: (keep?: number) => Promise<void>;
 }
 
 export interface StepView {
@@ -180,6 +208,7 @@ export type AppState = UiSlice &
   LockSlice &
   RecipeSlice &
   BuildSlice &
+  ImagesSlice &
   JobsSlice;
 
 export type SliceCreator<S> = (deps: StoreDeps) => StateCreator<AppState, [], [], S>;

@@ -1,4 +1,5 @@
 import type { BuildRecord, VariantResult } from '../../../shared/api/build';
+import { CondenseError } from '../../../shared/api/errors';
 import type { EnvironmentSpec, LockedPackage } from '../../../shared/api/lock';
 import type { SavingsReport } from '../../../shared/api/recipe';
 import { PRUNE_PRESETS } from '../../../shared/recipe/catalog';
@@ -132,6 +133,7 @@ export function buildRecord(id: string, startedAt: string, variants: VariantResu
 /** Handlers of a locked project with no builds; tests override what they exercise. */
 export function projectHandlers(): FakeHandlers {
   let recipe = defaultRecipe();
+  let revision = 1;
   let environment = structuredClone(ENVIRONMENT);
   return {
     'app:info': () => ({ name: 'Condense', version: '0.0.0', mode: 'browser' }),
@@ -171,13 +173,25 @@ export function projectHandlers(): FakeHandlers {
       platforms: ['linux-64'],
       channels: ['conda-forge'],
     }),
-    'recipe:get': () => ({ recipe, exists: true, issues: [] }),
+    'recipe:get': () => ({ recipe, exists: true, issues: [], revision: `r${revision}` }),
     'recipe:save': (r) => {
+      // Like the service: a save from another revision than the stored one is refused.
+      if (r.baseRevision !== `r${revision}`) {
+        throw new CondenseError(
+          'CONFLICT',
+          'condense.yml changed on disk since Condense read it.',
+          {
+            revision: `r${revision}`,
+          },
+        );
+      }
       recipe = r.recipe;
-      return { recipe, exists: true, issues: [] };
+      revision += 1;
+      return { recipe, exists: true, issues: [], revision: `r${revision}` };
     },
     'recipe:analyze': () => ({ jobId: 'analyze-1' }),
     'build:list': () => [],
+    'build:images': () => [],
     'build:get': ({ buildId }) => {
       throw new Error(`no build ${buildId}`);
     },
