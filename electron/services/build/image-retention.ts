@@ -1,15 +1,11 @@
 import type { ImagePruneResult, ProjectImage } from '../../../shared/api/build';
 import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
+import { DEFAULT_KEEP_BUILDS } from '../../../shared/build/retention';
 import type { Engine } from '../docker/engine';
 import { engineError } from '../docker/engine';
 import { listBuilds, loadBuild, saveBuild } from './history-store';
 
-/**
- * Five builds: enough to compare the current build with the last few and to go back to a recent
- * image, while a user who builds fifty times does not keep fifty images per variant (each is often
- * hundreds of MB). The latest `<repo>:<variant>` tags are never touched.
- */
-export const DEFAULT_KEEP_BUILDS = 5;
+export { DEFAULT_KEEP_BUILDS };
 
 const BUILD_TAG = /^(.+)-([0-9]{8}-[0-9]{6}-[0-9a-f]{6})$/;
 

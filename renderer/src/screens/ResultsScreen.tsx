@@ -1,5 +1,6 @@
 import { formatSizeColumn, sizeScale } from '../../../shared/format/size';
 import { LayerChart, TotalsChart } from '../components/Charts';
+import { EngineImages } from '../components/EngineImages';
 import { EmptyState } from '../components/Notice';
 import { useApp } from '../store';
 import type { VariantView } from '../store/build-view';
@@ -109,6 +110,7 @@ export function ResultsScreen() {
           />
         ))}
       </div>
+      <EngineImages />
     </section>
   );
 }

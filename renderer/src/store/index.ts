@@ -5,6 +5,7 @@ import { createStore } from 'zustand/vanilla';
 
 import { createBuildSlice } from './build-slice';
 import { createEnvironmentSlice } from './environment-slice';
+import { createImagesSlice } from './images-slice';
 import { createJobsSlice } from './jobs-slice';
 import { createLockSlice } from './lock-slice';
 import { createProjectSlice, createUiSlice } from './project-slice';
@@ -22,6 +23,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createLockSlice(deps)(...a),
     ...createRecipeSlice(deps)(...a),
     ...createBuildSlice(deps)(...a),
+    ...createImagesSlice(deps)(...a),
     ...createJobsSlice(deps)(...a),
   }));
 }

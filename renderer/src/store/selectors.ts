@@ -161,7 +161,8 @@ export const buildSelectors = {
         if (result.imageId && liveImages.has(result.imageId)) continue;
         entries.push({
           key: `${build.id}:${result.id}`,
-          label: `${result.id} (${stamp(build.startedAt)})`,
+          // The sizes stay in the history after retention removed the image; say it is gone.
+          label: `${result.id} (${stamp(build.startedAt)}${build.imagesRemoved ? ', image removed' : ''})`,
           buildId: build.id,
           live: false,
           result: toVariantView(result),
