@@ -166,19 +166,6 @@ export interface ImagesSlice {
   pruneOldImages: (keep?: number) => Promise<void>;
 }
 
-/** The project's images on the engine (Results screen), and removing old builds' tags. */
-export interface ImagesSlice {
-  /** Undefined until loaded. */
-  engineImages?: ProjectImage[];
-  imagesError?: string;
-  /** What the last removal did. */
-  imagesMessage?: string;
-  imagesBusy: boolean;
-  loadImages: () => Promise<void>;
-  /** Removes the tags of all but the newest `keep` builds (the service's default when absent). */
-  pruneOldImages: (keep?: number) => Promise<void>;
-}
-
 export interface StepView {
   id: string;
   name: string;
