@@ -244,9 +244,9 @@ function RecipeConflictNote() {
   return (
     <div role="alert" aria-label="condense.yml changed on disk" className="error-note stack">
       <p>
-        {conflict.message} Your last change on this screen is not saved. Reload the file to use what
-        is on disk now (your change is dropped), or keep your change (it replaces the file's values
-        for every recipe field; comments stay).
+        {conflict.message} Your last change on this screen is not saved. Reload from disk: use the
+        file as it is now and drop your change. Keep my change: the screen&apos;s values replace the
+        file&apos;s (its comments stay).
       </p>
       <div className="row">
         <button type="button" onClick={() => void reload()}>
