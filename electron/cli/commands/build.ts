@@ -8,6 +8,7 @@ import { buildProject } from '../../services/build/build-service';
 import { connectEngine } from '../../services/docker/engine';
 import type { CliCommand } from '../command';
 import { buildSummaryText, comparisonText, PlainProgress } from './build-output';
+import { parseKeep } from './images';
 
 const list = (value: unknown): string[] =>
   Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
@@ -65,7 +66,7 @@ export const buildCommand: CliCommand = {
   name: 'build',
   summary: 'Build the image (each variant) with BuildKit, smoke-test it and keep it in the history',
   usage:
-    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--no-imports] [--check CMD] [--classic] [--no-cache] [--repository R] [--context NAME] [--concurrency N]',
+    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--no-imports] [--check CMD] [--classic] [--no-cache] [--repository R] [--keep-builds N] [--context NAME] [--concurrency N]',
   options: {
     variant: { type: 'string', multiple: true },
     progress: { type: 'string' },
@@ -77,6 +78,8 @@ export const buildCommand: CliCommand = {
     classic: { type: 'boolean' },
     'no-cache': { type: 'boolean' },
     repository: { type: 'string' },
+    // Image retention: older builds' <variant>-<buildId> tags go after a successful build (0: keep all).
+    'keep-builds': { type: 'string' },
     context: { type: 'string' },
     concurrency: { type: 'string' },
   },
@@ -93,8 +96,13 @@ export const buildCommand: CliCommand = {
     if (list(values.module).length) smoke.modules = list(values.module);
     else if (values['no-imports']) smoke.modules = [];
     if (typeof values.check === 'string') smoke.command = parseCheck(values.check);
+    const keepBuilds = parseKeep(
+      typeof values['keep-builds'] === 'string' ? values['keep-builds'] : undefined,
+      '--keep-builds',
+    );
     const request: BuildStartRequest = {
       projectDir: context.projectDir,
+      ...(keepBuilds !== undefined ? { keepBuilds } : {}),
       ...variantOptions(list(values.variant)),
       ...(smoke.modules || smoke.command ? { smoke } : {}),
       ...(values.classic ? { classic: true } : {}),

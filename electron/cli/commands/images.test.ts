@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,6 +39,7 @@ describe('images option parsing and table', () => {
     expect(parseKeep('3')).toBe(3);
     expect(() => parseKeep('-1')).toThrow(/--keep must be a whole number.*not "-1"/);
     expect(() => parseKeep('two')).toThrow(/--keep 5/);
+    expect(() => parseKeep('1.5', '--keep-builds')).toThrow(/--keep-builds must be a whole number/);
   });
 
   it('prints tag, build, size and time, the latest tags marked', () => {
@@ -136,5 +137,36 @@ describe.runIf(hasDocker)('condense images on the real engine', () => {
         .map((b) => b.id)
         .sort(),
     ).toEqual([records[0]!.id, records[1]!.id].sort());
+
+    // condense build --keep-builds 1: the build before it loses its tag once the new one succeeded.
+    writeFileSync(
+      join(project, 'Dockerfile'),
+      `FROM ${TEST_BASE_IMAGE}\nRUN echo cli-3-${project} > /n\n`,
+    );
+    const bad = await cli(['build', '-C', project, '--keep-builds', 'all']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--keep-builds must be a whole number of builds/);
+    const built = await cli([
+      'build',
+      '-C',
+      project,
+      '--repository',
+      REPO,
+      '--no-imports',
+      '--keep-builds',
+      '1',
+      '--progress',
+      'none',
+      '--json',
+    ]);
+    expect(built.code).toBe(0);
+    const latest = JSON.parse(built.stdout) as BuildRecord;
+    const final = await cli(['images', '-C', project, '--repository', REPO, '--json']);
+    expect((JSON.parse(final.stdout) as ProjectImage[]).map((i) => i.tag).sort()).toEqual(
+      [`${REPO}:default`, `${REPO}:default-${latest.id}`].sort(),
+    );
+    expect((await listBuilds(project)).filter((b) => !b.imagesRemoved).map((b) => b.id)).toEqual([
+      latest.id,
+    ]);
   }, 120_000);
 });

@@ -11,16 +11,19 @@ import { connectEngine } from '../../services/docker/engine';
 import type { CliCommand } from '../command';
 
 /** `--keep N` as a whole number; the message says what to give instead. */
-export function parseKeep(value: string | boolean | undefined): number | undefined {
+export function parseKeep(
+  value: string | boolean | undefined,
+  flag = '--keep',
+): number | undefined {
   if (value === undefined) return undefined;
   const text = typeof value === 'string' ? value : '';
   if (!/^[0-9]+$/.test(text)) {
     throw new CondenseError(
       'INVALID_INPUT',
-      `--keep must be a whole number of builds (e.g. --keep 5), not "${text}".`,
+      `${flag} must be a whole number of builds (e.g. ${flag} 5), not "${text}".`,
     );
   }
-  return checkKeep(Number(text), '--keep');
+  return checkKeep(Number(text), flag);
 }
 
 /** Tag, build, size and creation time, one image tag a line. */
