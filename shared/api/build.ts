@@ -143,6 +143,8 @@ export interface ComparisonRow {
   smoke: 'passed' | 'failed' | 'not run';
   /** Size difference to the first row (the baseline). */
   sizeDeltaBytes?: number;
+  /** The build's image tags were removed from the engine; the size is from the history. */
+  imageRemoved?: boolean;
 }
 
 /** A prune rule blamed for a failing smoke test. */

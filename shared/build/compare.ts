@@ -11,10 +11,10 @@ import type {
  * are matched by instruction text and position, so a prune layer shows up next to its counterpart.
  */
 export function compareVariants(
-  entries: { buildId: string; variant: VariantResult }[],
+  entries: { buildId: string; variant: VariantResult; imageRemoved?: boolean }[],
 ): BuildComparison {
   const baseline = entries[0]?.variant.sizeBytes;
-  const rows: ComparisonRow[] = entries.map(({ buildId, variant }) => {
+  const rows: ComparisonRow[] = entries.map(({ buildId, variant, imageRemoved }) => {
     const row: ComparisonRow = {
       buildId,
       variantId: variant.id,
@@ -24,6 +24,7 @@ export function compareVariants(
       cachedSteps: variant.cachedSteps,
       totalSteps: variant.totalSteps,
       smoke: !variant.smoke ? 'not run' : variant.smoke.passed ? 'passed' : 'failed',
+      ...(imageRemoved ? { imageRemoved: true } : {}),
     };
     if (variant.sizeBytes !== undefined) {
       row.sizeBytes = variant.sizeBytes;
@@ -56,8 +57,15 @@ export function compareVariants(
 
 /** Compares the variants of one build, or (with `other`) the variants of two builds side by side. */
 export function compareBuilds(first: BuildRecord, other?: BuildRecord): BuildComparison {
-  const entries = first.variants.map((variant) => ({ buildId: first.id, variant }));
-  if (other) entries.push(...other.variants.map((variant) => ({ buildId: other.id, variant })));
+  // Builds whose images retention removed still compare by their recorded sizes, marked as such.
+  const of = (record: BuildRecord) =>
+    record.variants.map((variant) => ({
+      buildId: record.id,
+      variant,
+      ...(record.imagesRemoved ? { imageRemoved: true } : {}),
+    }));
+  const entries = of(first);
+  if (other) entries.push(...of(other));
   return compareVariants(entries);
 }
 

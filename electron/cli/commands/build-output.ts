@@ -109,7 +109,7 @@ export function comparisonText(comparison: BuildComparison, showLayers = false):
       comparison.rows.map((r, i) => [
         ...(twoBuilds ? [r.buildId] : []),
         r.variantId,
-        r.state,
+        r.imageRemoved ? `${r.state}, image removed` : r.state,
         sizes[i]!,
         deltas[i]!,
         String(r.layerCount),

@@ -138,6 +138,14 @@ describe.runIf(hasDocker)('condense images on the real engine', () => {
         .sort(),
     ).toEqual([records[0]!.id, records[1]!.id].sort());
 
+    // compare still shows the removed build's size, and says its image is gone.
+    const compared = await cli(['compare', '-C', project, records[0]!.id, records[2]!.id]);
+    const lines = compared.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith(records[0]!.id))).toMatch(
+      /succeeded, image removed\s+\S+ \S*B/,
+    );
+    expect(lines.find((l) => l.startsWith(records[2]!.id))).not.toMatch(/image removed/);
+
     // condense build --keep-builds 1: the build before it loses its tag once the new one succeeded.
     writeFileSync(
       join(project, 'Dockerfile'),
