@@ -79,15 +79,17 @@ export function createBuildHandlers(deps: BuildHandlerDeps): Handlers {
     },
     'build:images': async (request) => {
       projectDir(request);
-      return listProjectImages(engine(), repository(request));
+      const repo = repository(request);
+      return listProjectImages(engine(), repo);
     },
     'build:pruneImages': async (request) => {
-      const dir = projectDir(request);
-      return pruneProjectImages(engine(), {
-        projectDir: dir,
+      // Every value is checked before the engine is reached.
+      const options = {
+        projectDir: projectDir(request),
         repository: repository(request),
         keep: checkKeep(request.keep),
-      });
+      };
+      return pruneProjectImages(engine(), options);
     },
     'build:compare': async (request) => {
       const dir = projectDir(request);

@@ -8,7 +8,9 @@ import type { BuildRecord, BuildStartRequest } from '../../../shared/api/build';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
+import { JobManager } from '../jobs/job-manager';
 import { buildProject } from './build-service';
+import { createBuildHandlers } from './handlers';
 import { listBuilds } from './history-store';
 import { checkKeep, listProjectImages, pruneProjectImages } from './image-retention';
 import { ensureTestImages, removeRepository, TEST_BASE_IMAGE } from './test-images';
@@ -78,6 +80,26 @@ describe('keep counts', () => {
     expect(() => checkKeep(-1)).toThrow(/whole number of builds/);
     expect(() => checkKeep(1.5, 'keepBuilds')).toThrow(/keepBuilds must be/);
     expect(() => checkKeep('3')).toThrow(/whole number/);
+  });
+});
+
+describe('images handlers', () => {
+  it('refuse bad input with what to give, before reaching the engine', async () => {
+    const handlers = createBuildHandlers({
+      jobs: new JobManager(),
+      engine: () => {
+        throw new Error('the engine must not be reached');
+      },
+    });
+    await expect(handlers['build:images']({ projectDir: 'relative' })).rejects.toThrow(
+      /projectDir must be an absolute folder path/,
+    );
+    await expect(
+      handlers['build:images']({ projectDir: temp, repository: 'Bad Repo' }),
+    ).rejects.toThrow(/Image repository "Bad Repo" is not valid/);
+    await expect(handlers['build:pruneImages']({ projectDir: temp, keep: -2 })).rejects.toThrow(
+      /keep must be a whole number of builds/,
+    );
   });
 });
 
