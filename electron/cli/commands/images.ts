@@ -53,11 +53,12 @@ export function imagesText(images: ProjectImage[]): string {
 export const imagesCommand: CliCommand = {
   name: 'images',
   summary: "List this project's images on the engine; --prune removes older builds' tags",
-  usage: 'images [--prune [--keep N]] [--repository R] [--json]',
+  usage: 'images [--prune [--keep N]] [--repository R] [--context NAME] [--json]',
   options: {
     prune: { type: 'boolean' },
     keep: { type: 'string' },
     repository: { type: 'string' },
+    context: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(context, values) {
@@ -72,7 +73,9 @@ export const imagesCommand: CliCommand = {
       typeof values.repository === 'string'
         ? values.repository
         : defaultRepository(context.projectDir);
-    const engine = connectEngine();
+    // The same engine as `condense build --context NAME`, so the images listed are the ones it built.
+    const contextName = typeof values.context === 'string' ? values.context : undefined;
+    const engine = connectEngine(contextName ? { context: contextName } : {});
     if (values.prune) {
       const result = await pruneProjectImages(engine, {
         projectDir: context.projectDir,
