@@ -1,17 +1,10 @@
-import { act, cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { act, cleanup, configure, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { CondenseError } from '../../shared/api/errors';
-import { App } from './App';
-import { createAppStore, StoreContext } from './store';
-import { createFakeApi, type FakeHandlers } from './test-support/fake-api';
-import {
-  lockedPackage,
-  projectHandlers,
-  savingsReport,
-  variantResult,
-} from './test-support/project-fixture';
+import { type FakeHandlers } from './test-support/fake-api';
+import { lockedPackage, savingsReport, variantResult } from './test-support/project-fixture';
+import { nav, openProject, renderApp } from './test-support/render-app';
 
 const MIB = 1024 * 1024;
 
@@ -19,27 +12,6 @@ const MIB = 1024 * 1024;
 afterEach(cleanup);
 // The machine's 2 cores are shared: give async queries more than the default second.
 configure({ asyncUtilTimeout: 4000 });
-
-function renderApp(overrides: FakeHandlers = {}) {
-  const fake = createFakeApi({ ...projectHandlers(), ...overrides });
-  // Events are applied synchronously in tests (a real window batches them per frame).
-  const store = createAppStore({ api: fake.api, schedule: (flush) => flush() });
-  const user = userEvent.setup();
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  return { fake, store, user };
-}
-
-async function openProject(user: ReturnType<typeof userEvent.setup>) {
-  await user.type(screen.getByRole('textbox', { name: /project folder/i }), '/home/me/churn');
-  await user.click(screen.getByRole('button', { name: 'Open project' }));
-  await screen.findByRole('heading', { name: /Environment: churn/ });
-}
-
-const nav = () => within(screen.getByRole('navigation', { name: 'Steps' }));
 
 describe('Projects', () => {
   it('says what to type when the folder is empty, and keeps later steps disabled', async () => {

@@ -1,12 +1,9 @@
-import { cleanup, configure, render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { cleanup, configure, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { BuildRecord, ProjectImage } from '../../../shared/api/build';
-import { App } from '../App';
-import { createAppStore, StoreContext } from '../store';
-import { createFakeApi } from '../test-support/fake-api';
-import { buildRecord, projectHandlers, variantResult } from '../test-support/project-fixture';
+import { buildRecord, variantResult } from '../test-support/project-fixture';
+import { goTo, historyHandlers, openProject, renderApp } from '../test-support/render-app';
 
 const MIB = 1024 * 1024;
 
@@ -37,19 +34,8 @@ async function openResults() {
     image(`default-${NEW}`, NEW, 30 * MIB),
     image(`default-${OLD}`, OLD, 40 * MIB),
   ];
-  const fake = createFakeApi({
-    ...projectHandlers(),
-    'build:list': () =>
-      records.map((r) => ({
-        id: r.id,
-        startedAt: r.startedAt,
-        durationMs: 1,
-        state: r.state,
-        builder: r.builder,
-        ...(r.imagesRemoved ? { imagesRemoved: true } : {}),
-        variants: [],
-      })),
-    'build:get': ({ buildId }) => records.find((r) => r.id === buildId)!,
+  const { fake, user } = renderApp({
+    ...historyHandlers(records),
     'build:images': () => images,
     'build:pruneImages': () => {
       // Like the service: the old build's tag goes, and its history entry is marked.
@@ -58,21 +44,8 @@ async function openResults() {
       return { removed: [`condense/churn:default-${OLD}`], kept: [], buildsMarked: [OLD] };
     },
   });
-  const store = createAppStore({ api: fake.api, schedule: (flush) => flush() });
-  const user = userEvent.setup();
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  await user.type(screen.getByRole('textbox', { name: /project folder/i }), '/home/me/churn');
-  await user.click(screen.getByRole('button', { name: 'Open project' }));
-  await screen.findByRole('heading', { name: /Environment: churn/ });
-  await user.click(
-    within(screen.getByRole('navigation', { name: 'Steps' })).getByRole('button', {
-      name: /Results/,
-    }),
-  );
+  await openProject(user);
+  await goTo(user, /Results/);
   return { fake, user };
 }
 

@@ -1,14 +1,13 @@
-import { cleanup, configure, render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { cleanup, configure, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { RecipeState } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
-import { App } from '../App';
-import { createAppStore, StoreContext } from '../store';
+import { createAppStore } from '../store';
 import { createFakeApi } from '../test-support/fake-api';
 import { projectHandlers } from '../test-support/project-fixture';
+import { goTo, openProject, renderApp } from '../test-support/render-app';
 
 afterEach(cleanup);
 configure({ asyncUtilTimeout: 4000 });
@@ -53,22 +52,9 @@ function disk() {
 /** The app on the Image screen of a project whose condense.yml the test can edit "by hand". */
 async function openImageScreen() {
   const file = disk();
-  const fake = createFakeApi({ ...projectHandlers(), ...file.handlers });
-  const store = createAppStore({ api: fake.api, schedule: (flush) => flush() });
-  const user = userEvent.setup();
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  await user.type(screen.getByRole('textbox', { name: /project folder/i }), '/home/me/churn');
-  await user.click(screen.getByRole('button', { name: 'Open project' }));
-  await screen.findByRole('heading', { name: /Environment: churn/ });
-  await user.click(
-    within(screen.getByRole('navigation', { name: 'Steps' })).getByRole('button', {
-      name: /Image/,
-    }),
-  );
+  const { fake, user } = renderApp(file.handlers);
+  await openProject(user);
+  await goTo(user, /Image/);
   const pip = () => screen.getByRole('switch', { name: /^pip \(/ });
   return { file, fake, user, pip };
 }

@@ -1,12 +1,9 @@
-import { cleanup, configure, render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { cleanup, configure, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { BuildRecord, SmokeResult, VariantResult } from '../../../shared/api/build';
-import { App } from '../App';
-import { createAppStore, StoreContext } from '../store';
-import { createFakeApi } from '../test-support/fake-api';
-import { buildRecord, projectHandlers, variantResult } from '../test-support/project-fixture';
+import { buildRecord, variantResult } from '../test-support/project-fixture';
+import { goTo, historyHandlers, openProject, renderApp } from '../test-support/render-app';
 
 const MIB = 1024 * 1024;
 
@@ -36,34 +33,9 @@ function variant(id: string, rules: string[], extra: Partial<VariantResult>): Va
 
 /** The app with a history of the given builds, opened on a project. */
 async function openWithHistory(records: BuildRecord[]) {
-  const fake = createFakeApi({
-    ...projectHandlers(),
-    'build:list': () =>
-      records.map((r) => ({
-        id: r.id,
-        startedAt: r.startedAt,
-        durationMs: 1,
-        state: r.state,
-        builder: r.builder,
-        variants: [],
-      })),
-    'build:get': ({ buildId }) => records.find((r) => r.id === buildId)!,
-  });
-  const store = createAppStore({ api: fake.api, schedule: (flush) => flush() });
-  const user = userEvent.setup();
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  await user.type(screen.getByRole('textbox', { name: /project folder/i }), '/home/me/churn');
-  await user.click(screen.getByRole('button', { name: 'Open project' }));
-  await screen.findByRole('heading', { name: /Environment: churn/ });
-  const go = (name: RegExp) =>
-    user.click(
-      within(screen.getByRole('navigation', { name: 'Steps' })).getByRole('button', { name }),
-    );
-  return { go, fake, user };
+  const { fake, user } = renderApp(historyHandlers(records));
+  await openProject(user);
+  return { go: (step: RegExp) => goTo(user, step), fake, user };
 }
 
 const missingCore = "ImportError: cannot import name 'multiarray' from 'numpy.core'";
