@@ -380,3 +380,20 @@ export async function removeImages(docker: Docker, refs: string[]): Promise<void
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Non-directory entries under `/<prefix>` (default the `/env` environment), keyed by path inside it. */
+export function prefixFiles(files: ImageFile[], prefix = 'env'): Map<string, ImageFile> {
+  const root = `${prefix}/`;
+  return new Map(
+    files
+      .filter((f) => f.path.startsWith(root) && f.type !== 'directory')
+      .map((f) => [f.path.slice(root.length), f]),
+  );
+}
+
+/** Bytes of the files in such a map. */
+export function totalSize(files: Map<string, ImageFile>): number {
+  let total = 0;
+  for (const f of files.values()) total += f.size;
+  return total;
+}

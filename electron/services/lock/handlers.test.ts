@@ -5,14 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
-import type { ApiHandlers } from '../../../shared/api/contract';
 import type { JobEvent } from '../../../shared/api/jobs';
 import type { LockResult } from '../../../shared/api/lock';
-import {
-  createMemoryTransportPair,
-  createTransportClient,
-  serveTransport,
-} from '../../../shared/api/rpc';
+import { connectLoopback } from '../../../test/support/loopback';
 import { RepodataCache } from '../channels/repodata-cache';
 import { JobManager } from '../jobs/job-manager';
 import { createLockHandlers } from './handlers';
@@ -21,7 +16,7 @@ import { MINI_RECORDS, writeMiniChannel } from './testing/mini-channel';
 let root: string;
 let server: ChannelServer;
 let jobs: JobManager;
-let client: ReturnType<typeof createTransportClient>;
+let client: ReturnType<typeof connectLoopback>;
 let dir: string;
 
 const ENV = `# service environment
@@ -45,11 +40,7 @@ beforeAll(async () => {
     jobs,
     cache: new RepodataCache({ dir: join(root, 'cache') }),
   });
-  // Real client and server code over the in-memory pair (JSON on the wire: no BigInt may cross).
-  const [serverSide, clientSide] = createMemoryTransportPair();
-  const served = serveTransport(serverSide, handlers as unknown as ApiHandlers);
-  jobs.onEvent((event) => served.emit(event));
-  client = createTransportClient(clientSide);
+  client = connectLoopback(handlers, jobs);
 });
 afterAll(async () => {
   client.close();

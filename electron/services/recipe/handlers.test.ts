@@ -5,19 +5,14 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { ApiHandlers } from '../../../shared/api/contract';
 import type { JobEvent } from '../../../shared/api/jobs';
 import type { SavingsReport } from '../../../shared/api/recipe';
 import { RECIPE_MISSING_REVISION } from '../../../shared/api/recipe';
-import {
-  createMemoryTransportPair,
-  createTransportClient,
-  serveTransport,
-} from '../../../shared/api/rpc';
 import type { Recipe } from '../../../shared/recipe/model';
 import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
+import { connectLoopback } from '../../../test/support/loopback';
 import { JobManager } from '../jobs/job-manager';
 import { createRecipeHandlers } from './handlers';
 import { syntheticLock } from './synthetic-lock.fixture';
@@ -26,7 +21,7 @@ let root: string;
 let project: string;
 let channel: ServedChannel;
 let jobs: JobManager;
-let client: ReturnType<typeof createTransportClient>;
+let client: ReturnType<typeof connectLoopback>;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -43,11 +38,7 @@ beforeAll(async () => {
   await writeFile(join(project, 'condense.yml'), '# my recipe\nversion: 1\n');
   jobs = new JobManager();
   const handlers = createRecipeHandlers({ jobs, cacheRoot: join(root, 'cache') });
-  // Real client and server code over the in-memory pair: everything crosses as JSON.
-  const [serverSide, clientSide] = createMemoryTransportPair();
-  const served = serveTransport(serverSide, handlers as unknown as ApiHandlers);
-  jobs.onEvent((event) => served.emit(event));
-  client = createTransportClient(clientSide);
+  client = connectLoopback(handlers, jobs);
 });
 
 afterAll(async () => {

@@ -20,8 +20,10 @@ import {
   FIXTURE_RUNTIME_IMAGE,
   fixtureImagesRequirement,
   listImageFiles,
+  prefixFiles,
   removeImages,
   runInImage,
+  totalSize,
 } from '../../../test/support/docker';
 import { available } from '../../../test/support/requirements';
 import { analyzeSavings } from '../analysis/savings-analysis';
@@ -56,20 +58,6 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-function envFiles(files: ImageFile[]): Map<string, ImageFile> {
-  return new Map(
-    files
-      .filter((f) => f.path.startsWith('env/') && f.type !== 'directory')
-      .map((f) => [f.path.slice('env/'.length), f]),
-  );
-}
-
-function bytes(files: Map<string, ImageFile>): number {
-  let total = 0;
-  for (const f of files.values()) total += f.size;
-  return total;
-}
-
 describe('per-preset builds of python + numpy from the realistic channel', () => {
   it('prunes exactly the targeted files, python still runs, the estimate agrees within 5%', async () => {
     if (!channel) return;
@@ -89,7 +77,7 @@ describe('per-preset builds of python + numpy from the realistic channel', () =>
         target: targetStage(variant.id),
         buildkit: true,
       });
-      listed.set(variant.id, envFiles(await listImageFiles(docker, tag)));
+      listed.set(variant.id, prefixFiles(await listImageFiles(docker, tag)));
       const run = await runInImage(docker, tag, [
         '/env/bin/python',
         '-c',
@@ -108,8 +96,8 @@ describe('per-preset builds of python + numpy from the realistic channel', () =>
       recipe,
       cacheRoot: join(work, 'cache'),
     });
-    expect(Math.abs(estimate.environmentBytes - bytes(none))).toBeLessThanOrEqual(
-      0.05 * bytes(none),
+    expect(Math.abs(estimate.environmentBytes - totalSize(none))).toBeLessThanOrEqual(
+      0.05 * totalSize(none),
     );
     for (const variant of recipe.variants) {
       const matchers = resolvePrune(variant.prune, recipe.platform).map((rule) =>
@@ -127,7 +115,7 @@ describe('per-preset builds of python + numpy from the realistic channel', () =>
         .sort();
       const got = listed.get(variant.id)!;
       expect([...got.keys()].sort()).toEqual(expected);
-      const measured = bytes(none) - bytes(got);
+      const measured = totalSize(none) - totalSize(got);
       const estimated = estimate.selections.find((s) => s.id === variant.id)!.bytes;
       console.log(`${variant.id}: estimated ${estimated} B, measured ${measured} B`);
       if (variant.id === 'none') expect(measured).toBe(0);
@@ -174,7 +162,7 @@ describe('per-preset builds of python + numpy from the realistic channel', () =>
     const run = await runInImage(docker, tag, []);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe(`svc-ok 65532 /srv 5 ['--greet', "it's $(fine)"]`);
-    const files = envFiles(await listImageFiles(docker, tag));
+    const files = prefixFiles(await listImageFiles(docker, tag));
     expect([...files.keys()].some((p) => /site-packages\/svc\/main\.py$/.test(p))).toBe(true);
     // Pruned after pip install: neither pip nor any bytecode cache is left.
     expect([...files.keys()].some((p) => p.includes('__pycache__'))).toBe(false);

@@ -22,7 +22,9 @@ import {
   FIXTURE_RUNTIME_IMAGE,
   fixtureImagesRequirement,
   listImageFiles,
+  prefixFiles,
   removeImages,
+  totalSize,
 } from '../../../test/support/docker';
 import { available } from '../../../test/support/requirements';
 import { analyzeSavings } from '../analysis/savings-analysis';
@@ -72,21 +74,6 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** Non-directory entries under /env, relative to the prefix. */
-function envFiles(files: ImageFile[]): Map<string, ImageFile> {
-  return new Map(
-    files
-      .filter((f) => f.path.startsWith('env/') && f.type !== 'directory')
-      .map((f) => [f.path.slice('env/'.length), f]),
-  );
-}
-
-function bytes(files: Map<string, ImageFile>): number {
-  let total = 0;
-  for (const f of files.values()) total += f.size;
-  return total;
-}
-
 describe('per-preset builds against the synthetic channel and fixture images', () => {
   it('removes exactly the files each variant targets, and the estimate agrees within 5%', async () => {
     if (!ready) return;
@@ -103,7 +90,7 @@ describe('per-preset builds against the synthetic channel and fixture images', (
         target: targetStage(variant.id),
         buildkit: true,
       });
-      listed.set(variant.id, envFiles(await listImageFiles(docker, tag)));
+      listed.set(variant.id, prefixFiles(await listImageFiles(docker, tag)));
     }
     const none = listed.get('none')!;
     expect(none.size).toBeGreaterThan(50);
@@ -138,9 +125,9 @@ describe('per-preset builds against the synthetic channel and fixture images', (
         ? estimate.rules.find((r) => r.ruleId === 'conda-meta')!.bytes
         : 0;
       const metaMeasured = rules.includes('conda-meta')
-        ? bytes(new Map([...none].filter(([p]) => p.startsWith('conda-meta/'))))
+        ? totalSize(new Map([...none].filter(([p]) => p.startsWith('conda-meta/'))))
         : 0;
-      const measured = bytes(none) - bytes(got) - metaMeasured;
+      const measured = totalSize(none) - totalSize(got) - metaMeasured;
       const estimated = estimate.selections.find((s) => s.id === variant.id)!.bytes - metaEstimate;
       report.push(
         `${variant.id}: estimated ${estimated} B, measured ${measured} B (without conda-meta)`,
@@ -179,7 +166,7 @@ describe('per-preset builds against the synthetic channel and fixture images', (
         target: targetStage(id),
         buildkit,
       });
-      files.set(tag, envFiles(await listImageFiles(docker, tag)));
+      files.set(tag, prefixFiles(await listImageFiles(docker, tag)));
     }
     const [classic, buildkit] = [...files.values()];
     expect([...classic!.keys()].sort()).toEqual([...buildkit!.keys()].sort());
