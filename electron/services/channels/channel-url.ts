@@ -73,3 +73,17 @@ export function cacheDir(): string {
   if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, 'condense');
   return join(homedir(), '.cache', 'condense');
 }
+
+/** A request for `url`, with credentials moved into an Authorization header (fetch refuses them in URLs). */
+export function authorized(url: string): { target: URL; headers: Record<string, string> } {
+  const target = new URL(url);
+  const headers: Record<string, string> = {};
+  if (target.username || target.password) {
+    const user = decodeURIComponent(target.username);
+    const pass = decodeURIComponent(target.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    target.username = '';
+    target.password = '';
+  }
+  return { target, headers };
+}

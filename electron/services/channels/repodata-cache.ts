@@ -6,7 +6,7 @@ import { decompress } from 'fzstd';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
-import type { ChannelRef } from './channel-url';
+import { authorized, type ChannelRef } from './channel-url';
 import {
   deserializeIndex,
   indexRepodata,
@@ -132,18 +132,10 @@ export class RepodataCache {
     validators: CacheMeta | undefined,
     signal?: AbortSignal,
   ): Promise<Response> {
-    const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
-    const target = new URL(
+    const { target, headers } = authorized(
       `${channel.fetchUrl}/${subdir}/repodata.json${variant === 'zst' ? '.zst' : ''}`,
     );
-    // fetch() refuses URLs with credentials: send them as Basic auth instead.
-    if (target.username || target.password) {
-      const user = decodeURIComponent(target.username);
-      const pass = decodeURIComponent(target.password);
-      headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-      target.username = '';
-      target.password = '';
-    }
+    headers['accept-encoding'] = 'gzip';
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);

@@ -6,7 +6,7 @@ import { decompress } from 'fzstd';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
-import type { ChannelRef } from './channel-url';
+import { authorized, type ChannelRef } from './channel-url';
 import { decode, type MsgValue } from './msgpack';
 
 /**
@@ -41,20 +41,6 @@ const isMap = (v: MsgValue | undefined): v is { [key: string]: MsgValue } =>
   typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v);
 const hex = (v: MsgValue | undefined) =>
   v instanceof Uint8Array ? Buffer.from(v).toString('hex') : undefined;
-
-/** A request for `url`, with credentials moved into an Authorization header (fetch refuses them in URLs). */
-export function authorized(url: string): { target: URL; headers: Record<string, string> } {
-  const target = new URL(url);
-  const headers: Record<string, string> = {};
-  if (target.username || target.password) {
-    const user = decodeURIComponent(target.username);
-    const pass = decodeURIComponent(target.password);
-    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    target.username = '';
-    target.password = '';
-  }
-  return { target, headers };
-}
 
 async function get(
   url: string,
