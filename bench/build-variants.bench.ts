@@ -152,6 +152,7 @@ try {
   ): Promise<number> => {
     const request: BuildStartRequest = {
       projectDir: project,
+      network: 'host',
       dockerfile: input.dockerfile.replace(
         '--mount=type=cache,target=',
         `--mount=type=cache,id=${mountId},target=`,
