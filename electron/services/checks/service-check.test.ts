@@ -17,6 +17,8 @@ import {
   FIXTURE_BUILDER_IMAGE,
   FIXTURE_RUNTIME_IMAGE,
   fixtureImagesRequirement,
+  listImageFiles,
+  runInImage,
 } from '../../../test/support/docker';
 import { available, dockerHost } from '../../../test/support/requirements';
 import { buildProject } from '../build/build-service';
@@ -243,4 +245,50 @@ describe('the service check on the realistic channel (real engine)', () => {
     expect(await tagged(`${REPO}:default`)).toBe(goodImage);
     expect(await checkContainers()).toEqual([]);
   }, 240_000);
+
+  it('builds keep, drop and compile bytecode variants: each answers, compile ships unchecked-hash pycs', async () => {
+    if (!channel) return;
+    const port = await freePort();
+    await writeServiceRecipe(project, {
+      ...recipe(['/env/bin/svc-serve', '--mode', 'ok', '--port', String(port)], port),
+      variants: (['keep', 'drop', 'compile'] as const).map((bytecode) => ({
+        id: bytecode,
+        prune: { preset: 'safe' },
+        bytecode,
+      })),
+    });
+    const run = await build();
+    expect(run.error).toBeUndefined();
+    const byId = new Map(run.record!.variants.map((v) => [v.id, v]));
+    for (const v of byId.values()) {
+      expect({ id: v.id, state: v.state, service: v.service?.passed }).toEqual({
+        id: v.id,
+        state: 'succeeded',
+        service: true,
+      });
+      expect(v.bytecode).toBe(v.id);
+      console.log(
+        `bytecode ${v.id}: ${v.sizeBytes} B, start-up ${v.service!.startupMs} ms, peak memory ${v.service!.peakMemoryBytes} B`,
+      );
+    }
+    const pycs = async (id: string) =>
+      (await listImageFiles(engine.docker, `${REPO}:${id}`))
+        .map((f) => f.path)
+        .filter((p) => p.endsWith('.pyc'));
+    const server = /site-packages\/svc\/__pycache__\/server\.cpython-311\.pyc$/;
+    expect((await pycs('drop')).length).toBe(0);
+    const compiled = await pycs('compile');
+    expect(compiled.some((p) => server.test(p))).toBe(true);
+    // More caches than the install left: every module of the environment is compiled.
+    expect(compiled.length).toBeGreaterThan((await pycs('keep')).length);
+    expect(byId.get('compile')!.sizeBytes!).toBeGreaterThan(byId.get('drop')!.sizeBytes!);
+    // PEP 552: flags 0b01 in the header's second word is an unchecked hash-based pyc.
+    const header = await runInImage(engine.docker, `${REPO}:compile`, [
+      '/env/bin/python',
+      '-c',
+      'import glob; p = glob.glob("/env/lib/python3.11/site-packages/svc/__pycache__/server.*.pyc")[0]; print(int.from_bytes(open(p, "rb").read(8)[4:8], "little"))',
+    ]);
+    expect(header.stdout.trim()).toBe('1');
+    expect(await checkContainers()).toEqual([]);
+  }, 600_000);
 });
