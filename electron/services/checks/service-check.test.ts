@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BuildEvents, BuildRecord } from '../../../shared/api/build';
 import { isCondenseError } from '../../../shared/api/errors';
+import { validateRecipe } from '../../../shared/recipe/validate';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveRealisticChannel } from '../../../test/support/channels';
 import {
@@ -21,6 +22,7 @@ import {
   runInImage,
 } from '../../../test/support/docker';
 import { available, dockerHost } from '../../../test/support/requirements';
+import { analyzeSavings } from '../analysis/savings-analysis';
 import { buildProject } from '../build/build-service';
 import { removeRepository } from '../build/test-images';
 import type { Engine } from '../docker/engine';
@@ -138,6 +140,16 @@ describe('the service check on the realistic channel (real engine)', () => {
     expect(goodImage).toBe(variant.imageId);
     expect(await checkContainers()).toEqual([]);
   }, 600_000);
+
+  it('counts the files: entries in the size estimate', async () => {
+    if (!channel) return;
+    const report = await analyzeSavings({
+      projectDir: project,
+      recipe: validateRecipe(recipe(['/env/bin/svc-serve'], 8000)),
+      cacheRoot,
+    });
+    expect(report.filesBytes).toBe('model-v1'.length);
+  }, 120_000);
 
   it('fails a CMD whose program is not in the image before tagging; the tag stays where it was', async () => {
     if (!channel) return;
