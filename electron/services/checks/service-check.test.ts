@@ -21,6 +21,7 @@ import {
   listImageFiles,
   runInImage,
 } from '../../../test/support/docker';
+import { runCliCaptured } from '../../../test/support/cli';
 import { available, dockerHost } from '../../../test/support/requirements';
 import { analyzeSavings } from '../analysis/savings-analysis';
 import { buildProject } from '../build/build-service';
@@ -150,6 +151,54 @@ describe('the service check on the realistic channel (real engine)', () => {
     });
     expect(report.filesBytes).toBe('model-v1'.length);
   }, 120_000);
+
+  it('condense build --json: per variant service {passed, startupMs, peakMemoryBytes, status, message}; non-zero exit on a failed check', async () => {
+    if (!channel) return;
+    const saved = process.env.CONDENSE_CACHE_DIR;
+    process.env.CONDENSE_CACHE_DIR = cacheRoot;
+    try {
+      const port = await freePort();
+      const cli = (mode: string) =>
+        writeServiceRecipe(
+          project,
+          recipe(['/env/bin/svc-serve', '--mode', mode, '--port', String(port)], port),
+        ).then(() =>
+          runCliCaptured([
+            'build',
+            '-C',
+            project,
+            '--json',
+            '--repository',
+            REPO,
+            '--keep-builds',
+            '0',
+          ]),
+        );
+      const ok = await cli('ok');
+      expect({ code: ok.code, stderr: ok.code === 0 ? '' : ok.stderr.slice(-2000) }).toEqual({
+        code: 0,
+        stderr: '',
+      });
+      const service = (JSON.parse(ok.stdout) as BuildRecord).variants[0]!.service!;
+      expect(Object.keys(service)).toEqual(
+        expect.arrayContaining(['passed', 'startupMs', 'peakMemoryBytes', 'status', 'message']),
+      );
+      expect(service).toMatchObject({ passed: true, status: 200 });
+      expect(ok.stderr).toMatch(/== service default: passed: Answered 200 with "ok model-v1"/);
+      const failed = await cli('fail');
+      expect(failed.code).not.toBe(0);
+      expect((JSON.parse(failed.stdout) as BuildRecord).variants[0]).toMatchObject({
+        state: 'failed',
+        tags: [],
+        service: { passed: false, status: 500 },
+      });
+      expect(failed.stderr).toMatch(/^condense build: default was not tagged: Answered 500/m);
+    } finally {
+      if (saved === undefined) delete process.env.CONDENSE_CACHE_DIR;
+      else process.env.CONDENSE_CACHE_DIR = saved;
+    }
+    expect(await checkContainers()).toEqual([]);
+  }, 600_000);
 
   it('fails a CMD whose program is not in the image before tagging; the tag stays where it was', async () => {
     if (!channel) return;
