@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { defaultServiceCheck } from '../../../shared/checks/model';
 import { shebang } from './command-check';
 import { ownPackageModules } from './package-modules';
 import { serviceContainerOptions, serviceHost } from './service-check';
@@ -89,5 +90,24 @@ describe('the service container', () => {
     expect(serviceHost('tcp://127.0.0.1:2375')).toBe('127.0.0.1');
     expect(serviceHost('tcp://build-box:2376')).toBeUndefined();
     expect(serviceHost('ssh://me@build-box')).toBeUndefined();
+  });
+});
+
+describe('build:start with a service check from the caller', () => {
+  it('is held to the rules of service: in condense.yml', async () => {
+    const { validateBuildRequest, requestedService } = await import('../build/build-request');
+    const projectDir = await tree(['x']);
+    expect(() =>
+      validateBuildRequest({
+        projectDir,
+        service: { ...defaultServiceCheck(), port: 8000, path: 'no-slash' },
+      }),
+    ).toThrow(/service: service\.path: "no-slash" is not valid/);
+    expect(() => validateBuildRequest({ projectDir, network: 'bridge' as never })).toThrow(
+      /network must be default, host or none/,
+    );
+    expect(
+      requestedService({ ...defaultServiceCheck(), port: 9000, method: 'post' as never }),
+    ).toMatchObject({ method: 'POST', port: 9000 });
   });
 });
