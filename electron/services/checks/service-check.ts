@@ -265,6 +265,7 @@ async function probe(
   if (!Number.isInteger(hostPort)) return failure(`The engine published no port for ${port}/tcp.`);
   let last: Answer | undefined;
   let lastError = '';
+  let refused = 0;
   while (!signal.aborted) {
     const elapsed = performance.now() - startedClock;
     if (exited) {
@@ -288,6 +289,14 @@ async function probe(
       }
     } catch (error) {
       lastError = (error as Error).message;
+      // The exit watch may have been registered after a very fast exit: ask the engine now and then.
+      if (++refused % 10 === 0 && !exited) {
+        const state = await container.inspect().then(
+          (i) => i.State,
+          () => undefined,
+        );
+        if (state && !state.Running && state.Status === 'exited') exited = { code: state.ExitCode };
+      }
     }
     if (answer) {
       last = answer;
