@@ -13,6 +13,7 @@ import { isCondenseError } from '../../../shared/api/errors';
 import { validateRecipe } from '../../../shared/recipe/validate';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveRealisticChannel } from '../../../test/support/channels';
+import { runCliCaptured } from '../../../test/support/cli';
 import {
   connectDocker,
   FIXTURE_BUILDER_IMAGE,
@@ -21,7 +22,6 @@ import {
   listImageFiles,
   runInImage,
 } from '../../../test/support/docker';
-import { runCliCaptured } from '../../../test/support/cli';
 import { available, dockerHost } from '../../../test/support/requirements';
 import { analyzeSavings } from '../analysis/savings-analysis';
 import { buildProject } from '../build/build-service';
@@ -111,8 +111,6 @@ async function tagged(tag: string): Promise<string | undefined> {
 }
 
 describe('the service check on the realistic channel (real engine)', () => {
-  let goodImage: string | undefined;
-
   it('starts the service with its own CMD, gets the answer, measures start-up and memory, then tags', async () => {
     if (!channel) return;
     const port = await freePort();
@@ -137,8 +135,7 @@ describe('the service check on the realistic channel (real engine)', () => {
     console.log(
       `service check: start-up ${variant.service!.startupMs} ms, peak memory ${variant.service!.peakMemoryBytes} B, image ${variant.sizeBytes} B`,
     );
-    goodImage = await tagged(`${REPO}:default`);
-    expect(goodImage).toBe(variant.imageId);
+    expect(await tagged(`${REPO}:default`)).toBe(variant.imageId);
     expect(await checkContainers()).toEqual([]);
   }, 600_000);
 
@@ -203,6 +200,10 @@ describe('the service check on the realistic channel (real engine)', () => {
   it('fails a CMD whose program is not in the image before tagging; the tag stays where it was', async () => {
     if (!channel) return;
     const port = await freePort();
+    // Whatever the tag points at now must stay.
+    const before = await tagged(`${REPO}:default`);
+    // Set by the passing builds above (tests of a file run in order).
+    expect(before).toBeDefined();
     await writeServiceRecipe(
       project,
       recipe(['/env/bin/gunicorn', '-b', `0.0.0.0:${port}`, 'svc.server:app'], port),
@@ -218,13 +219,17 @@ describe('the service check on the realistic channel (real engine)', () => {
     expect(variant.command).toMatchObject({ passed: false });
     // No service was started for an image whose command cannot start.
     expect(variant.service).toBeUndefined();
-    expect(await tagged(`${REPO}:default`)).toBe(goodImage);
+    expect(await tagged(`${REPO}:default`)).toBe(before);
     expect(await checkContainers()).toEqual([]);
   }, 300_000);
 
   it('notices at once a service that exits before answering, with its last log lines', async () => {
     if (!channel) return;
     const port = await freePort();
+    // Whatever the tag points at now must stay.
+    const before = await tagged(`${REPO}:default`);
+    // Set by the passing builds above (tests of a file run in order).
+    expect(before).toBeDefined();
     await writeServiceRecipe(
       project,
       // A deadline far beyond the test's timeout: only noticing the exit ends it in time.
@@ -239,13 +244,17 @@ describe('the service check on the realistic channel (real engine)', () => {
     expect(variant.service).toMatchObject({ passed: false });
     expect(variant.service!.message).toMatch(/exited with code 3 before answering/);
     expect(variant.service!.logs).toContain('svc: cannot load the model');
-    expect(await tagged(`${REPO}:default`)).toBe(goodImage);
+    expect(await tagged(`${REPO}:default`)).toBe(before);
     expect(await checkContainers()).toEqual([]);
   }, 240_000);
 
   it('fails a service that answers 500, naming the status and the body', async () => {
     if (!channel) return;
     const port = await freePort();
+    // Whatever the tag points at now must stay.
+    const before = await tagged(`${REPO}:default`);
+    // Set by the passing builds above (tests of a file run in order).
+    expect(before).toBeDefined();
     await writeServiceRecipe(
       project,
       recipe(['/env/bin/svc-serve', '--mode', 'fail', '--port', String(port)], port, {
@@ -258,13 +267,17 @@ describe('the service check on the realistic channel (real engine)', () => {
     expect(variant.state).toBe('failed');
     expect(variant.service).toMatchObject({ passed: false, status: 500 });
     expect(variant.service!.message).toMatch(/Answered 500, expected 200: model not loaded/);
-    expect(await tagged(`${REPO}:default`)).toBe(goodImage);
+    expect(await tagged(`${REPO}:default`)).toBe(before);
     expect(await checkContainers()).toEqual([]);
   }, 240_000);
 
   it('fails a service that never opens its port at the deadline', async () => {
     if (!channel) return;
     const port = await freePort();
+    // Whatever the tag points at now must stay.
+    const before = await tagged(`${REPO}:default`);
+    // Set by the passing builds above (tests of a file run in order).
+    expect(before).toBeDefined();
     await writeServiceRecipe(
       project,
       recipe(['/env/bin/svc-serve', '--mode', 'silent', '--port', String(port)], port, {
@@ -277,13 +290,17 @@ describe('the service check on the realistic channel (real engine)', () => {
     expect(variant.state).toBe('failed');
     expect(variant.service!.message).toMatch(/No good answer within 3 s: nothing answered on port/);
     expect(variant.service!.logs).toContain('warming up forever');
-    expect(await tagged(`${REPO}:default`)).toBe(goodImage);
+    expect(await tagged(`${REPO}:default`)).toBe(before);
     expect(await checkContainers()).toEqual([]);
   }, 240_000);
 
   it('cancels during the service check: the container goes, the build is cancelled', async () => {
     if (!channel) return;
     const port = await freePort();
+    // Whatever the tag points at now must stay.
+    const before = await tagged(`${REPO}:default`);
+    // Set by the passing builds above (tests of a file run in order).
+    expect(before).toBeDefined();
     await writeServiceRecipe(
       project,
       recipe(['/env/bin/svc-serve', '--mode', 'silent', '--port', String(port)], port, {
@@ -303,7 +320,7 @@ describe('the service check on the realistic channel (real engine)', () => {
     });
     expect(running).toBe(true);
     expect(isCondenseError(run.error) && run.error.code).toBe('CANCELLED');
-    expect(await tagged(`${REPO}:default`)).toBe(goodImage);
+    expect(await tagged(`${REPO}:default`)).toBe(before);
     expect(await checkContainers()).toEqual([]);
   }, 240_000);
 
