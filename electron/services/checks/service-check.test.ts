@@ -136,6 +136,13 @@ describe('the service check on the realistic channel (real engine)', () => {
       `service check: start-up ${variant.service!.startupMs} ms, peak memory ${variant.service!.peakMemoryBytes} B, image ${variant.sizeBytes} B`,
     );
     expect(await tagged(`${REPO}:default`)).toBe(variant.imageId);
+    // files: entries belong to the runtime user.
+    const owner = await runInImage(engine.docker, `${REPO}:default`, [
+      '/env/bin/python',
+      '-c',
+      'import os; s = os.stat("/app/model.txt"); print(s.st_uid, s.st_gid)',
+    ]);
+    expect(owner.stdout.trim()).toBe('65532 65532');
     expect(await checkContainers()).toEqual([]);
   }, 600_000);
 
