@@ -7,6 +7,7 @@ import { exportCommand } from './export';
 import { imagesCommand } from './images';
 import { initCommand } from './init';
 import { lockCommand } from './lock';
+import { sbomCommand } from './sbom';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
 
@@ -22,4 +23,5 @@ export const commands: CliCommand[] = [
   dockerfileCommand,
   analyzeCommand,
   exportCommand,
+  sbomCommand,
 ];
