@@ -7,6 +7,7 @@ import { exportCommand } from './export';
 import { imagesCommand } from './images';
 import { initCommand } from './init';
 import { lockCommand } from './lock';
+import { pushCommand } from './push';
 import { sbomCommand } from './sbom';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
@@ -24,4 +25,5 @@ export const commands: CliCommand[] = [
   analyzeCommand,
   exportCommand,
   sbomCommand,
+  pushCommand,
 ];
