@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import type { PushedTag, PushProgressEvent } from '../../../shared/api/delivery';
 import { CondenseError } from '../../../shared/api/errors';
 import { defaultRepository } from '../build/build-service';
 import { listBuilds } from '../build/history-store';
@@ -11,22 +12,7 @@ import type { RegistryAuth } from './registry-auth';
 import { registryAuth } from './registry-auth';
 import { manifestDigest } from './registry-client';
 
-export interface PushProgress {
-  variant: string;
-  tag: string;
-  /** A layer id, or absent for messages about the whole push. */
-  layer?: string;
-  status: string;
-  current?: number;
-  total?: number;
-}
-
-export interface PushedTag {
-  variant: string;
-  /** `registry/repository:tag`. */
-  tag: string;
-  digest: string;
-}
+export type { PushedTag, PushProgressEvent as PushProgress } from '../../../shared/api/delivery';
 
 export interface PushOptions {
   engine: Engine;
@@ -38,7 +24,7 @@ export interface PushOptions {
   /** Plain HTTP or unverified TLS for Condense's own check; only when the user says so. */
   insecure?: boolean;
   signal?: AbortSignal;
-  onProgress?: (event: PushProgress) => void;
+  onProgress?: (event: PushProgressEvent) => void;
   /** A push with no progress for this long is stopped. */
   idleTimeoutMs?: number;
   /** Attempts per tag on transient errors (connection reset, 5xx, timeouts). */
