@@ -51,7 +51,9 @@ export function PushPanel() {
         {running && job ? (
           <button
             type="button"
-            onClick={() => cancelJob(job.jobId).catch((e: unknown) => console.error(e))}
+            onClick={() => {
+              cancelJob(job.jobId).catch((e: unknown) => console.error(e));
+            }}
           >
             Cancel push
           </button>
