@@ -1,4 +1,5 @@
 import type { EnvironmentEdit } from '../../../shared/api/lock';
+import { pythonDependency } from '../../../shared/environment/environment-edit';
 import { describeError } from '../lib/format';
 import type { EnvironmentSlice, SliceCreator } from './types';
 
@@ -78,7 +79,8 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
       addPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec ?? '') }]),
       removePackage: (name) => edit([{ removeDependency: name }]),
       pinPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec) }]),
-      setPython: (version) => edit([{ setDependency: dependencyLine('python', version) }]),
+      // `3.11` means 3.11.* to conda users: written as `python=3.11`, as conda reads it.
+      setPython: (version) => edit([{ setDependency: pythonDependency(version) }]),
       addChannel(channel) {
         const value = channel.trim().replace(/\/+$/, '');
         if (
