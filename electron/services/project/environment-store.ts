@@ -95,3 +95,13 @@ export async function updateEnvironmentFile(
     );
   });
 }
+
+/** environment.yml's `variables:` (empty when the project has no environment.yml). */
+export async function environmentVariables(projectDir: string): Promise<Record<string, string>> {
+  try {
+    await readFile(join(projectDir, ENVIRONMENT_FILE));
+  } catch {
+    return {};
+  }
+  return (await readEnvironmentFile(projectDir)).file.spec.variables;
+}

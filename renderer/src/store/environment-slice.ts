@@ -33,6 +33,7 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
             edits,
           });
           set({ environment: spec });
+          get().refreshPreview();
           // The lock is stale now (the service compares hashes).
           await get().loadLock();
         } catch (error) {
@@ -51,6 +52,8 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
         try {
           const { spec } = await api.call('environment:read', { projectDir: projectDir() });
           set({ environment: spec, environmentError: undefined });
+          // Its `variables:` are ENV lines of the Dockerfile preview.
+          get().refreshPreview();
         } catch (error) {
           set({ environmentError: describeError(error) });
         }
