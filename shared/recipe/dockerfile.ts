@@ -2,7 +2,7 @@ import { CondenseError } from '../api/errors';
 import type { Entrypoint, PruneSettings, Recipe, Variant } from './model';
 import type { ResolvedRule } from './prune-commands';
 import { pruneCommand, resolvePrune } from './prune-commands';
-import { assertSafePath, dockerfileQuote, execForm } from './quote';
+import { assertSafePath, dockerfileQuote, execForm, hasControlCharacter } from './quote';
 import { validateRecipe } from './validate';
 
 /** Name of the builder stage shared by every variant. */
@@ -175,7 +175,7 @@ export function generateDockerfile(input: Recipe, options: DockerfileOptions = {
   const recipe = validateRecipe(input);
   const variables = options.variables ?? {};
   for (const [name, value] of Object.entries(variables)) {
-    if (!VARIABLE_NAME.test(name) || /[\u0000-\u001f\u007f]/.test(value))
+    if (!VARIABLE_NAME.test(name) || hasControlCharacter(value))
       throw new CondenseError(
         'INVALID_INPUT',
         `environment.yml variable "${name}" cannot be set in the image: use letters, digits and _ in the name and no control characters (new lines) in the value`,
