@@ -112,7 +112,7 @@ export interface LockMethods {
   };
   /** Imports lockfiles written by conda-lock (explicit files or conda-lock.yml) as the project's lock. */
   'lock:import': {
-    request: { projectDir: string; files: string[] };
+    request: { projectDir: string; files: string[]; includeDev?: boolean };
     response: LockImportResult;
   };
   /** environment.yml as text and model. */

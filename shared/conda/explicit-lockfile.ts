@@ -11,8 +11,8 @@ export interface ExplicitWriteOptions {
   generator: string;
   /** `md5` (default: every conda accepts it) or `sha256` (conda 24.9 and later only). */
   hash?: 'md5' | 'sha256';
-  /** Also the `dev` category (conda-lock's `--dev`); other optional categories never. */
-  includeDev?: boolean;
+  /** Categories to include; default `main` only (conda-lock's `--dev` adds `dev`). */
+  categories?: string[];
 }
 
 function unknownPlatform(platform: string, where: string): CondenseError {
@@ -22,16 +22,16 @@ function unknownPlatform(platform: string, where: string): CondenseError {
   );
 }
 
-/** The packages an explicit file of `platform` holds: `main` (and `dev` on request), each once. */
+/** The packages an explicit file of `platform` holds: `main` (and others on request), each once. */
 export function explicitPackages(
   packages: LockedPackage[],
   platform: string,
-  includeDev = false,
+  categories: string[] = ['main'],
 ): LockedPackage[] {
   const seen = new Set<string>();
   return packages.filter((p) => {
     if (p.platform !== platform) return false;
-    if (p.category !== 'main' && !(includeDev && p.category === 'dev')) return false;
+    if (!categories.includes(p.category)) return false;
     const key = `${p.manager}\u0000${p.name}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -50,7 +50,7 @@ export function writeExplicitLockfile(
 ): string {
   if (!isLockPlatform(options.platform)) throw unknownPlatform(options.platform, 'the lock ');
   const hash = options.hash ?? 'md5';
-  const included = explicitPackages(packages, options.platform, options.includeDev);
+  const included = explicitPackages(packages, options.platform, options.categories);
   const conda = included.filter((p) => p.manager === 'conda');
   const pip = included.filter((p) => p.manager === 'pip');
   const lines = [

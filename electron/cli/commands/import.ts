@@ -7,16 +7,18 @@ import type { CliCommand } from '../command';
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import lockfiles (explicit files, conda-lock.yml) as the project lock',
-  usage: 'import FILE... [--json]',
+  usage: 'import FILE... [--dev] [--json]',
   positionals: true,
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, dev: { type: 'boolean' } },
   async run(context, values, positionals) {
     if (positionals.length === 0) {
       context.progress('condense import: name the lockfiles to import, e.g. conda-lock.yml.');
       return 2;
     }
     const files = positionals.map((f) => (isAbsolute(f) ? f : resolve(f)));
-    const result = await importLockfiles(context.projectDir, files);
+    const result = await importLockfiles(context.projectDir, files, {
+      includeDev: Boolean(values.dev),
+    });
     if (values.json) context.out(JSON.stringify(result, null, 2));
     else {
       for (const p of result.platforms) context.out(`${p.platform}: ${p.packages} packages`);

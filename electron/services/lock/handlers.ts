@@ -118,7 +118,7 @@ export function createLockHandlers(deps: LockHandlerDeps): Pick<ApiHandlers, key
           field: 'files',
         });
       }
-      return importLockfiles(dir, request.files);
+      return importLockfiles(dir, request.files, { includeDev: request.includeDev === true });
     },
     'environment:read': async (request) => {
       const { text, file, revision } = await readEnvironmentFile(projectDirOf(request));

@@ -99,7 +99,8 @@ describe('import', () => {
         ) +
         entry('libzlib', '1.3.1', 'h0_1', 'linux-64', 'main') +
         entry('libzlib', '1.3.1', 'h0_1', 'linux-64', 'dev') +
-        entry('pytest', '8.0', 'pyh0_0', 'noarch', 'test'),
+        entry('pytest', '8.0', 'pyh0_0', 'noarch', 'test') +
+        entry('black', '24.1', 'pyh0_0', 'noarch', 'dev'),
     );
     const result = await importLockfiles(dir, [source]);
     expect(result.platforms).toEqual([{ platform: 'linux-64', packages: 3 }]);
@@ -110,6 +111,10 @@ describe('import', () => {
       ['pip', 'pyhd8ed1ab_0'],
     ]);
     const yml = parseCondaLockYml(await readFile(join(dir, 'conda-lock.yml'), 'utf8'));
+    // `dev` on request (conda-lock's --dev), still each package once; `test` never.
+    const dev = await importLockfiles(dir, [source], { includeDev: true });
+    expect(dev.platforms).toEqual([{ platform: 'linux-64', packages: 4 }]);
+    expect(await readFile(join(dir, 'conda-linux-64.lock'), 'utf8')).not.toContain('pytest');
     expect(yml.packages.find((p) => p.name === 'pytest')).toMatchObject({
       category: 'test',
       build: 'pyh0_0',

@@ -95,14 +95,17 @@ export async function readLockfile(path: string): Promise<CondaLock & { format: 
 
 /**
  * Imports lockfiles written by conda-lock, conda or Condense (explicit files, conda-lock.yml) as the
- * project's lock: writes conda-lock.yml and one explicit file per platform (`main` category only,
+ * project's lock: writes conda-lock.yml and one explicit file per platform (`main` category, and
+ * `dev` with `includeDev`,
  * each package once, in conda's install order, `# pip` lines kept). Credentials in URLs are
  * stripped. Output names come from the known platform list, never from the files.
  */
 export async function importLockfiles(
   projectDir: string,
   files: string[],
+  options: { includeDev?: boolean } = {},
 ): Promise<LockImportResult> {
+  const categories = options.includeDev ? ['main', 'dev'] : ['main'];
   if (files.length === 0)
     throw new CondenseError('INVALID_INPUT', 'choose at least one lockfile to import');
   const merged: CondaLock = {
@@ -146,6 +149,7 @@ export async function importLockfiles(
         platform,
         inputHash: merged.inputHashes[platform] ?? '',
         generator: `${APP_NAME} ${APP_VERSION} (imported)`,
+        categories,
       }),
     );
     written.push(path);
@@ -157,7 +161,7 @@ export async function importLockfiles(
     files: written,
     platforms: merged.platforms.map((platform) => ({
       platform,
-      packages: explicitPackages(merged.packages, platform).length,
+      packages: explicitPackages(merged.packages, platform, categories).length,
     })),
   };
 }

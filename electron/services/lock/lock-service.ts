@@ -196,6 +196,13 @@ export async function lockProject(
     const path = join(projectDir, explicitLockName(platform));
     const text = writeExplicitLockfile(packages, {
       platform,
+      // The file's own category (conda-lock's `category:`) is what this lock installs.
+      categories: [
+        ...new Set([
+          'main',
+          ...packages.filter((p) => p.platform === platform).map((p) => p.category),
+        ]),
+      ],
       inputHash: inputHashes[platform]!,
       generator,
       hash: options.hash,
