@@ -3,8 +3,10 @@ import { analyzeCommand } from './analyze';
 import { buildCommand } from './build';
 import { compareCommand } from './compare';
 import { dockerfileCommand } from './dockerfile';
+import { envCommand } from './env';
 import { exportCommand } from './export';
 import { imagesCommand } from './images';
+import { importCommand } from './import';
 import { initCommand } from './init';
 import { lockCommand } from './lock';
 import { pushCommand } from './push';
@@ -17,6 +19,8 @@ export const commands: CliCommand[] = [
   initCommand,
   serveCommand,
   lockCommand,
+  importCommand,
+  envCommand,
   searchCommand,
   buildCommand,
   compareCommand,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { VariantSpec } from '../../../shared/api/build';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
+import { environmentVariables } from '../project/environment-store';
 import { loadRecipe } from '../recipe/recipe-file';
 import { RECIPE_FILE } from '../recipe/recipe-file';
 
@@ -25,6 +26,7 @@ export function hasRecipe(projectDir: string): boolean {
 /** What to build from the project's condense.yml. */
 export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildInput> {
   const recipe = await loadRecipe(projectDir);
+  const variables = await environmentVariables(projectDir);
   const rules = (prune: typeof recipe.prune) =>
     resolvePrune(prune, recipe.platform).map((rule) => rule.id);
   const variants: VariantSpec[] =
@@ -32,8 +34,8 @@ export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildI
       ? recipe.variants.map((v) => ({ id: v.id, target: targetStage(v.id), rules: rules(v.prune) }))
       : [{ id: 'default', target: targetStage(), rules: rules(recipe.prune) }];
   return {
-    dockerfile: generateDockerfile(recipe),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }),
+    dockerfile: generateDockerfile(recipe, { variables }),
+    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, { variables }),
     variants,
     python: `${recipe.prefix}/bin/python`,
   };

@@ -71,11 +71,17 @@ export async function projectSbom(options: SbomOptions): Promise<SpdxDocument> {
     );
   }
   const explicit = await readLockfile(options.projectDir, recipe);
-  const conda = parseExplicitLockfile(explicit, recipe.platform).packages;
+  const fromExplicit: LockedPackage[] = parseExplicitLockfile(explicit).packages.map((p) => ({
+    ...p,
+    platform: recipe.platform,
+  }));
+  const conda = fromExplicit.filter((p) => p.manager === 'conda');
+  // pip packages: conda-lock.yml's entries carry their dependencies; the `# pip` lines do not.
   const unified = await readUnifiedLock(options.projectDir);
-  const pip: LockedPackage[] = (unified?.packages ?? []).filter(
+  const unifiedPip = (unified?.packages ?? []).filter(
     (p) => p.manager === 'pip' && p.platform === recipe.platform,
   );
+  const pip = unifiedPip.length > 0 ? unifiedPip : fromExplicit.filter((p) => p.manager === 'pip');
   options.onProgress?.('Reading package metadata', 0);
   const analyze = {
     projectDir: options.projectDir,
@@ -84,10 +90,10 @@ export async function projectSbom(options: SbomOptions): Promise<SpdxDocument> {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
-  const metadata = await fileListsOf(
-    conda.filter((p) => p.manager === 'conda'),
-    { cacheRoot: options.cacheRoot, ...(options.signal ? { signal: options.signal } : {}) },
-  );
+  const metadata = await fileListsOf(conda, {
+    cacheRoot: options.cacheRoot,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const licenses: Record<string, string | undefined> = {};
   for (const m of metadata) licenses[m.index.name] = m.index.license;
   const removals: PackageRemoval[] = [];

@@ -7,6 +7,7 @@ import type { Recipe } from '../../../shared/recipe/model';
 import { cacheDir } from '../channels/channel-url';
 import { deliveryFiles } from '../delivery/delivery-files';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
 import { exportReadme } from './export-readme';
@@ -73,7 +74,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     );
   }
   const recipe = options.recipe ?? (await loadRecipe(options.projectDir));
-  const generated = generatedFiles(recipe);
+  const generated = generatedFiles(recipe, await environmentVariables(options.projectDir));
   const files = new Map<string, string | Uint8Array>([
     ['Dockerfile', generated.dockerfile],
     ['.dockerignore', generated.dockerignore],

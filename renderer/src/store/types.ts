@@ -119,6 +119,8 @@ export interface RecipeSlice {
   recipeConflict?: RecipeConflict;
   /** (Re)reads condense.yml; also "Reload from disk" after a conflict (drops the unsaved change). */
   loadRecipe: () => Promise<void>;
+  /** Generates the preview again (environment.yml's variables changed). */
+  refreshPreview: () => void;
   /** After a conflict: saves the app's recipe over the file as it is now, explicitly. */
   keepRecipeChange: () => Promise<void>;
   updateRecipe: (patch: Partial<Omit<Recipe, 'variants' | 'prune'>>) => Promise<void>;
