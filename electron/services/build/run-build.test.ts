@@ -36,6 +36,7 @@ async function build(dockerfile: string, options: Partial<Parameters<typeof runB
   const logs: BuildLogLine[] = [];
   const context = await createBuildContext({ projectDir: temp, dockerfile });
   const result = await runBuild({
+    network: 'host',
     engine,
     context: context.stream,
     dockerfile,
@@ -229,6 +230,7 @@ describe('runBuild error paths (fake engine)', () => {
     ]);
     const error = await failure(
       runBuild({
+        network: 'host',
         engine,
         context: new PassThrough(),
         dockerfile: 'FROM scratch\n',
@@ -243,6 +245,7 @@ describe('runBuild error paths (fake engine)', () => {
     const engine = fakeEngine([{ stream: 'Step 1/1 : FROM scratch\n' }]);
     const error = await failure(
       runBuild({
+        network: 'host',
         engine,
         context: new PassThrough(),
         dockerfile: 'FROM scratch\n',

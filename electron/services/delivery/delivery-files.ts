@@ -1,4 +1,5 @@
 import { lockImportModules } from '../../../shared/build/smoke';
+import { defaultServiceCheck } from '../../../shared/checks/model';
 import type { ServiceProbe, WorkflowInput } from '../../../shared/delivery/workflows';
 import {
   GITHUB_WORKFLOW_PATH,
@@ -23,11 +24,20 @@ export interface DeliveryFilesOptions {
   signal?: AbortSignal;
 }
 
-/** The service check for CI: the recipe's port, probed with a GET of `/` unless the recipe says more. */
+/** The recipe's service check for CI (`service:` in condense.yml, defaults when only a port is set). */
 function serviceProbe(recipe: Recipe): ServiceProbe | undefined {
   if (recipe.port === null || commandOf(recipe.entrypoint, recipe.prefix) === null)
     return undefined;
-  return { port: recipe.port, path: '/', method: 'GET', status: 200, timeoutSeconds: 60 };
+  const check = recipe.service ?? defaultServiceCheck();
+  return {
+    port: recipe.port,
+    path: check.path,
+    method: check.method,
+    ...(check.body !== null ? { body: check.body } : {}),
+    status: check.status,
+    ...(check.expect !== null ? { expect: check.expect } : {}),
+    timeoutSeconds: check.timeoutSeconds,
+  };
 }
 
 /**
