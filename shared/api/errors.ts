@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'CHECK_FAILED'
   | 'DISK_FULL'
   | 'UNAUTHORIZED'
+  | 'REGISTRY_UNREACHABLE'
+  | 'TLS_FAILED'
+  | 'QUOTA_EXCEEDED'
   | 'INTERNAL';
 
 export class CondenseError extends Error {

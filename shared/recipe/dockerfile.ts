@@ -1,7 +1,8 @@
+import { CondenseError } from '../api/errors';
 import type { Entrypoint, ImageFile, PruneSettings, Recipe, Variant } from './model';
 import type { ResolvedRule } from './prune-commands';
 import { pruneCommand, resolvePrune } from './prune-commands';
-import { assertSafePath, dockerfileQuote, execForm } from './quote';
+import { assertSafePath, dockerfileQuote, execForm, hasControlCharacter } from './quote';
 import { validateRecipe } from './validate';
 
 /** Name of the builder stage shared by every variant. */
@@ -17,7 +18,14 @@ export interface DockerfileOptions {
   variants?: Variant[];
   /** A `# syntax=` frontend image. Off by default: it makes BuildKit pull an image. */
   syntax?: string;
+  /**
+   * environment.yml's `variables:`, which conda sets when it creates the environment: the runtime
+   * stage sets them as ENV (the recipe's own `env` wins on a name both set).
+   */
+  variables?: Record<string, string>;
 }
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The stage to build for a variant: `runtime-<id>` in a multi-variant file, `runtime` in a
@@ -150,7 +158,12 @@ function fileLines(files: ImageFile[], user: string | null): string[] {
   ];
 }
 
-function runtimeStage(recipe: Recipe, stageName: string, from: string): string[] {
+function runtimeStage(
+  recipe: Recipe,
+  stageName: string,
+  from: string,
+  variables: Record<string, string> = {},
+): string[] {
   const prefix = recipe.prefix;
   const lines = [
     '# Runtime stage: distroless, with no shell and no package manager.',
@@ -160,6 +173,15 @@ function runtimeStage(recipe: Recipe, stageName: string, from: string): string[]
     ...fileLines(recipe.files, recipe.user),
   ];
   if (recipe.workdir) lines.push(`WORKDIR ${assertSafePath(recipe.workdir, 'workdir')}`);
+  const fromEnvironment = Object.keys(variables)
+    .filter((k) => recipe.env[k] === undefined)
+    .sort();
+  if (fromEnvironment.length > 0) {
+    lines.push('# environment.yml "variables:" (conda sets them in the environment).');
+    lines.push(
+      `ENV ${fromEnvironment.map((k) => `${k}=${dockerfileQuote(variables[k]!)}`).join(' \\\n    ')}`,
+    );
+  }
   const env = { ...recipe.env };
   if (env.PATH === undefined) {
     // So `docker run IMAGE python ...` finds the environment's programs first.
@@ -189,6 +211,14 @@ function runtimeStage(recipe: Recipe, stageName: string, from: string): string[]
  */
 export function generateDockerfile(input: Recipe, options: DockerfileOptions = {}): string {
   const recipe = validateRecipe(input);
+  const variables = options.variables ?? {};
+  for (const [name, value] of Object.entries(variables)) {
+    if (!VARIABLE_NAME.test(name) || hasControlCharacter(value))
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `environment.yml variable "${name}" cannot be set in the image: use letters, digits and _ in the name and no control characters (new lines) in the value`,
+      );
+  }
   const variants = options.variants ?? recipe.variants;
   if (options.variants) validateRecipe({ ...input, variants: options.variants });
   const blocks: string[][] = [];
@@ -206,7 +236,7 @@ export function generateDockerfile(input: Recipe, options: DockerfileOptions = {
       ...pruneLines(rules(recipe.prune), recipe.prefix, 'in this image'),
       ...bytecodeLines(recipe.prune, recipe.prefix),
     );
-    blocks.push(runtimeStage(recipe, targetStage(), BUILDER_STAGE));
+    blocks.push(runtimeStage(recipe, targetStage(), BUILDER_STAGE, variables));
   } else {
     for (const variant of variants) {
       blocks.push([
@@ -217,7 +247,7 @@ export function generateDockerfile(input: Recipe, options: DockerfileOptions = {
       ]);
     }
     for (const variant of variants) {
-      blocks.push(runtimeStage(recipe, targetStage(variant.id), pruneStage(variant.id)));
+      blocks.push(runtimeStage(recipe, targetStage(variant.id), pruneStage(variant.id), variables));
     }
   }
   return `${blocks.map((block) => block.join('\n')).join('\n\n')}\n`;

@@ -40,9 +40,7 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
       `No lockfile ${options.recipe.lockfile} in ${options.projectDir}: lock the environment first (condense lock)`,
     );
   }
-  const packages = parseExplicitLockfile(text, options.recipe.platform).packages.filter(
-    (p) => p.manager === 'conda',
-  );
+  const packages = parseExplicitLockfile(text).packages.filter((p) => p.manager === 'conda');
   const metadata = await fileListsOf(packages, {
     cacheRoot: options.cacheRoot,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
@@ -8,6 +9,7 @@ import type { NetworkMode, ServiceCheckSpec } from '../../../shared/checks/model
 import { NETWORK_MODES } from '../../../shared/checks/model';
 import type { ImageFile } from '../../../shared/recipe/model';
 import { checkRecipe } from '../../../shared/recipe/validate';
+import { loadRecipe } from '../recipe/recipe-file';
 import { checkKeep } from './image-retention';
 import { checkOwnPackage } from './preflight';
 import { hasRecipe, recipeBuildInput } from './recipe-input';
@@ -102,6 +104,21 @@ export function selectVariants(given: VariantSpec[] | undefined, only?: string[]
     );
   }
   return only?.length ? variants.filter((v) => only.includes(v.id)) : variants;
+}
+
+/**
+ * The hash of the lockfile a recipe installs, which names the image's SBOM (`condense sbom`); none
+ * for a project without a recipe or a lock.
+ */
+export async function recipeLockHash(projectDir: string): Promise<string | undefined> {
+  if (!hasRecipe(projectDir)) return undefined;
+  try {
+    const recipe = await loadRecipe(projectDir);
+    const text = await readFile(join(projectDir, recipe.lockfile));
+    return createHash('sha256').update(text).digest('hex');
+  } catch {
+    return undefined; // the build itself reports a missing lock or a bad recipe
+  }
 }
 
 /** `condense/<project folder>` in the characters Docker allows. */

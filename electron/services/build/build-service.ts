@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/api/build';
 import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
 import type { NetworkMode, ServiceCheckSpec } from '../../../shared/checks/model';
+import { SBOM_LABEL, sbomNamespace } from '../../../shared/delivery/sbom';
 import { formatSize } from '../../../shared/format/size';
 import type { ImageFile } from '../../../shared/recipe/model';
 import { removeLeftoverChecks } from '../checks/check-container';
@@ -22,6 +23,7 @@ import { createBuildContext } from './build-context';
 import {
   buildInput,
   defaultRepository,
+  recipeLockHash,
   requestedService,
   selectVariants,
   validateBuildRequest,
@@ -96,6 +98,7 @@ export async function buildProject(
   const id = newBuildId();
   const startedAt = new Date();
   const repository = request.repository ?? defaultRepository(request.projectDir);
+  const lockHash = await recipeLockHash(request.projectDir);
   const { log } = await openBuild(request.projectDir, id);
   const results: (VariantResult | undefined)[] = new Array<VariantResult | undefined>(
     variants.length,
@@ -121,6 +124,9 @@ export async function buildProject(
         ...(service ? { service } : {}),
         files: input.files ?? [],
         tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
+        ...(lockHash
+          ? { labels: { [SBOM_LABEL]: sbomNamespace(repository, lockHash, variant.id) } }
+          : {}),
         job,
         onLog: (line) => log.write(line),
       },
@@ -214,6 +220,7 @@ async function buildVariant(
     dockerfile: string;
     builder: 'buildkit' | 'classic';
     tags: string[];
+    labels?: Record<string, string>;
     network: NetworkMode;
     service?: ServiceCheckSpec & { port: number };
     files: ImageFile[];
@@ -251,6 +258,7 @@ async function buildVariant(
       dockerfile: options.dockerfile,
       builder: options.builder,
       network: options.network,
+      ...(options.labels ? { labels: options.labels } : {}),
       variant: variant.id,
       signal: job.signal,
       ...(variant.target ? { target: variant.target } : {}),

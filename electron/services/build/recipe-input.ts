@@ -7,6 +7,7 @@ import { defaultServiceCheck } from '../../../shared/checks/model';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
 import type { Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
+import { environmentVariables } from '../project/environment-store';
 import { loadRecipe } from '../recipe/recipe-file';
 import { RECIPE_FILE } from '../recipe/recipe-file';
 
@@ -32,6 +33,7 @@ export function hasRecipe(projectDir: string): boolean {
 /** What to build from the project's condense.yml. */
 export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildInput> {
   const recipe = await loadRecipe(projectDir);
+  const variables = await environmentVariables(projectDir);
   const rules = (prune: typeof recipe.prune) =>
     resolvePrune(prune, recipe.platform).map((rule) => rule.id);
   const variants: VariantSpec[] =
@@ -51,8 +53,8 @@ export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildI
           },
         ];
   return {
-    dockerfile: generateDockerfile(recipe),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }),
+    dockerfile: generateDockerfile(recipe, { variables }),
+    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, { variables }),
     variants,
     python: `${recipe.prefix}/bin/python`,
     network: recipe.network,
