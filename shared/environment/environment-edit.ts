@@ -44,11 +44,15 @@ function render(value: string, like?: Scalar): string {
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
-/** The `  - ` before a block sequence item, when the item starts its line. */
+/**
+ * The `  - ` before a block sequence item, when the item starts its line (an anchor or tag between
+ * the dash and the value is allowed: `- &py python=3.12`).
+ */
 function itemPrefix(text: string, item: Node): string | undefined {
   const start = rangeOf(item)[0];
-  const prefix = text.slice(lineStart(text, start), start);
-  return /^\s*-\s+$/.test(prefix) ? prefix : undefined;
+  const before = text.slice(lineStart(text, start), start);
+  const match = /^(\s*-\s+)(?:[&!]\S*\s+)*$/.exec(before);
+  return match?.[1];
 }
 
 function splice(text: string, from: number, to: number, insert: string): string {
