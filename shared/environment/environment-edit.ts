@@ -206,7 +206,9 @@ function setName(text: string, name: string): string {
  * the text unchanged (byte for byte). The result is validated by parsing it again.
  */
 export function editEnvironmentFile(file: EnvironmentFile, edits: EnvironmentEdit[]): string {
-  let text = file.text;
+  // A file with Windows line ends everywhere is edited as LF and written back with CRLF.
+  const crlf = file.text.includes('\r\n') && !/(^|[^\r])\n/.test(file.text);
+  let text = crlf ? file.text.replace(/\r\n/g, '\n') : file.text;
   for (const edit of edits) {
     if (edit.name !== undefined) text = setName(text, edit.name);
     if (edit.channels) text = setList(text, 'channels', edit.channels);
@@ -214,6 +216,7 @@ export function editEnvironmentFile(file: EnvironmentFile, edits: EnvironmentEdi
     if (edit.setDependency !== undefined) text = setDependency(text, edit.setDependency);
     if (edit.removeDependency !== undefined) text = removeDependency(text, edit.removeDependency);
   }
+  if (crlf) text = text.replace(/\n/g, '\r\n');
   parseEnvironmentFile(text);
   return text;
 }

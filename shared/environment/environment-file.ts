@@ -198,7 +198,10 @@ export function parseEnvironmentFile(text: string): EnvironmentFile {
   visit(document, {
     Alias(_key, alias) {
       if (alias.resolve(document) === undefined)
-        reader.fail(alias, `invalid YAML: the alias *${alias.source} has no anchor &${alias.source}`);
+        reader.fail(
+          alias,
+          `invalid YAML: the alias *${alias.source} has no anchor &${alias.source}`,
+        );
     },
   });
   const root = document.contents;
