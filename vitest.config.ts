@@ -22,6 +22,8 @@ export default defineConfig({
           ],
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          // Its ESM imports JSON without an import attribute, which Node 20 refuses: let Vite load it.
+          server: { deps: { inline: ['@actions/workflow-parser'] } },
         },
       },
       {

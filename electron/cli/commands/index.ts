@@ -9,6 +9,8 @@ import { imagesCommand } from './images';
 import { importCommand } from './import';
 import { initCommand } from './init';
 import { lockCommand } from './lock';
+import { pushCommand } from './push';
+import { sbomCommand } from './sbom';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
 
@@ -26,4 +28,6 @@ export const commands: CliCommand[] = [
   dockerfileCommand,
   analyzeCommand,
   exportCommand,
+  sbomCommand,
+  pushCommand,
 ];

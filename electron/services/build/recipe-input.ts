@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { VariantSpec } from '../../../shared/api/build';
+import type { NetworkMode, ServiceCheckSpec } from '../../../shared/checks/model';
+import { defaultServiceCheck } from '../../../shared/checks/model';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
+import type { Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import { environmentVariables } from '../project/environment-store';
 import { loadRecipe } from '../recipe/recipe-file';
@@ -17,6 +20,10 @@ export interface RecipeBuildInput {
   variants: VariantSpec[];
   /** The environment's interpreter, for smoke tests: `<prefix>/bin/python`. */
   python: string;
+  network: NetworkMode;
+  /** The service check when the recipe has a port (`service:`, or its defaults). */
+  service?: ServiceCheckSpec & { port: number };
+  recipe: Recipe;
 }
 
 export function hasRecipe(projectDir: string): boolean {
@@ -31,12 +38,29 @@ export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildI
     resolvePrune(prune, recipe.platform).map((rule) => rule.id);
   const variants: VariantSpec[] =
     recipe.variants.length > 0
-      ? recipe.variants.map((v) => ({ id: v.id, target: targetStage(v.id), rules: rules(v.prune) }))
-      : [{ id: 'default', target: targetStage(), rules: rules(recipe.prune) }];
+      ? recipe.variants.map((v) => ({
+          id: v.id,
+          target: targetStage(v.id),
+          rules: rules(v.prune),
+          ...(v.prune.bytecode ? { bytecode: v.prune.bytecode } : {}),
+        }))
+      : [
+          {
+            id: 'default',
+            target: targetStage(),
+            rules: rules(recipe.prune),
+            ...(recipe.prune.bytecode ? { bytecode: recipe.prune.bytecode } : {}),
+          },
+        ];
   return {
     dockerfile: generateDockerfile(recipe, { variables }),
     classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, { variables }),
     variants,
     python: `${recipe.prefix}/bin/python`,
+    network: recipe.network,
+    ...(recipe.port !== null
+      ? { service: { ...(recipe.service ?? defaultServiceCheck()), port: recipe.port } }
+      : {}),
+    recipe,
   };
 }

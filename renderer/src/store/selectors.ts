@@ -111,7 +111,13 @@ export const recipeSelectors = {
       environmentBytes,
       s.savings.rules.filter((r) => on.has(r.ruleId)).reduce((sum, r) => sum + r.bytes, 0),
     );
-    return { environmentBytes, savedBytes, remainingBytes: environmentBytes - savedBytes };
+    // `files:` entries ship on top of the environment: counted in both totals, never pruned.
+    const filesBytes = s.savings.filesBytes ?? 0;
+    return {
+      environmentBytes: environmentBytes + filesBytes,
+      savedBytes,
+      remainingBytes: environmentBytes + filesBytes - savedBytes,
+    };
   },
   /** The preset applied without changes, if any. */
   activePreset: (s: Pick<S, 'recipe' | 'editingVariant'>) =>
