@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { effectiveEnvironment } from '../environment/effective-environment';
-import { inputHashText, pythonJson } from './input-hash';
+import { inputHashText, inputHashTexts, pythonJson } from './input-hash';
 
 const TEXT = `channels:
   - conda-forge
@@ -44,7 +44,7 @@ describe("conda-lock's content hash", () => {
     // conda-lock's default virtual packages, __cuda 11.4 included.
     expect(Object.keys(data.virtual_package_hash.noarch!.packages)).toEqual([]);
     expect(Object.keys(data.virtual_package_hash['linux-64']!.packages).sort()).toEqual([
-      '__archspec-1-x86_64.tar.bz2',
+      '__archspec-1-x86_64_0.tar.bz2',
       '__cuda-11.4-0.tar.bz2',
       '__glibc-2.28-0.tar.bz2',
       '__linux-5.10-0.tar.bz2',
@@ -58,6 +58,14 @@ describe("conda-lock's content hash", () => {
       inputHashText(effectiveEnvironment(text, platform));
     expect(hash(edited, 'linux-64')).toBe(hash(TEXT, 'linux-64'));
     expect(hash(edited, 'osx-arm64')).not.toBe(hash(TEXT, 'osx-arm64'));
+  });
+
+  it('also gives conda-lock 2 osx-64 text (with __osx 10.15), which conda-lock 3 accepts', () => {
+    const texts = inputHashTexts(effectiveEnvironment(TEXT, 'osx-64'));
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).not.toContain('__osx-10.15');
+    expect(texts[1]).toContain('__osx-10.15-0.tar.bz2');
+    expect(inputHashTexts(effectiveEnvironment(TEXT, 'linux-64'))).toHaveLength(1);
   });
 
   it('follows the cuda option and custom virtual packages', () => {

@@ -28,33 +28,48 @@ function compactJson(value: Record<string, unknown>): string {
   return JSON.stringify(value);
 }
 
-// conda-lock's default virtual packages (conda_lock/virtual_package.py,
-// `default_virtual_package_repodata`): subdirs each one is published in.
-const LINUX = ['linux-aarch64', 'linux-ppc64le', 'linux-64'];
-const DEFAULT_VIRTUAL: { name: string; version: string; build?: string; subdirs: string[] }[] = [
-  { name: '__unix', version: '0', subdirs: [...LINUX, 'osx-64', 'osx-arm64'] },
-  { name: '__linux', version: '5.10', subdirs: LINUX },
-  { name: '__win', version: '0', subdirs: ['win-64'] },
-  { name: '__archspec', version: '1', build: 'x86_64', subdirs: ['win-64', 'linux-64', 'osx-64'] },
-  { name: '__archspec', version: '1', build: 'arm64', subdirs: ['osx-arm64'] },
-  { name: '__archspec', version: '1', build: 'aarch64', subdirs: ['linux-aarch64'] },
-  { name: '__archspec', version: '1', build: 'ppc64le', subdirs: ['linux-ppc64le'] },
-  { name: '__glibc', version: '2.28', subdirs: LINUX },
-  { name: '__osx', version: '10.15', subdirs: ['osx-64'] },
-  { name: '__osx', version: '11.0', subdirs: ['osx-64', 'osx-arm64'] },
+// conda-lock's default virtual packages (conda_lock/default-virtual-packages.yaml).
+const LINUX_DEFAULTS = (arch: string) => [
+  { name: '__unix', version: '0' },
+  { name: '__linux', version: '5.10' },
+  { name: '__archspec', version: '1', build: arch },
+  { name: '__glibc', version: '2.28' },
 ];
-const CUDA_SUBDIRS = [...LINUX, 'win-64'];
+const DEFAULT_VIRTUAL: Record<string, { name: string; version: string; build?: string }[]> = {
+  'linux-64': LINUX_DEFAULTS('x86_64'),
+  'linux-aarch64': LINUX_DEFAULTS('aarch64'),
+  'linux-ppc64le': LINUX_DEFAULTS('ppc64le'),
+  'osx-64': [
+    { name: '__unix', version: '0' },
+    { name: '__archspec', version: '1', build: 'x86_64' },
+    { name: '__osx', version: '11.0' },
+  ],
+  'osx-arm64': [
+    { name: '__unix', version: '0' },
+    { name: '__archspec', version: '1', build: 'arm64' },
+    { name: '__osx', version: '11.0' },
+  ],
+  'win-64': [
+    { name: '__win', version: '0' },
+    { name: '__archspec', version: '1', build: 'x86_64' },
+  ],
+};
+const CUDA_SUBDIRS = ['linux-64', 'linux-aarch64', 'linux-ppc64le', 'win-64'];
 // datetime.datetime(2020, 1, 1).timestamp() in milliseconds, as conda-lock writes it.
 const DEFAULT_TIME = 1577854800000;
 
-/** One subdir of conda-lock's fake virtual-package repodata, as its content hash sees it. */
+/**
+ * One subdir of conda-lock's fake virtual-package repodata, as its content hash sees it. A build
+ * string gets conda-lock 2's "spurious" `_0` build number, which conda-lock 3 puts back for the
+ * hash (`_reinsert_spurious_build_number`) so both versions agree.
+ */
 function fakeRepodata(
   subdir: string,
   packages: { name: string; version: string; build?: string }[],
 ) {
   const entries: Record<string, unknown> = {};
   for (const p of packages) {
-    const build = p.build || '0';
+    const build = p.build ? `${p.build}_0` : '0';
     entries[`${p.name}-${p.version}-${build}.tar.bz2`] = {
       name: p.name,
       version: p.version,
@@ -73,10 +88,16 @@ function fakeRepodata(
 
 /**
  * The virtual packages of one platform in conda-lock's form. `cuda`: undefined is conda-lock's
- * default (`__cuda 11.4` in the repodata), `''` none (`--without-cuda`), else that version.
- * `custom` stands for a `--virtual-package-spec` file listing exactly these packages.
+ * default (`__cuda 11.4`), `''` none (`--without-cuda`), else that version. `custom` stands for a
+ * `--virtual-package-spec` file listing exactly these packages. `osx1015` adds the `__osx 10.15`
+ * that conda-lock 2 listed beside 11.0 on osx-64 (conda-lock 3 accepts both hashes).
  */
-function virtualPackageHash(platform: string, cuda: string | undefined, custom?: VirtualPackage[]) {
+function virtualPackageHash(
+  platform: string,
+  cuda: string | undefined,
+  custom?: VirtualPackage[],
+  osx1015 = false,
+) {
   if (custom) {
     return {
       noarch: fakeRepodata('noarch', []),
@@ -86,10 +107,10 @@ function virtualPackageHash(platform: string, cuda: string | undefined, custom?:
       ),
     };
   }
-  const packages = DEFAULT_VIRTUAL.filter((p) => p.subdirs.includes(platform));
+  const packages = [...(DEFAULT_VIRTUAL[platform] ?? [])];
   const version = cuda ?? '11.4';
-  if (version !== '' && CUDA_SUBDIRS.includes(platform))
-    packages.push({ name: '__cuda', version, subdirs: CUDA_SUBDIRS });
+  if (version !== '' && CUDA_SUBDIRS.includes(platform)) packages.push({ name: '__cuda', version });
+  if (osx1015) packages.push({ name: '__osx', version: '10.15' });
   return { noarch: fakeRepodata('noarch', []), [platform]: fakeRepodata(platform, packages) };
 }
 
@@ -128,18 +149,19 @@ export interface InputHashOptions {
 }
 
 /**
- * The text whose sha256 is conda-lock's `content_hash` for one platform (conda-lock 2.x,
- * `LockSpecification.content_hash_for_platform`): channels, the platform's specs sorted by
+ * The text whose sha256 is conda-lock's `content_hash` for one platform (conda-lock's
+ * `content_hash.py`, equal to 2.x's `content_hash_for_platform`): channels, the platform's specs sorted by
  * (manager, name), pip repositories, and the fake repodata of the virtual packages. Computing the
- * same text lets each tool see the other's fresh lock as fresh.
+ * same text lets each tool see the other's fresh lock as fresh. The first text is what conda-lock 3
+ * writes; the others are texts it also accepts as equal (conda-lock 2's osx-64 defaults).
  */
-export function inputHashText(
+export function inputHashTexts(
   env: Pick<
     EffectiveEnvironment,
     'platform' | 'channelsAsWritten' | 'conda' | 'pipAsWritten' | 'pipRepositories' | 'category'
   >,
   options: InputHashOptions = {},
-): string {
+): string[] {
   const category = env.category;
   const specs = new Map<string, Record<string, unknown>>();
   for (const d of env.conda) {
@@ -172,18 +194,31 @@ export function inputHashText(
   const sorted = [...specs.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, v]) => v);
-  const data: Record<string, unknown> = {
-    channels: env.channelsAsWritten.filter((c) => c !== 'nodefaults').map(channelJson),
-    specs: sorted,
-    virtual_package_hash: virtualPackageHash(
-      env.platform,
-      options.cuda,
-      options.customVirtualPackages,
-    ),
+  const text = (osx1015: boolean) => {
+    const data: Record<string, unknown> = {
+      channels: env.channelsAsWritten.filter((c) => c !== 'nodefaults').map(channelJson),
+      specs: sorted,
+      virtual_package_hash: virtualPackageHash(
+        env.platform,
+        options.cuda,
+        options.customVirtualPackages,
+        osx1015,
+      ),
+    };
+    if (env.pipRepositories.length > 0)
+      data.pip_repositories = env.pipRepositories.map((url) => compactJson({ url }));
+    return pythonJson(data);
   };
-  if (env.pipRepositories.length > 0)
-    data.pip_repositories = env.pipRepositories.map((url) => compactJson({ url }));
-  return pythonJson(data);
+  const legacyOsx = env.platform === 'osx-64' && !options.customVirtualPackages;
+  return legacyOsx ? [text(false), text(true)] : [text(false)];
+}
+
+/** The text whose sha256 Condense writes (see `inputHashTexts`). */
+export function inputHashText(
+  env: Parameters<typeof inputHashTexts>[0],
+  options: InputHashOptions = {},
+): string {
+  return inputHashTexts(env, options)[0]!;
 }
 
 /** `__glibc=2.28=0;__unix=0=0` form for lockfile metadata. */

@@ -104,6 +104,18 @@ describe('targeted edits', () => {
     expect(edit('dependencies:\n', { setDependency: 'numpy' })).toBe('dependencies:\n  - numpy\n');
   });
 
+  it('keeps anchors on pinned lines and uses the dash indentation after an anchored line', () => {
+    const text = 'dependencies:\n    - &py python=3.12\nx-pinned: *py\n';
+    expect(edit(text, { setDependency: 'python=3.13' })).toBe(
+      'dependencies:\n    - &py python=3.13\nx-pinned: *py\n',
+    );
+    expect(edit(text, { setDependency: 'numpy' })).toBe(
+      'dependencies:\n    - &py python=3.12\n    - numpy\nx-pinned: *py\n',
+    );
+    // Removing the anchor an alias needs would break the file: refused, nothing changes.
+    expect(() => edit(text, { removeDependency: 'python' })).toThrow(/invalid YAML/);
+  });
+
   it('refuses to remove what is not there', () => {
     expect(() => edit(SAMPLES.flow!, { removeDependency: 'pandas' })).toThrow(
       /no dependency named "pandas"/,

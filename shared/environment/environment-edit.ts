@@ -44,11 +44,15 @@ function render(value: string, like?: Scalar): string {
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
-/** The `  - ` before a block sequence item, when the item starts its line. */
+/**
+ * The `  - ` before a block sequence item, when the item starts its line (an anchor or tag between
+ * the dash and the value is allowed: `- &py python=3.12`).
+ */
 function itemPrefix(text: string, item: Node): string | undefined {
   const start = rangeOf(item)[0];
-  const prefix = text.slice(lineStart(text, start), start);
-  return /^\s*-\s+$/.test(prefix) ? prefix : undefined;
+  const before = text.slice(lineStart(text, start), start);
+  const match = /^(\s*-\s+)(?:[&!]\S*\s+)*$/.exec(before);
+  return match?.[1];
 }
 
 function splice(text: string, from: number, to: number, insert: string): string {
@@ -202,7 +206,9 @@ function setName(text: string, name: string): string {
  * the text unchanged (byte for byte). The result is validated by parsing it again.
  */
 export function editEnvironmentFile(file: EnvironmentFile, edits: EnvironmentEdit[]): string {
-  let text = file.text;
+  // A file with Windows line ends everywhere is edited as LF and written back with CRLF.
+  const crlf = file.text.includes('\r\n') && !/(^|[^\r])\n/.test(file.text);
+  let text = crlf ? file.text.replace(/\r\n/g, '\n') : file.text;
   for (const edit of edits) {
     if (edit.name !== undefined) text = setName(text, edit.name);
     if (edit.channels) text = setList(text, 'channels', edit.channels);
@@ -210,6 +216,7 @@ export function editEnvironmentFile(file: EnvironmentFile, edits: EnvironmentEdi
     if (edit.setDependency !== undefined) text = setDependency(text, edit.setDependency);
     if (edit.removeDependency !== undefined) text = removeDependency(text, edit.removeDependency);
   }
+  if (crlf) text = text.replace(/\n/g, '\r\n');
   parseEnvironmentFile(text);
   return text;
 }

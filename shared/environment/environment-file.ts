@@ -1,5 +1,5 @@
 import type { Document, Node } from 'yaml';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 
 import { CondenseError } from '../api/errors';
 import { type MatchSpec, MatchSpecError, parseMatchSpec } from '../conda/match-spec';
@@ -194,6 +194,16 @@ export function parseEnvironmentFile(text: string): EnvironmentFile {
       at.col,
     );
   }
+  // conda's YAML reader refuses an alias without its anchor; yaml only notices when converting.
+  visit(document, {
+    Alias(_key, alias) {
+      if (alias.resolve(document) === undefined)
+        reader.fail(
+          alias,
+          `invalid YAML: the alias *${alias.source} has no anchor &${alias.source}`,
+        );
+    },
+  });
   const root = document.contents;
   if (root === null || root === undefined) {
     throw new EnvironmentFileError('the file is empty: add a "dependencies:" list', 1, 1);

@@ -128,6 +128,35 @@ describe('lock handlers over the contract', () => {
     ]);
   });
 
+  it('environment:update writes nothing for a no-op and refuses a stale baseRevision; environment:effective', async () => {
+    const read = await client.call('environment:read', { projectDir: dir });
+    const same = await client.call('environment:update', {
+      projectDir: dir,
+      edits: [{ setDependency: 'numpy' }],
+      baseRevision: read.revision,
+    });
+    expect(same).toMatchObject({ changed: false, revision: read.revision, text: read.text });
+    await writeFile(join(dir, 'environment.yml'), `${read.text}  - clang  # [osx]\n`);
+    await expect(
+      client.call('environment:update', {
+        projectDir: dir,
+        edits: [{ setDependency: 'six' }],
+        baseRevision: read.revision,
+      }),
+    ).rejects.toThrow(/changed on disk since Condense read it/);
+    const linux = await client.call('environment:effective', { projectDir: dir });
+    const osx = await client.call('environment:effective', {
+      projectDir: dir,
+      platform: 'osx-arm64',
+    });
+    expect(linux.conda.map((d) => d.name)).not.toContain('clang');
+    expect(osx.conda.map((d) => d.name)).toContain('clang');
+    await expect(
+      client.call('environment:effective', { projectDir: dir, platform: '../etc' }),
+    ).rejects.toThrow(/unknown platform "\.\.\/etc"/);
+    await writeFile(join(dir, 'environment.yml'), read.text);
+  });
+
   it('cancelling a lock job stops it before it writes anything', async () => {
     const other = join(root, 'cancelled');
     await mkdir(other, { recursive: true });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CondenseError } from '../../../shared/api/errors';
 import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import type { InputHashOptions } from '../../../shared/conda/input-hash';
-import { inputHashText } from '../../../shared/conda/input-hash';
+import { inputHashText, inputHashTexts } from '../../../shared/conda/input-hash';
 import type { CondaLock } from '../../../shared/conda/lock-model';
 import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms';
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
@@ -57,4 +57,14 @@ export function inputHash(
   options: InputHashOptions = {},
 ): string {
   return createHash('sha256').update(inputHashText(env, options)).digest('hex');
+}
+
+/** Every hash conda-lock takes as equal to `inputHash` (older conda-lock defaults). */
+export function acceptedInputHashes(
+  env: Parameters<typeof inputHashText>[0],
+  options: InputHashOptions = {},
+): string[] {
+  return inputHashTexts(env, options).map((text) =>
+    createHash('sha256').update(text).digest('hex'),
+  );
 }

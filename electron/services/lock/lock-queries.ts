@@ -8,7 +8,7 @@ import {
   virtualPackagesKey,
 } from '../../../shared/conda/input-hash';
 import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
-import { inputHash, readEnvironment, readUnifiedLock } from './lock-files';
+import { acceptedInputHashes, readEnvironment, readUnifiedLock } from './lock-files';
 
 /** Whether the project is locked, and whether environment.yml changed since (per platform). */
 export async function lockStatus(
@@ -28,17 +28,17 @@ export async function lockStatus(
     // Judge with the options the lock was made with (custom_metadata), else conda-lock's defaults.
     const recorded = lock.customMetadata?.[virtualPackagesKey(platform)];
     const cuda = lock.customMetadata?.[cudaKey(platform)] ?? options.cuda;
-    const currentHash = inputHash(effectiveEnvironment(text, platform, process.env), {
-      cuda,
-      ...(recorded ? { customVirtualPackages: parseVirtualPackages(recorded) } : {}),
-    });
+    const [currentHash = '', ...equivalent] = acceptedInputHashes(
+      effectiveEnvironment(text, platform, process.env),
+      { cuda, ...(recorded ? { customVirtualPackages: parseVirtualPackages(recorded) } : {}) },
+    );
     const lockedHash = lock.inputHashes[platform] ?? '';
     return {
       platform,
       packages: lock.packages.filter((p) => p.platform === platform).length,
       lockedHash,
       currentHash,
-      stale: lockedHash !== currentHash,
+      stale: lockedHash !== currentHash && !equivalent.includes(lockedHash),
     };
   });
   const missingPlatforms = file.spec.platforms.filter((p) => !lock.platforms.includes(p));

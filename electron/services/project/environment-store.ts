@@ -50,7 +50,10 @@ function serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-const ATTEMPTS = 8;
+// A file being written by hand gets a moment to settle between attempts.
+const ATTEMPTS = 20;
+const settle = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 5, 50)));
 
 /**
  * Applies edits to environment.yml as it is on disk now. The new text is written to a temporary
@@ -67,6 +70,7 @@ export async function updateEnvironmentFile(
   const { target, mode } = await replaceTarget(join(projectDir, ENVIRONMENT_FILE));
   return serialized(target, async () => {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) await settle(attempt);
       const bytes = await readBytes(target, projectDir);
       const revision = revisionOf(bytes);
       if (baseRevision !== undefined && baseRevision !== revision) {

@@ -173,7 +173,7 @@ describe('per-preset builds against the synthetic channel and fixture images', (
     expect(classic!.size).toBeGreaterThan(20);
   });
 
-  it('carries hostile ENV, LABEL and CMD values literally into the image', async () => {
+  it('carries hostile ENV (also from environment.yml variables), LABEL and CMD values literally into the image', async () => {
     if (!ready) return;
     const hostile = `$(touch /pwned) "q" 'x' \\ \`id\` \${HOME}`;
     const recipe: Recipe = {
@@ -190,13 +190,14 @@ describe('per-preset builds against the synthetic channel and fixture images', (
     const tag = 'condense-test/recipe:hostile';
     tags.push(tag);
     await buildImage(docker, {
-      dockerfile: generateDockerfile(recipe),
+      dockerfile: generateDockerfile(recipe, { variables: { FROM_ENV_YML: hostile, MODE: 'env' } }),
       files: { 'conda-linux-64.lock': '@EXPLICIT\n' },
       tag,
       buildkit: true,
     });
     const config = (await docker.getImage(tag).inspect()).Config;
     expect(config.Env).toContain(`MODE=${hostile}`);
+    expect(config.Env).toContain(`FROM_ENV_YML=${hostile}`);
     expect(config.Labels['org.opencontainers.image.title']).toBe(hostile);
     expect(config.Cmd).toEqual(['/env/bin/python', hostile, '-c']);
     expect(config.WorkingDir).toBe('/srv/app');

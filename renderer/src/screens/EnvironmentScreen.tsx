@@ -4,6 +4,7 @@ import { EmptyState, ErrorNote } from '../components/Notice';
 import { useApp } from '../store';
 import { environmentSelectors } from '../store/selectors';
 import { ChannelList } from './ChannelList';
+import { EnvironmentWarnings } from './EnvironmentWarnings';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -72,6 +73,7 @@ export function EnvironmentScreen() {
     <section className="screen" aria-labelledby="env-title">
       <h2 id="env-title">Environment{environment.name ? `: ${environment.name}` : ''}</h2>
       <ErrorNote message={error} />
+      <EnvironmentWarnings warnings={environment.warnings} />
       <div className="columns">
         <div className="card stack">
           <h3>Add packages</h3>

@@ -24,4 +24,28 @@ describe('environment.yml variables on the Image screen', () => {
     expect(list.getByText('Agg')).toBeInTheDocument();
     expect(screen.getByLabelText('Dockerfile preview')).toHaveTextContent('ENV MPLBACKEND="Agg"');
   }, 30_000);
+
+  it('lists environment.yml warnings with their line on the Environment screen', async () => {
+    const { user } = renderApp({
+      'environment:read': () => ({
+        text: '',
+        spec: {
+          ...ENVIRONMENT,
+          warnings: [
+            {
+              line: 3,
+              column: 1,
+              message: 'unknown key "dependecies" (did you mean "dependencies"?)',
+            },
+          ],
+        },
+        revision: 'r1',
+      }),
+    });
+    await openProject(user);
+    const notes = await screen.findByRole('status', { name: 'environment.yml warnings' });
+    expect(notes).toHaveTextContent(
+      'Line 3, column 1: unknown key "dependecies" (did you mean "dependencies"?)',
+    );
+  }, 30_000);
 });

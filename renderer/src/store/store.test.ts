@@ -46,6 +46,19 @@ describe('store: project opening', () => {
   });
 });
 
+describe('store: the Python field', () => {
+  it('writes 3.11 as python=3.11 (3.11.* to conda) and shows 3.11.* as 3.11', async () => {
+    const { fake, store } = setup();
+    const lastEdits = () =>
+      (fake.callsOf('environment:update').at(-1) as { edits?: unknown } | undefined)?.edits;
+    await store.getState().openProject('/home/me/churn');
+    await store.getState().setPython('3.11');
+    expect(lastEdits()).toEqual([{ setDependency: 'python=3.11' }]);
+    await store.getState().setPython('>=3.10,<3.13');
+    expect(lastEdits()).toEqual([{ setDependency: 'python>=3.10,<3.13' }]);
+  });
+});
+
 describe('store: job events (the replay buffer)', () => {
   it('batches events per frame, drops duplicates by seq and keeps every log line', async () => {
     const { fake, store, flush } = setup({

@@ -63,6 +63,8 @@ x-notes: *chan
 `,
   flow: `{name: flowy, channels: [conda-forge], dependencies: [python=3.11, numpy]}
 `,
+  windowsLineEnds:
+    'name: win\r\nchannels:\r\n  - conda-forge\r\ndependencies:\r\n  - python=3.11  # [win]\r\n  - numpy\r\n',
   noTrailingNewline: `name: last
 dependencies:
   - python`,
