@@ -2,29 +2,10 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-import type { WorkflowInput } from './workflows';
+import { WORKFLOW_INPUT } from '../../test/support/workflow-input';
 import { githubWorkflow, gitlabCi } from './workflows';
 
-const input: WorkflowInput = {
-  repository: 'condense/churn-model',
-  lockfile: 'conda-linux-64.lock',
-  platform: 'linux-64',
-  variants: [
-    { id: 'safe', target: 'runtime-safe' },
-    { id: 'expert', target: 'runtime-expert' },
-  ],
-  smokeModules: ['numpy', 'churn'],
-  checkCommand: ['/env/bin/python', '-c', "print('it''s fine')"],
-  service: {
-    port: 8000,
-    path: '/predict',
-    method: 'POST',
-    body: '{"x": 1}',
-    status: 200,
-    expect: 'fare',
-    timeoutSeconds: 30,
-  },
-};
+const input = WORKFLOW_INPUT;
 
 function githubErrors(content: string): string[] {
   const result = parseWorkflow(

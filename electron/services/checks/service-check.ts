@@ -7,8 +7,8 @@ import { CondenseError } from '../../../shared/api/errors';
 import type { NetworkMode, ServiceCheckSpec, ServiceResult } from '../../../shared/checks/model';
 import type { Engine } from '../docker/engine';
 import { engineError } from '../docker/engine';
+import { serialized } from '../serialized';
 import { lastLogLines, withCheckContainer } from './check-container';
-import { serialized } from './serialize';
 
 export interface ServiceCheckOptions {
   engine: Engine;

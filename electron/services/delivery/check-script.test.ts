@@ -7,29 +7,10 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import type { WorkflowInput } from '../../../shared/delivery/workflows';
 import { checkScript, shQuote } from '../../../shared/delivery/workflows';
+import { WORKFLOW_INPUT } from '../../../test/support/workflow-input';
 
-const input: WorkflowInput = {
-  repository: 'condense/churn-model',
-  lockfile: 'conda-linux-64.lock',
-  platform: 'linux-64',
-  variants: [
-    { id: 'safe', target: 'runtime-safe' },
-    { id: 'expert', target: 'runtime-expert' },
-  ],
-  smokeModules: ['numpy', 'churn'],
-  checkCommand: ['/env/bin/python', '-c', "print('it''s fine')"],
-  service: {
-    port: 8000,
-    path: '/predict',
-    method: 'POST',
-    body: '{"x": 1}',
-    status: 200,
-    expect: 'fare',
-    timeoutSeconds: 30,
-  },
-};
+const input = WORKFLOW_INPUT;
 
 describe('the check script (POSIX sh, run for real)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'condense-check-script-'));

@@ -8,6 +8,7 @@ import { editEnvironmentFile } from '../../../shared/environment/environment-edi
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
 import { replaceTarget, writeTempSibling } from '../fs/atomic-write';
+import { serialized } from '../serialized';
 import { ENVIRONMENT_FILE } from './skeletons';
 
 /** environment.yml as read: text, model and revision (sha256 of its bytes, as for condense.yml). */
@@ -37,17 +38,6 @@ export async function readEnvironmentFile(projectDir: string): Promise<Environme
   const bytes = await readBytes(join(projectDir, ENVIRONMENT_FILE), projectDir);
   const text = bytes.toString('utf8');
   return { text, file: parseEnvironmentFile(text), revision: revisionOf(bytes) };
-}
-
-const queues = new Map<string, Promise<unknown>>();
-function serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const run = (queues.get(key) ?? Promise.resolve()).then(task, task);
-  const tail = run.catch(() => undefined);
-  queues.set(key, tail);
-  void tail.then(() => {
-    if (queues.get(key) === tail) queues.delete(key);
-  });
-  return run;
 }
 
 // A file being written by hand gets a moment to settle between attempts.

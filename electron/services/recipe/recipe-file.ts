@@ -11,6 +11,7 @@ import { defaultRecipe } from '../../../shared/recipe/model';
 import type { RecipeIssue } from '../../../shared/recipe/validate';
 import { checkRecipe, validateRecipe } from '../../../shared/recipe/validate';
 import { writeFileAtomic, writeFileExclusive } from '../fs/atomic-write';
+import { serialized } from '../serialized';
 
 export const RECIPE_FILE = 'condense.yml';
 const FORMAT_VERSION = 1;
@@ -139,20 +140,6 @@ function conflict(revision: string): CondenseError {
     `${RECIPE_FILE} changed on disk since Condense read it: ${what}. Nothing was written; reload it, or save again to replace the file's content.`,
     { revision },
   );
-}
-
-// Saves of one file run one after the other, so two windows of this process never interleave their
-// compare and write.
-const queues = new Map<string, Promise<unknown>>();
-
-function serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const run = (queues.get(key) ?? Promise.resolve()).then(task, task);
-  const tail = run.catch(() => undefined);
-  queues.set(key, tail);
-  void tail.then(() => {
-    if (queues.get(key) === tail) queues.delete(key);
-  });
-  return run;
 }
 
 /**

@@ -1,4 +1,5 @@
-// Tasks under one key run one after another (in this process); different keys run side by side.
+// Tasks under one key (a file being saved, a host port being checked) run one after another in this
+// process, so they never interleave; different keys run side by side.
 const queues = new Map<string, Promise<unknown>>();
 
 export function serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
