@@ -118,7 +118,14 @@ describe('condense export', () => {
     const first = await cli(['export', dir, '--project', project]);
     expect(first.code).toBe(0);
     expect((await readdir(dir)).sort()).toEqual(
-      ['.dockerignore', 'Dockerfile', 'README.md', 'conda-linux-64.lock', 'environment.yml'].sort(),
+      [
+        '.dockerignore',
+        'Dockerfile',
+        'Dockerfile.classic',
+        'README.md',
+        'conda-linux-64.lock',
+        'environment.yml',
+      ].sort(),
     );
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(
       (await cli(['dockerfile', '--project', project])).stdout,
