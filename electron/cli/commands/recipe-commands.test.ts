@@ -120,13 +120,23 @@ describe('condense export', () => {
     expect((await readdir(dir)).sort()).toEqual(
       [
         '.dockerignore',
+        '.github',
+        '.gitlab-ci.yml',
         'Dockerfile',
         'Dockerfile.classic',
         'README.md',
         'conda-linux-64.lock',
         'environment.yml',
+        'sbom.spdx.json',
       ].sort(),
     );
+    expect(await readdir(join(dir, '.github', 'workflows'))).toEqual(['condense-image.yml']);
+    const sbom = JSON.parse(await readFile(join(dir, 'sbom.spdx.json'), 'utf8')) as {
+      spdxVersion: string;
+      packages: unknown[];
+    };
+    expect(sbom.spdxVersion).toBe('SPDX-2.3');
+    expect(sbom.packages.length).toBeGreaterThan(1);
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(
       (await cli(['dockerfile', '--project', project])).stdout,
     );

@@ -4,7 +4,10 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { CondenseError } from '../../../shared/api/errors';
 import type { ExportResult } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
+import { cacheDir } from '../channels/channel-url';
+import { deliveryFiles } from '../delivery/delivery-files';
 import { copyFileAtomic, writeFileAtomic } from '../fs/atomic-write';
+import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
 import { exportContext } from './export-context';
@@ -18,6 +21,9 @@ export interface ExportOptions {
   force?: boolean;
   /** Defaults to the project's condense.yml. */
   recipe?: Recipe;
+  /** User cache root (package metadata for the SBOM and the smoke imports); defaults to `cacheDir()`. */
+  cacheRoot?: string;
+  signal?: AbortSignal;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -73,7 +79,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     );
   }
   const recipe = options.recipe ?? (await loadRecipe(options.projectDir));
-  const generated = generatedFiles(recipe);
+  const generated = generatedFiles(recipe, await environmentVariables(options.projectDir));
   const files = new Map<string, string | Uint8Array>([
     ['Dockerfile', generated.dockerfile],
     ['.dockerignore', generated.dockerignore],
@@ -91,6 +97,13 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
   for (const name of await lockfilesOf(options.projectDir, recipe)) {
     files.set(name, await readFile(join(options.projectDir, name)));
   }
+  const delivery = await deliveryFiles({
+    projectDir: options.projectDir,
+    recipe,
+    cacheRoot: options.cacheRoot ?? cacheDir(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  for (const [name, text] of delivery) files.set(name, text);
   await mkdir(options.dir, { recursive: true });
   const dir = await realpath(options.dir);
   const projectDir = await realpath(options.projectDir);
@@ -127,7 +140,9 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
   for (const [name, content] of files) {
     // Exporting into the project itself: its own inputs stay as they are.
     if (intoProject && !GENERATED.includes(name) && name !== readmeName) continue;
-    await writeFileAtomic(inside(dir, name), content);
+    const target = inside(dir, name);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFileAtomic(target, content);
     written.push(name);
   }
   if (!intoProject) {
