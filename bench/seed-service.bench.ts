@@ -1,17 +1,18 @@
 // The seed-shaped service (fixtures/examples/nyc-taxi-fare: FastAPI + scikit-learn model under gunicorn
 // with uvicorn workers) built per prune preset on the offline fixtures, side by side with the seed
 // article's sizes (457 MiB before pruning, 296 MiB after): image size, environment size, start-up time
-// (container start to the first answered prediction) and memory after that answer.
+// (container start to the first good prediction, measured by the service check) and peak memory.
 // Needs the engine, the fixture images and the realistic channel (bash fixtures/realistic/build.sh).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parse } from 'yaml';
-
+import { runServiceCheck } from '../electron/services/checks/service-check';
+import { connectEngine } from '../electron/services/docker/engine';
 import { generatedFiles } from '../electron/services/recipe/generated-files';
+import { loadRecipe } from '../electron/services/recipe/recipe-file';
 import { nycTaxiFareProject } from '../fixtures/examples/example-project';
-import { contextFiles, freePort, runService } from '../fixtures/examples/example-service';
+import { contextFiles, freePort } from '../fixtures/examples/example-service';
 import { formatSizeColumn } from '../shared/format/size';
 import { targetStage } from '../shared/recipe/dockerfile';
 import type { Recipe } from '../shared/recipe/model';
@@ -28,6 +29,7 @@ import {
   removeImages,
   totalSize,
 } from '../test/support/docker';
+import { dockerHost } from '../test/support/requirements';
 
 const ARTICLE: Record<string, number | undefined> = {
   none: 457 * 2 ** 20,
@@ -50,21 +52,17 @@ try {
   console.log(
     `fixture: lock ${example.timings.lockSeconds.toFixed(1)} s, model.pkl ${example.timings.modelSeconds.toFixed(1)} s${example.timings.modelCached ? ' (cached)' : ''}`,
   );
-  const raw = parse(readFileSync(join(project, 'condense.yml'), 'utf8')) as Record<
-    string,
-    unknown
-  > & {
-    service: { path: string; method: 'GET' | 'POST'; body: string };
-  };
-  const { files: _files, service, version: _version, ...rest } = raw;
+  const loaded = await loadRecipe(project);
   const port = await freePort();
   const recipe: Recipe = validateRecipe({
-    ...rest,
+    ...loaded,
     builderImage: FIXTURE_BUILDER_IMAGE,
     runtimeImage: FIXTURE_RUNTIME_IMAGE,
-    entrypoint: { ...(rest.entrypoint as object), bind: `0.0.0.0:${port}` },
+    network: 'host',
+    entrypoint: { ...loaded.entrypoint, bind: `0.0.0.0:${port}` },
     port,
   });
+  const engine = connectEngine({ env: { DOCKER_HOST: dockerHost() } });
   const generated = generatedFiles(recipe);
   writeFileSync(join(project, '.dockerignore'), generated.dockerignore);
   const context = await contextFiles(project, generated.dockerfile);
@@ -83,21 +81,21 @@ try {
     const buildSeconds = (performance.now() - started) / 1000;
     const image = (await docker.getImage(tag).inspect()).Size;
     const env = totalSize(prefixFiles(await listImageFiles(docker, tag)));
-    const answer = await runService(
-      docker,
-      tag,
-      { port, path: service.path, method: service.method, body: service.body },
-      { binds: [`${join(project, 'model.pkl')}:/app/model.pkl:ro`] },
-    );
-    if (answer.status !== 200)
-      throw new Error(`${variant.id}: HTTP ${answer.status}\n${answer.logs}`);
-    console.log(`built ${variant.id} in ${buildSeconds.toFixed(0)} s: ${answer.body}`);
+    const checked = await runServiceCheck({
+      engine,
+      imageId: tag,
+      port,
+      spec: recipe.service!,
+      network: 'host',
+    });
+    if (!checked.passed) throw new Error(`${variant.id}: ${checked.message}`);
+    console.log(`built ${variant.id} in ${buildSeconds.toFixed(0)} s, service check passed`);
     rows.push({
       id: variant.id,
       image,
       env,
-      startup: answer.startupMs,
-      ...(answer.memoryBytes ? { memory: answer.memoryBytes } : {}),
+      startup: checked.startupMs ?? 0,
+      ...(checked.peakMemoryBytes ? { memory: checked.peakMemoryBytes } : {}),
     });
   }
   const images = formatSizeColumn(rows.map((r) => r.image));
@@ -105,7 +103,7 @@ try {
   const article = formatSizeColumn(rows.map((r) => ARTICLE[r.id]));
   const memory = formatSizeColumn(rows.map((r) => r.memory));
   console.log('');
-  console.log('| preset | image | /env | article | start-up | memory after 1st answer |');
+  console.log('| preset | image | /env | article | start-up | peak memory |');
   console.log('|---|---|---|---|---|---|');
   rows.forEach((r, i) => {
     console.log(
