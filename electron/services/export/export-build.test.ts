@@ -83,7 +83,12 @@ beforeAll(async () => {
     await mkdir(dirname(join(project, path)), { recursive: true });
     await writeFile(join(project, path), text);
   }
-  await exportProject({ projectDir: project, dir: join(work, 'export'), recipe });
+  await exportProject({
+    projectDir: project,
+    dir: join(work, 'export'),
+    recipe,
+    cacheRoot: join(work, 'cache'),
+  });
 }, 120_000);
 
 afterAll(async () => {

@@ -17,8 +17,10 @@ import { defaultRecipe, type Recipe } from '../../../shared/recipe/model';
 import { exportProject } from './export-service';
 
 let work: string;
+let cacheRoot: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'condense-export-'));
+  cacheRoot = join(work, 'cache');
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -30,7 +32,7 @@ async function project(name: string, files: Record<string, string>): Promise<str
   const dir = join(work, name);
   const all = {
     'environment.yml': 'name: x\ndependencies:\n  - python\n',
-    'conda-linux-64.lock': '@EXPLICIT\n',
+    'conda-linux-64.lock': '# platform: linux-64\n@EXPLICIT\n',
     ...files,
   };
   for (const [path, text] of Object.entries(all)) {
@@ -56,7 +58,7 @@ describe('exportProject', () => {
     await writeFile(join(dir, 'svc/svc/run.sh'), '#!/bin/sh\n', { mode: 0o755 });
     await symlink('main.py', join(dir, 'svc/svc/alias.py'));
     const out = join(work, 'pkg-out');
-    const result = await exportProject({ projectDir: dir, dir: out, recipe });
+    const result = await exportProject({ projectDir: dir, dir: out, recipe, cacheRoot });
     expect(result.files.filter((f) => f.startsWith('svc/')).sort()).toEqual([
       'svc/README.md',
       'svc/pyproject.toml',
@@ -91,13 +93,13 @@ describe('exportProject', () => {
     await writeFile(join(work, 'outside.txt'), 'elsewhere');
     await symlink('../../../outside.txt', join(dir, 'svc/svc/data.txt'));
     const out = join(work, 'escape-out');
-    await expect(exportProject({ projectDir: dir, dir: out, recipe })).rejects.toThrow(
+    await expect(exportProject({ projectDir: dir, dir: out, recipe, cacheRoot })).rejects.toThrow(
       /svc\/svc\/data\.txt is a symlink to \.\.\/\.\.\/\.\.\/outside\.txt, outside the project/,
     );
     await expect(lstat(join(out, 'Dockerfile'))).rejects.toThrow(/ENOENT/);
     await rm(join(dir, 'svc/svc/data.txt'));
     await symlink('/etc/passwd', join(dir, 'svc/svc/data.txt'));
-    await expect(exportProject({ projectDir: dir, dir: out, recipe })).rejects.toThrow(
+    await expect(exportProject({ projectDir: dir, dir: out, recipe, cacheRoot })).rejects.toThrow(
       /symlink to \/etc\/passwd, outside the project/,
     );
   });
@@ -110,7 +112,7 @@ describe('exportProject', () => {
     });
     const rootRecipe: Recipe = { ...recipe, package: { path: '.', noBuildIsolation: true } };
     const out = join(dir, 'image');
-    const first = await exportProject({ projectDir: dir, dir: out, recipe: rootRecipe });
+    const first = await exportProject({ projectDir: dir, dir: out, recipe: rootRecipe, cacheRoot });
     expect(first.files.some((f) => f.startsWith('image/'))).toBe(false);
     // The package's README keeps its name and content; the export's README goes beside it.
     expect(await readFile(join(out, 'README.md'), 'utf8')).toBe('the package readme\n');
@@ -129,11 +131,11 @@ describe('exportProject', () => {
     const out = join(work, 'taken-out');
     await mkdir(join(out, 'svc/svc'), { recursive: true });
     await writeFile(join(out, 'svc/svc/main.py'), 'mine');
-    await expect(exportProject({ projectDir: dir, dir: out, recipe })).rejects.toThrow(
+    await expect(exportProject({ projectDir: dir, dir: out, recipe, cacheRoot })).rejects.toThrow(
       /already has svc\/svc\/main\.py/,
     );
     expect(await readFile(join(out, 'svc/svc/main.py'), 'utf8')).toBe('mine');
-    await exportProject({ projectDir: dir, dir: out, recipe, force: true });
+    await exportProject({ projectDir: dir, dir: out, recipe, cacheRoot, force: true });
     expect(await readFile(join(out, 'svc/svc/main.py'), 'utf8')).toBe('print("hi")\n');
   });
 });
