@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { analyzeSavings } from '../electron/services/analysis/savings-analysis';
 import { runServiceCheck } from '../electron/services/checks/service-check';
 import { connectEngine } from '../electron/services/docker/engine';
 import { generatedFiles } from '../electron/services/recipe/generated-files';
@@ -98,16 +99,26 @@ try {
       ...(checked.peakMemoryBytes ? { memory: checked.peakMemoryBytes } : {}),
     });
   }
+  // Condense's estimate before any build (package file lists, conda's pycs and records modelled).
+  const estimate = await analyzeSavings({
+    projectDir: project,
+    recipe,
+    cacheRoot: join(work, 'cache'),
+  });
+  const estimated = rows.map(
+    (r) => estimate.environmentBytes - (estimate.selections.find((s) => s.id === r.id)?.bytes ?? 0),
+  );
   const images = formatSizeColumn(rows.map((r) => r.image));
+  const estimates = formatSizeColumn(estimated);
   const envs = formatSizeColumn(rows.map((r) => r.env));
   const article = formatSizeColumn(rows.map((r) => ARTICLE[r.id]));
   const memory = formatSizeColumn(rows.map((r) => r.memory));
   console.log('');
-  console.log('| preset | image | /env | article | start-up | peak memory |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| preset | image | /env | /env estimated | article | start-up | peak memory |');
+  console.log('|---|---|---|---|---|---|---|');
   rows.forEach((r, i) => {
     console.log(
-      `| ${r.id} | ${images[i]} | ${envs[i]} | ${ARTICLE[r.id] ? article[i] : '-'} | ${(r.startup / 1000).toFixed(1)} s | ${r.memory ? memory[i] : '-'} |`,
+      `| ${r.id} | ${images[i]} | ${envs[i]} | ${estimates[i]} | ${ARTICLE[r.id] ? article[i] : '-'} | ${(r.startup / 1000).toFixed(1)} s | ${r.memory ? memory[i] : '-'} |`,
     );
   });
 } finally {
