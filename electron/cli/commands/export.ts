@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { exportProject } from '../../services/export/export-service';
 import type { CliCommand } from '../command';
 
-/** `condense export DIR`: Dockerfile, .dockerignore, environment.yml, lockfiles and a README. */
+/** `condense export DIR`: a folder that builds alone (Dockerfiles, lockfiles, copied sources, README). */
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'Write the Dockerfile, .dockerignore, environment, lockfiles and a README into a folder',
+  summary:
+    'Write a folder that builds on its own: Dockerfiles, .dockerignore, environment, lockfiles, copied sources, README',
   usage: 'export DIR [--force]',
   options: { force: { type: 'boolean' } },
   positionals: true,

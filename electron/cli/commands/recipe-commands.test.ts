@@ -123,6 +123,7 @@ describe('condense export', () => {
         '.github',
         '.gitlab-ci.yml',
         'Dockerfile',
+        'Dockerfile.classic',
         'README.md',
         'conda-linux-64.lock',
         'environment.yml',

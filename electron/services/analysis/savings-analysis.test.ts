@@ -1,7 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,6 +26,7 @@ import { serveSyntheticChannel } from '../../../test/support/channels';
 import type { ChosenPackage } from '../recipe/synthetic-lock.fixture';
 import { syntheticLock } from '../recipe/synthetic-lock.fixture';
 import { readPackageMetadata } from './conda-package-reader';
+import { pycPath, pycSize } from './installed-files';
 import { analyzeSavings } from './savings-analysis';
 
 let channel: ServedChannel;
@@ -34,6 +45,17 @@ async function miniInstall(prefix: string): Promise<void> {
     if (record.noarch === 'python') {
       const sp = join(prefix, 'lib/python3.11');
       await mkdir(sp, { recursive: true });
+      // conda compiles each module at install; this stand-in writes pycs of the modelled size.
+      for (const entry of await readdir(join(staging, 'site-packages'), {
+        recursive: true,
+        withFileTypes: true,
+      })) {
+        if (!entry.isFile() || !entry.name.endsWith('.py')) continue;
+        const source = join(entry.parentPath, entry.name);
+        const pyc = join(staging, pycPath(relative(staging, source), '3.11'));
+        await mkdir(dirname(pyc), { recursive: true });
+        await writeFile(pyc, Buffer.alloc(pycSize((await stat(source)).size)));
+      }
       await cp(join(staging, 'site-packages'), join(sp, 'site-packages'), { recursive: true });
       await rm(join(staging, 'site-packages'), { recursive: true });
       if ((await readdir(staging)).includes('python-scripts')) {

@@ -67,14 +67,36 @@ export function contextSources(dockerfile: string): string[] {
   return sources.map((s) => s.replace(/^(\.\/)+/, '').replace(/\/+$/, '') || '.');
 }
 
+/** One path of the build context, as `.dockerignore` and the COPY sources leave it. */
+export interface ContextEntry {
+  /** Context-relative, `/`-separated. */
+  path: string;
+  kind: 'file' | 'dir' | 'symlink';
+  size: number;
+  mode: number;
+}
+
+export interface ListContextOptions {
+  projectDir: string;
+  dockerfile: string;
+  /** More `.dockerignore` lines applied on top of the project's own file. */
+  extraIgnore?: string;
+  /** Folders never walked (context-relative), e.g. an export folder inside the project. */
+  skip?: string[];
+  signal?: AbortSignal;
+}
+
 /**
- * Packs the build context as a tar stream: the files the Dockerfile's COPY/ADD lines name (all files
- * when one copies `.`), minus `.dockerignore`, plus the Dockerfile at CONTEXT_DOCKERFILE.
+ * What the build context holds: the files the Dockerfile's COPY/ADD lines name (all files when one
+ * copies `.`), minus `.dockerignore`. The build uploads exactly these; an export copies them.
  */
-export async function createBuildContext(options: ContextOptions): Promise<BuildContext> {
+export async function listContext(options: ListContextOptions): Promise<ContextEntry[]> {
   const { projectDir } = options;
   const ignoreText = await readFile(join(projectDir, '.dockerignore'), 'utf8').catch(() => '');
-  const ignore = parseDockerignore([...ALWAYS_IGNORED, ignoreText].join('\n'));
+  const rules = [...ALWAYS_IGNORED, ignoreText];
+  const ignore = parseDockerignore(rules.join('\n'));
+  const extra = options.extraIgnore ? parseDockerignore(options.extraIgnore) : undefined;
+  const skip = new Set(options.skip ?? []);
   const sources = contextSources(options.dockerfile);
   const everything = sources.includes('.');
   const wanted = (path: string) =>
@@ -82,9 +104,10 @@ export async function createBuildContext(options: ContextOptions): Promise<Build
   // A folder is walked when a source lies inside it or it lies inside a source.
   const walkInto = (path: string) =>
     everything || sources.some((s) => s.startsWith(`${path}/`) || wanted(path) || /[*?[]/.test(s));
+  const ignored = (path: string) => ignore.ignores(path) || (extra?.ignores(path) ?? false);
+  const hasExceptions = ignore.hasExceptions || (extra?.hasExceptions ?? false);
 
-  const entries: { path: string; kind: 'file' | 'dir' | 'symlink'; size: number; mode: number }[] =
-    [];
+  const entries: ContextEntry[] = [];
   const walk = async (relative: string): Promise<void> => {
     options.signal?.throwIfAborted();
     const names = await readdir(join(projectDir, relative)).catch(
@@ -97,15 +120,15 @@ export async function createBuildContext(options: ContextOptions): Promise<Build
     );
     for (const name of names.sort()) {
       const path = relative ? `${relative}/${name}` : name;
+      if (skip.has(path)) continue;
       const stats = await lstat(join(projectDir, path));
-      const ignored = ignore.ignores(path);
+      const out = ignored(path);
       if (stats.isDirectory()) {
-        if (ignored && !ignore.hasExceptions) continue;
+        if (out && !hasExceptions) continue;
         if (!walkInto(path)) continue;
-        if (!ignored && wanted(path))
-          entries.push({ path, kind: 'dir', size: 0, mode: stats.mode });
+        if (!out && wanted(path)) entries.push({ path, kind: 'dir', size: 0, mode: stats.mode });
         await walk(path);
-      } else if (!ignored && wanted(path) && (stats.isFile() || stats.isSymbolicLink())) {
+      } else if (!out && wanted(path) && (stats.isFile() || stats.isSymbolicLink())) {
         entries.push({
           path,
           kind: stats.isFile() ? 'file' : 'symlink',
@@ -116,6 +139,16 @@ export async function createBuildContext(options: ContextOptions): Promise<Build
     }
   };
   if (sources.length > 0) await walk('');
+  return entries;
+}
+
+/**
+ * Packs the build context as a tar stream: the entries of {@link listContext} plus the Dockerfile at
+ * CONTEXT_DOCKERFILE.
+ */
+export async function createBuildContext(options: ContextOptions): Promise<BuildContext> {
+  const { projectDir } = options;
+  const entries = await listContext(options);
 
   const tar = pack();
   const write = async () => {

@@ -364,8 +364,9 @@ describe('the service check on the realistic channel (real engine)', () => {
     expect((await pycs('drop')).length).toBe(0);
     const compiled = await pycs('compile');
     expect(compiled.some((p) => server.test(p))).toBe(true);
-    // More caches than the install left: every module of the environment is compiled.
-    expect(compiled.length).toBeGreaterThan((await pycs('keep')).length);
+    // At least the caches the install left (conda compiles noarch packages' modules at install, as
+    // the builder stand-in now does too): every module of the environment is compiled.
+    expect(compiled.length).toBeGreaterThanOrEqual((await pycs('keep')).length);
     expect(byId.get('compile')!.sizeBytes!).toBeGreaterThan(byId.get('drop')!.sizeBytes!);
     // PEP 552: flags 0b01 in the header's second word is an unchecked hash-based pyc.
     const header = await runInImage(engine.docker, `${REPO}:compile`, [

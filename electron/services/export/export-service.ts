@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
@@ -6,10 +6,11 @@ import type { ExportResult } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
 import { cacheDir } from '../channels/channel-url';
 import { deliveryFiles } from '../delivery/delivery-files';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { copyFileAtomic, writeFileAtomic } from '../fs/atomic-write';
 import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
+import { exportContext } from './export-context';
 import { exportReadme } from './export-readme';
 
 export interface ExportOptions {
@@ -58,10 +59,14 @@ function inside(dir: string, name: string): string {
   return target;
 }
 
+/** Names the export writes itself; the project's files of the same name are not copied over them. */
+const GENERATED = ['Dockerfile', 'Dockerfile.classic', '.dockerignore'];
+
 /**
- * Writes everything needed to build the image without Condense: Dockerfile, .dockerignore,
- * environment.yml, the lockfiles and a README with the build command. Nothing is written when a file
- * exists (unless `force`), and every write is atomic.
+ * Writes everything needed to build the image without Condense: Dockerfile (and Dockerfile.classic
+ * when the main one needs BuildKit), .dockerignore, environment.yml, the lockfiles, every file the
+ * Dockerfile copies from the build context (the own package, `files:` entries...) and a README with
+ * the build commands. Nothing is written when a file exists (unless `force`), and every write is atomic.
  */
 export async function exportProject(options: ExportOptions): Promise<ExportResult> {
   if (!isAbsolute(options.dir)) {
@@ -79,6 +84,8 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     ['Dockerfile', generated.dockerfile],
     ['.dockerignore', generated.dockerignore],
   ]);
+  // The cache mount needs BuildKit; the classic builder gets the form that cleans in the same step.
+  if (recipe.buildkitCache) files.set('Dockerfile.classic', generated.classicDockerfile);
   try {
     files.set('environment.yml', await readFile(join(options.projectDir, 'environment.yml')));
   } catch {
@@ -97,35 +104,59 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     ...(options.signal ? { signal: options.signal } : {}),
   });
   for (const [name, text] of delivery) files.set(name, text);
-  files.set('README.md', exportReadme(recipe, basename(options.projectDir), [...files.keys()]));
   await mkdir(options.dir, { recursive: true });
   const dir = await realpath(options.dir);
   const projectDir = await realpath(options.projectDir);
-  const targets = [...files.keys()].map((name) => [name, inside(dir, name)] as const);
+  const context = (
+    await exportContext({
+      projectDir,
+      dockerfile: generated.dockerfile,
+      dockerignore: generated.dockerignore,
+      exportDir: dir,
+    })
+  ).filter((entry) => !files.has(entry.path) && !GENERATED.includes(entry.path));
+  // A project README the package needs (pyproject's `readme`) keeps its name.
+  const readmeName = context.some((e) => e.path === 'README.md')
+    ? 'README.condense.md'
+    : 'README.md';
+  const names = [...files.keys(), ...context.map((e) => e.path)];
+  files.set(readmeName, exportReadme(recipe, basename(options.projectDir), names));
+  const targets = [...files.keys(), ...context.map((e) => e.path)].map(
+    (name) => [name, inside(dir, name)] as const,
+  );
   if (!options.force) {
     const taken: string[] = [];
     for (const [name, path] of targets) if (await exists(path)) taken.push(name);
     if (taken.length > 0) {
       throw new CondenseError(
         'ALREADY_EXISTS',
-        `${dir} already has ${taken.join(', ')}: choose an empty folder or overwrite (--force)`,
+        `${dir} already has ${taken.slice(0, 5).join(', ')}${taken.length > 5 ? ` and ${taken.length - 5} more` : ''}: choose an empty folder or overwrite (--force)`,
         { files: taken },
       );
     }
   }
   const written: string[] = [];
-  for (const [name, path] of targets) {
+  const intoProject = dir === projectDir;
+  for (const [name, content] of files) {
     // Exporting into the project itself: its own inputs stay as they are.
-    if (
-      dir === projectDir &&
-      name !== 'Dockerfile' &&
-      name !== '.dockerignore' &&
-      name !== 'README.md'
-    )
-      continue;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, files.get(name)!);
+    if (intoProject && !GENERATED.includes(name) && name !== readmeName) continue;
+    const target = inside(dir, name);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFileAtomic(target, content);
     written.push(name);
+  }
+  if (!intoProject) {
+    for (const entry of context) {
+      const target = inside(dir, entry.path);
+      await mkdir(dirname(target), { recursive: true });
+      if (entry.kind === 'file') {
+        await copyFileAtomic(join(projectDir, entry.path), target, entry.mode);
+      } else {
+        await rm(target, { force: true });
+        await symlink(entry.target, target);
+      }
+      written.push(entry.path);
+    }
   }
   return { dir, files: written };
 }

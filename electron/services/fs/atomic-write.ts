@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, copyFile, link, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `data` to a fsynced temporary sibling of `path` and returns its name. */
@@ -55,6 +56,28 @@ export async function writeFileExclusive(path: string, data: string): Promise<bo
     throw error;
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/**
+ * Copies a file atomically (large files too: nothing is read into memory): a temporary sibling is
+ * copied, given `mode` and fsynced, then renamed over the target.
+ */
+export async function copyFileAtomic(source: string, path: string, mode = 0o644): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await copyFile(source, temp, constants.COPYFILE_EXCL);
+    await chmod(temp, mode);
+    const handle = await open(temp, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
   }
 }
 

@@ -121,7 +121,7 @@ describe('per-preset builds of python + numpy from the realistic channel', () =>
       if (variant.id === 'none') expect(measured).toBe(0);
       else expect(Math.abs(estimated - measured)).toBeLessThanOrEqual(0.05 * measured);
     }
-  });
+  }, 900_000);
 
   it("installs the user's package offline with --no-build-isolation and runs it as non-root", async () => {
     if (!channel) return;
@@ -167,5 +167,5 @@ describe('per-preset builds of python + numpy from the realistic channel', () =>
     // Pruned after pip install: neither pip nor any bytecode cache is left.
     expect([...files.keys()].some((p) => p.includes('__pycache__'))).toBe(false);
     expect([...files.keys()].some((p) => p.includes('site-packages/pip/'))).toBe(false);
-  });
+  }, 600_000);
 });

@@ -83,8 +83,9 @@ export function ExportDialog() {
       >
         <h2 id="export-title">Export</h2>
         <p className="muted">
-          Writes the Dockerfile, .dockerignore, environment.yml, the lockfiles and a README, so the
-          image can be rebuilt anywhere with <code>docker build</code>.
+          Writes the Dockerfile (and a classic-builder form), .dockerignore, environment.yml, the
+          lockfiles, every file the Dockerfile copies (your package&apos;s sources) and a README, so
+          the image can be rebuilt anywhere with <code>docker build</code>.
         </p>
         <form
           className="stack"
