@@ -24,8 +24,6 @@ export interface LockOptions {
   cuda?: string;
   /** Replace default virtual packages by name; an empty version removes one. */
   virtualPackages?: VirtualPackage[];
-  /** conda-lock engine: path of the executable (default: `conda-lock` on PATH). */
-  condaLockPath?: string;
   /** conda-lock engine: give up after this long; default 30 minutes. */
   timeoutMs?: number;
 }

@@ -49,13 +49,16 @@ export const lockCommand: CliCommand = {
       ...(values['update-all'] ? { updateAll: true } : {}),
       ...(values.sha256 ? { hash: 'sha256' as const } : {}),
       ...(typeof values.cuda === 'string' ? { cuda: values.cuda } : {}),
-      ...(typeof values['conda-lock'] === 'string' ? { condaLockPath: values['conda-lock'] } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
     };
-    const result = await lockProject(options, {
-      signal: context.signal,
-      progress: (message) => context.progress(message),
-    }).catch((error: unknown) => {
+    // The path the user typed is this machine's own setting, unlike a request from a page.
+    const condaLockPath =
+      typeof values['conda-lock'] === 'string' ? values['conda-lock'] : undefined;
+    const result = await lockProject(
+      options,
+      { signal: context.signal, progress: (message) => context.progress(message) },
+      condaLockPath ? { condaLockPath } : {},
+    ).catch((error: unknown) => {
       // The CLI frame prints only an error's first line; the solver's conflict chain follows it.
       if (error instanceof Error && error.message.includes('\n')) {
         context.progress(error.message.split('\n').slice(1).join('\n'));

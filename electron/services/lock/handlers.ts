@@ -59,14 +59,6 @@ export function validateLockOptions(request: LockOptions): LockOptions {
   if (request.hash !== undefined && request.hash !== 'md5' && request.hash !== 'sha256') {
     throw new CondenseError('INVALID_INPUT', 'hash must be "md5" or "sha256"', { field: 'hash' });
   }
-  if (
-    request.condaLockPath !== undefined &&
-    (typeof request.condaLockPath !== 'string' || !isAbsolute(request.condaLockPath))
-  ) {
-    throw new CondenseError('INVALID_INPUT', 'condaLockPath must be an absolute path', {
-      field: 'condaLockPath',
-    });
-  }
   return request;
 }
 
