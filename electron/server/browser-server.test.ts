@@ -225,7 +225,7 @@ describe('WebSocket', () => {
     }
   });
 
-  it('answers malformed calls with INVALID_INPUT and ignores garbage', async () => {
+  it('answers every malformed frame with INVALID_INPUT', async () => {
     const socket = await openSocket(ws, { Authorization: `Bearer ${server.token}` });
     const replies: WireMessage[] = [];
     socket.on('message', (d: Buffer) => replies.push(JSON.parse(d.toString()) as WireMessage));
@@ -233,15 +233,28 @@ describe('WebSocket', () => {
     socket.send(JSON.stringify({ type: 'call', id: 7, method: '../../etc', request: {} }));
     socket.send(JSON.stringify({ type: 'call', id: 8, method: 'app:info', request: [1] }));
     socket.send(JSON.stringify({ type: 'call', id: 9, method: 'nope:nothing', request: {} }));
-    await expect.poll(() => replies.length).toBe(3);
-    const summary = replies.map((r) => (r.type === 'result' ? [r.id, r.envelope.ok] : r.type));
-    expect(summary).toEqual([
-      [7, false],
-      [8, false],
-      [9, false],
-    ]);
-    expect(JSON.stringify(replies[0])).toContain('INVALID_INPUT');
-    expect(JSON.stringify(replies[2])).toContain('NOT_FOUND');
+    socket.send(
+      JSON.stringify({ type: 'call', id: 10, method: 'jobs:events', request: { jobId: 5 } }),
+    );
+    socket.send(Buffer.from([1, 2, 3]));
+    socket.send('null');
+    await expect.poll(() => replies.length).toBe(7);
+    const summary = replies.map((r) =>
+      r.type === 'result' ? [r.id, r.envelope.ok || r.envelope.error.code] : [r.type],
+    );
+    // Order: results of calls settle asynchronously, frame errors answer at once.
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        ['error'],
+        [7, 'INVALID_INPUT'],
+        [8, 'INVALID_INPUT'],
+        [9, 'NOT_FOUND'],
+        [10, 'INVALID_INPUT'],
+      ]),
+    );
+    expect(summary.filter((s) => s[0] === 'error')).toHaveLength(3);
+    const typed = replies.find((r) => r.type === 'result' && r.id === 10);
+    expect(JSON.stringify(typed)).toContain('jobId');
     socket.close();
   });
 });

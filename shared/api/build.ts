@@ -1,5 +1,18 @@
+import { z } from 'zod';
+
 import type { ErrorInfo } from './errors';
+import {
+  buildId,
+  list,
+  noFields,
+  projectDir,
+  repository,
+  shortText,
+  variantId,
+  wholeNumber,
+} from './fields';
 import type { JobStarted } from './jobs';
+import type { RequestSchemas } from './schema';
 
 /** The Docker engine a build runs on, as shown to the user. */
 export interface EngineInfo {
@@ -268,3 +281,51 @@ export interface BuildMethods {
     response: BuildComparison;
   };
 }
+
+const buildProject = { projectDir };
+const MAX_DOCKERFILE = 1024 * 1024;
+
+export const smokeSpecSchema = z.strictObject({
+  modules: list(shortText(256)).optional(),
+  command: list(shortText(4096), 256).optional(),
+  python: shortText(4096).optional(),
+});
+
+export const buildSchemas = {
+  'build:engine': noFields,
+  'build:start': z.strictObject({
+    ...buildProject,
+    dockerfile: z.string().max(MAX_DOCKERFILE).optional(),
+    classicDockerfile: z.string().max(MAX_DOCKERFILE).optional(),
+    variants: list(
+      z.strictObject({
+        id: variantId,
+        target: shortText(128).optional(),
+        rules: list(shortText(256)).optional(),
+      }),
+      32,
+    ).optional(),
+    only: list(variantId, 32).optional(),
+    repository: repository.optional(),
+    buildArgs: z.record(shortText(256), shortText(65536)).optional(),
+    smoke: smokeSpecSchema.optional(),
+    classic: z.boolean().optional(),
+    noCache: z.boolean().optional(),
+    keepBuilds: wholeNumber(0, 10_000).optional(),
+    concurrency: wholeNumber(1, 8).optional(),
+  }),
+  'build:list': z.strictObject(buildProject),
+  'build:get': z.strictObject({ ...buildProject, buildId }),
+  'build:log': z.strictObject({
+    ...buildProject,
+    buildId,
+    tail: wholeNumber(0, 10_000_000).optional(),
+  }),
+  'build:images': z.strictObject({ ...buildProject, repository: repository.optional() }),
+  'build:pruneImages': z.strictObject({
+    ...buildProject,
+    repository: repository.optional(),
+    keep: wholeNumber(0, 10_000).optional(),
+  }),
+  'build:compare': z.strictObject({ ...buildProject, buildId, other: buildId.optional() }),
+} satisfies RequestSchemas<keyof BuildMethods>;

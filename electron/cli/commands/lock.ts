@@ -1,5 +1,6 @@
 import { CondenseError } from '../../../shared/api/errors';
 import type { LockOptions } from '../../../shared/api/lock';
+import { validate } from '../../../shared/api/validate';
 import { lockProject } from '../../services/lock/lock-service';
 import type { CliCommand } from '../command';
 
@@ -39,9 +40,10 @@ export const lockCommand: CliCommand = {
           `--timeout takes a number of seconds, not ${JSON.stringify(values.timeout)}`,
         );
       }
-      timeoutMs = seconds * 1000;
+      timeoutMs = Math.max(1, Math.round(seconds * 1000));
     }
-    const options: LockOptions = {
+    // The same request check as every other door (lock:start).
+    const options: LockOptions = validate('lock:start', {
       projectDir: context.projectDir,
       engine,
       ...(list(values.platform).length ? { platforms: list(values.platform) } : {}),
@@ -50,7 +52,7 @@ export const lockCommand: CliCommand = {
       ...(values.sha256 ? { hash: 'sha256' as const } : {}),
       ...(typeof values.cuda === 'string' ? { cuda: values.cuda } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
-    };
+    });
     // The path the user typed is this machine's own setting, unlike a request from a page.
     const condaLockPath =
       typeof values['conda-lock'] === 'string' ? values['conda-lock'] : undefined;
