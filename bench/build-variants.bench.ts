@@ -150,14 +150,16 @@ try {
     smoke = false,
     concurrency = 1,
   ): Promise<number> => {
-    const request: BuildStartRequest = {
-      projectDir: project,
+    const source = {
       dockerfile: input.dockerfile.replace(
         '--mount=type=cache,target=',
         `--mount=type=cache,id=${mountId},target=`,
       ),
       variants: input.variants,
-      only,
+    };
+    const request: BuildStartRequest = {
+      projectDir: project,
+      variants: only,
       repository: 'condense-bench/build',
       concurrency,
       // An empty module list turns the derived import check off for the timing-only builds.
@@ -165,12 +167,17 @@ try {
     };
     const started = performance.now();
     const steps = new Map<string, BuildStep>();
-    const record: BuildRecord = await buildProject({ engine: () => engine }, request, {
-      signal: new AbortController().signal,
-      emit: (kind, data) => {
-        if (kind === 'step') steps.set((data as BuildStep).id, data as BuildStep);
+    const record: BuildRecord = await buildProject(
+      { engine: () => engine },
+      request,
+      {
+        signal: new AbortController().signal,
+        emit: (kind, data) => {
+          if (kind === 'step') steps.set((data as BuildStep).id, data as BuildStep);
+        },
       },
-    });
+      source,
+    );
     // Build time only: the wall time minus the smoke tests (reported separately).
     const smokeMs = record.variants.reduce(
       (sum, v) => sum + (v.smoke?.checks.reduce((t, c) => t + c.durationMs, 0) ?? 0),

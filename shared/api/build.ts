@@ -190,21 +190,16 @@ export interface SmokeSpec {
   python?: string;
 }
 
+/**
+ * What to build: a project and which of its condense.yml variants. The service generates the
+ * Dockerfile from condense.yml itself (a caller never sends Dockerfile text).
+ */
 export interface BuildStartRequest {
   /** Absolute project folder. */
   projectDir: string;
-  /** Dockerfile text (the generated recipe); else `<project>/Dockerfile` is read. */
-  dockerfile?: string;
-  /**
-   * The form for engines without BuildKit (no `RUN --mount`, `conda clean -afy` instead of a cache
-   * mount); used only when the classic builder runs.
-   */
-  classicDockerfile?: string;
-  /** Variants to build from the one Dockerfile; one default variant (last stage) when absent. */
-  variants?: VariantSpec[];
-  /** Only these variant ids (`condense build --variant V`). */
-  only?: string[];
-  /** Image repository for tags `<repo>:<buildId>-<variant>`, default `condense/<project folder>`. */
+  /** Ids of condense.yml's variants to build (`condense build --variant V`); all of them when absent. */
+  variants?: string[];
+  /** Image repository for tags `<repo>:<variant>-<buildId>`, default `condense/<project folder>`. */
   repository?: string;
   buildArgs?: Record<string, string>;
   smoke?: SmokeSpec;
@@ -283,7 +278,6 @@ export interface BuildMethods {
 }
 
 const buildProject = { projectDir };
-const MAX_DOCKERFILE = 1024 * 1024;
 
 export const smokeSpecSchema = z.strictObject({
   modules: list(shortText(256)).optional(),
@@ -295,17 +289,7 @@ export const buildSchemas = {
   'build:engine': noFields,
   'build:start': z.strictObject({
     ...buildProject,
-    dockerfile: z.string().max(MAX_DOCKERFILE).optional(),
-    classicDockerfile: z.string().max(MAX_DOCKERFILE).optional(),
-    variants: list(
-      z.strictObject({
-        id: variantId,
-        target: shortText(128).optional(),
-        rules: list(shortText(256)).optional(),
-      }),
-      32,
-    ).optional(),
-    only: list(variantId, 32).optional(),
+    variants: list(variantId, 32).optional(),
     repository: repository.optional(),
     buildArgs: z.record(shortText(256), shortText(65536)).optional(),
     smoke: smokeSpecSchema.optional(),

@@ -40,9 +40,9 @@ describe('build option parsing', () => {
   });
 
   it('reads --variant as a pick or as NAME=STAGE definitions, not a mix', () => {
-    expect(variantOptions(['slim'])).toEqual({ only: ['slim'] });
+    expect(variantOptions(['slim'])).toEqual({ ids: ['slim'] });
     expect(variantOptions(['a=runtime-a'])).toEqual({
-      variants: [{ id: 'a', target: 'runtime-a' }],
+      defined: [{ id: 'a', target: 'runtime-a' }],
     });
     expect(variantOptions([])).toEqual({});
     expect(() => variantOptions(['a', 'b=runtime-b'])).toThrow(/not both/);
@@ -150,6 +150,6 @@ describe.runIf(hasDocker)('condense build and compare (real engine)', () => {
     expect(stderr).toMatch(/no condense.yml and no Dockerfile/);
     const bad = await cli(['build', '-C', empty, '--concurrency', 'two']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/concurrency must be a whole number from 1 to 8/);
+    expect(bad.stderr).toMatch(/--concurrency takes a whole number from 1 to 8/);
   });
 });

@@ -77,14 +77,9 @@ describe.runIf(hasDocker)('condense images on the real engine', () => {
       records.push(
         await buildProject(
           { engine: () => engine },
-          {
-            projectDir: project,
-            dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo cli-${n}-${project} > /n\n`,
-            repository: REPO,
-            smoke: { modules: [] },
-            keepBuilds: 0,
-          },
+          { projectDir: project, repository: REPO, smoke: { modules: [] }, keepBuilds: 0 },
           { signal: new AbortController().signal, emit: () => undefined },
+          { dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo cli-${n}-${project} > /n\n` },
         ),
       );
     }

@@ -7,9 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildRecord, BuildStartRequest, VariantSpec } from '../../../shared/api/build';
 import type { JobEvent } from '../../../shared/api/jobs';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import { createApiHandlers } from '../api-handlers';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { JobManager } from '../jobs/job-manager';
+import type { BuildSource } from './build-service';
+import { buildProject } from './build-service';
 import { createBuildHandlers } from './handlers';
 import {
   ensureTestImages,
@@ -80,7 +83,17 @@ function setup() {
       };
       check();
     });
-  return { jobs, handlers, events, finished };
+  /** A build of a hand-written Dockerfile: a service caller's source, not part of the request. */
+  const start = (request: BuildStartRequest, source?: BuildSource) =>
+    Promise.resolve(
+      jobs.start('build', (context) =>
+        buildProject({ engine: () => engine }, request, context, source),
+      ),
+    ).then(({ jobId, result }) => {
+      result.catch(() => undefined);
+      return { jobId };
+    });
+  return { jobs, handlers, events, finished, start };
 }
 
 describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
@@ -88,12 +101,10 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
   let record: BuildRecord;
 
   it('builds variants of one Dockerfile, installing the shared stage once, then smoke-tests each', async () => {
-    const { handlers, events, finished } = setup();
+    const { start, events, finished } = setup();
     const marker = `v${Date.now()}`;
     const request: BuildStartRequest = {
       projectDir,
-      dockerfile: variantDockerfile(marker),
-      variants: VARIANTS,
       repository: 'condense-test/variants',
       // After the first variant, two at a time: results still come back in variant order.
       concurrency: 2,
@@ -102,7 +113,10 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
         command: ['/bin/sh', '-c', 'test -d /env && echo env-ok'],
       },
     };
-    const { jobId } = await handlers['build:start'](request);
+    const { jobId } = await start(request, {
+      dockerfile: variantDockerfile(marker),
+      variants: VARIANTS,
+    });
     const end = await finished(jobId);
     expect(end.kind).toBe('done');
     record = end.data as BuildRecord;
@@ -181,26 +195,27 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
   });
 
   it('builds only the variants asked for', async () => {
-    const { handlers, finished } = setup();
-    const { jobId } = await handlers['build:start']({
-      projectDir,
-      dockerfile: variantDockerfile('only'),
-      variants: VARIANTS,
-      only: ['nobig'],
-      repository: 'condense-test/variants',
-    });
+    const { start, finished } = setup();
+    const { jobId } = await start(
+      { projectDir, variants: ['nobig'], repository: 'condense-test/variants' },
+      { dockerfile: variantDockerfile('only'), variants: VARIANTS },
+    );
     const end = await finished(jobId);
     expect((end.data as BuildRecord).variants.map((v) => v.id)).toEqual(['nobig']);
   });
 
   it('cancels through jobs:cancel and keeps a cancelled record', async () => {
-    const { handlers, jobs, events, finished } = setup();
+    const { handlers, jobs, events, finished, start } = setup();
     const dir = mkdtempSync(join(temp, 'cancel-'));
     const marker = `slow${Date.now()}`;
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo done\n`,
-    });
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo done\n`,
+      },
+    );
     await expect
       .poll(() => events.some((e) => e.jobId === jobId && e.kind === 'log'), { timeout: 30_000 })
       .toBe(true);
@@ -214,12 +229,16 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
   });
 
   it('fails the job with the failing step named, and still records the build', async () => {
-    const { handlers, finished } = setup();
+    const { handlers, finished, start } = setup();
     const dir = mkdtempSync(join(temp, 'failing-'));
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo compiling; echo 'error: x' >&2; exit 7\n`,
-    });
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo compiling; echo 'error: x' >&2; exit 7\n`,
+      },
+    );
     const end = await finished(jobId);
     expect(end.kind).toBe('failed');
     expect(end.data).toMatchObject({ code: 'BUILD_FAILED' });
@@ -239,16 +258,20 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
   });
 
   it('uses the classic Dockerfile form with the classic builder, and refuses RUN --mount there', async () => {
-    const { handlers, finished } = setup();
+    const { handlers, finished, start } = setup();
     const dir = mkdtempSync(join(temp, 'forms-'));
     const marker = `form${Date.now()}`;
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c echo buildkit-${marker}\n`,
-      classicDockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo classic-${marker}\n`,
-      classic: true,
-      repository: 'condense-test/forms',
-    });
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+        classic: true,
+        repository: 'condense-test/forms',
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c echo buildkit-${marker}\n`,
+        classicDockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo classic-${marker}\n`,
+      },
+    );
     const end = await finished(jobId);
     expect(end.kind).toBe('done');
     expect((end.data as BuildRecord).builder).toBe('classic');
@@ -258,25 +281,33 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     });
     expect(log.map((l) => l.text)).toContain(`classic-${marker}`);
 
-    const refused = await handlers['build:start']({
-      projectDir: dir,
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c true\n`,
-      classic: true,
-    });
+    const refused = await start(
+      {
+        projectDir: dir,
+        classic: true,
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c true\n`,
+      },
+    );
     const failed = await finished(refused.jobId);
     expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
     expect((failed.data as { message: string }).message).toMatch(/no BuildKit.*--mount|--mount/);
   });
 
   it('fails the import check when the image has no Python, with the engine message', async () => {
-    const { handlers, finished } = setup();
+    const { finished, start } = setup();
     const dir = mkdtempSync(join(temp, 'nopython-'));
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
-      repository: 'condense-test/forms',
-      smoke: { modules: ['numpy'] },
-    });
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+        repository: 'condense-test/forms',
+        smoke: { modules: ['numpy'] },
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
+      },
+    );
     const end = await finished(jobId);
     const smoke = (end.data as BuildRecord).variants[0]!.smoke!;
     expect(smoke.passed).toBe(false);
@@ -285,13 +316,17 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
   });
 
   it('without modules or a lock, says why no smoke test ran instead of passing it', async () => {
-    const { handlers, finished } = setup();
+    const { finished, start } = setup();
     const dir = mkdtempSync(join(temp, 'nolock-'));
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
-      repository: 'condense-test/forms',
-    });
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+        repository: 'condense-test/forms',
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
+      },
+    );
     const variant = ((await finished(jobId)).data as BuildRecord).variants[0]!;
     expect(variant.state).toBe('succeeded');
     expect(variant.smoke).toBeUndefined();
@@ -326,12 +361,19 @@ describe('build handler input checks', () => {
       [[{ id: 'a' }, { id: 'a' }], undefined, /twice/],
       [[{ id: 'a' }], ['b'], /Unknown variant b/],
     ] as const) {
-      const { jobId } = await h['build:start']({
-        projectDir: dir,
-        dockerfile: 'FROM scratch\n',
-        variants: [...variants],
-        ...(only ? { only: [...only] } : {}),
-      });
+      const { jobId, result } = jobs.start('build', (context) =>
+        buildProject(
+          {
+            engine: () => {
+              throw new Error('must not connect');
+            },
+          },
+          { projectDir: dir, ...(only ? { variants: [...only] } : {}) },
+          context,
+          { dockerfile: 'FROM scratch\n', variants: [...variants] },
+        ),
+      );
+      result.catch(() => undefined);
       await expect.poll(() => jobs.list().find((j) => j.jobId === jobId)?.state).toBe('failed');
       const failed = jobs.replay(jobId).find((e) => e.kind === 'failed')!;
       expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
@@ -339,6 +381,30 @@ describe('build handler input checks', () => {
     }
     await expect(h['build:get']({ projectDir: dir, buildId: '../../etc' })).rejects.toThrow(
       /not a build id/,
+    );
+  });
+
+  it('takes ids only: Dockerfile text in a request is refused, the variants come from condense.yml', async () => {
+    const jobs = new JobManager();
+    const api = createApiHandlers({ jobs, mode: 'browser', configDir: join(temp, 'cfg') });
+    const dir = join(temp, 'ids');
+    await api['project:create']({ dir });
+    const call = api['build:start'] as (request: unknown) => Promise<{ jobId: string }>;
+    await expect(call({ projectDir: dir, dockerfile: 'FROM evil\n' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'dockerfile' },
+    });
+    await expect(call({ projectDir: dir, variants: [{ id: 'x' }] })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'variants[0]' },
+    });
+    // A variant condense.yml does not have: refused before any engine is reached.
+    const { jobId } = await call({ projectDir: dir, variants: ['slim'] });
+    await expect.poll(() => jobs.list().find((j) => j.jobId === jobId)?.state).toBe('failed');
+    const failed = jobs.replay(jobId).find((e) => e.kind === 'failed')!;
+    expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((failed.data as { message: string }).message).toMatch(
+      /Unknown variant slim: the recipe has default/,
     );
   });
 });

@@ -13,6 +13,7 @@ import type {
   VariantSpec,
 } from '../../../shared/api/build';
 import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
+import { VARIANT_ID } from '../../../shared/api/fields';
 import { formatSize } from '../../../shared/format/size';
 import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
@@ -36,8 +37,6 @@ export interface BuildJobContext {
   signal: AbortSignal;
   emit<K extends keyof BuildEvents>(kind: K, data: BuildEvents[K]): void;
 }
-
-const VARIANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 /** Checks a request from an untrusted caller (the variants are checked by `selectVariants`). */
 export function validateBuildRequest(request: BuildStartRequest): void {
@@ -69,7 +68,7 @@ export function validateBuildRequest(request: BuildStartRequest): void {
   checkKeep(request.keepBuilds, 'keepBuilds');
 }
 
-/** Checks the variants (from the request or the recipe) and picks those `only` names. */
+/** Checks the variants (of the recipe or a given source) and picks those `only` names. */
 export function selectVariants(given: VariantSpec[] | undefined, only?: string[]): VariantSpec[] {
   const variants = given?.length ? given : [{ id: 'default' }];
   const seen = new Set<string>();
@@ -77,7 +76,7 @@ export function selectVariants(given: VariantSpec[] | undefined, only?: string[]
     if (typeof variant?.id !== 'string' || !VARIANT_ID.test(variant.id)) {
       throw new CondenseError(
         'INVALID_INPUT',
-        `Variant id "${String(variant?.id)}" is not valid: use letters, digits, -, _ and . (at most 63).`,
+        `Variant id "${String(variant?.id)}" is not valid: use lowercase letters, digits and dashes (at most 32).`,
       );
     }
     if (seen.has(variant.id)) {
@@ -110,37 +109,29 @@ export function defaultRepository(projectDir: string): string {
   return `condense/${name || 'project'}`;
 }
 
-interface BuildInput {
+/**
+ * What a build is made from. Computed by the service from condense.yml (or the project's own
+ * `Dockerfile` when it has no recipe); never part of a request. Service callers that build a
+ * hand-written Dockerfile (benchmarks, tests) pass one to `buildProject`.
+ */
+export interface BuildSource {
   dockerfile: string;
   python?: string;
   classicDockerfile?: string;
   variants?: VariantSpec[];
 }
 
-/** The Dockerfile and variants: given in the request, else from condense.yml, else `./Dockerfile`. */
-async function buildInput(request: BuildStartRequest): Promise<BuildInput> {
-  if (request.dockerfile) {
-    return {
-      dockerfile: request.dockerfile,
-      ...(request.classicDockerfile ? { classicDockerfile: request.classicDockerfile } : {}),
-      ...(request.variants ? { variants: request.variants } : {}),
-    };
-  }
-  if (hasRecipe(request.projectDir)) {
-    const input = await recipeBuildInput(request.projectDir);
-    return { ...input, variants: request.variants ?? input.variants };
-  }
-  const path = join(request.projectDir, 'Dockerfile');
+/** The Dockerfile and variants: from condense.yml, else `./Dockerfile` (one default variant). */
+export async function projectBuildSource(projectDir: string): Promise<BuildSource> {
+  if (hasRecipe(projectDir)) return recipeBuildInput(projectDir);
+  const path = join(projectDir, 'Dockerfile');
   if (!existsSync(path)) {
     throw new CondenseError(
       'NOT_FOUND',
-      `Nothing to build in ${request.projectDir}: no condense.yml and no Dockerfile. Create the recipe (condense init) first.`,
+      `Nothing to build in ${projectDir}: no condense.yml and no Dockerfile. Create the recipe (condense init) first.`,
     );
   }
-  return {
-    dockerfile: await readFile(path, 'utf8'),
-    ...(request.variants ? { variants: request.variants } : {}),
-  };
+  return { dockerfile: await readFile(path, 'utf8') };
 }
 
 /**
@@ -152,10 +143,11 @@ export async function buildProject(
   deps: BuildServiceDeps,
   request: BuildStartRequest,
   job: BuildJobContext,
+  source?: BuildSource,
 ): Promise<BuildRecord> {
   validateBuildRequest(request);
-  const input = await buildInput(request);
-  const variants = selectVariants(input.variants, request.only);
+  const input = source ?? (await projectBuildSource(request.projectDir));
+  const variants = selectVariants(input.variants, request.variants);
   const engine = deps.engine();
   job.emit('progress', { message: `Connecting to ${engine.target.host}` });
   const info: EngineInfo = await engineInfo(engine);

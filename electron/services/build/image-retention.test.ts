@@ -55,12 +55,13 @@ const job = {
 function build(projectDir: string, n: number, keepBuilds: number): Promise<BuildRecord> {
   const request: BuildStartRequest = {
     projectDir,
-    dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo build-${n}-${projectDir} > /n\n`,
     repository: REPO,
     smoke: { modules: [] },
     keepBuilds,
   };
-  return buildProject({ engine: () => engine }, request, job);
+  return buildProject({ engine: () => engine }, request, job, {
+    dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo build-${n}-${projectDir} > /n\n`,
+  });
 }
 
 async function exists(ref: string): Promise<boolean> {

@@ -72,6 +72,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
       return save(helpers.withPrune(recipe, editingVariant, prune));
     };
     return {
+      recipeSaved: () => queue,
       dockerfile: '',
       recipeIssues: [],
       recipeVersion: 0,
