@@ -38,16 +38,16 @@ function browserDialogs(): DialogHandlers {
  * Every handler behind the one request check (`validate`, the method's schema in `shared/api/`): a
  * handler only ever sees a request of its declared type, whichever door it came through.
  */
-function validated(handlers: ApiHandlers): ApiHandlers {
+export function validated<T extends Partial<ApiHandlers>>(handlers: T): T {
   const wrapped = Object.entries(handlers).map(([method, handler]) => {
-    const call = handler as (request: unknown) => Promise<unknown>;
+    const call = handler as unknown as (request: unknown) => Promise<unknown>;
     return [
       method,
       (request: unknown) =>
         Promise.resolve().then(() => call(validate(method as MethodName, request))),
     ];
   });
-  return Object.fromEntries(wrapped) as ApiHandlers;
+  return Object.fromEntries(wrapped) as T;
 }
 
 /**

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildRecord, BuildStartRequest, VariantSpec } from '../../../shared/api/build';
 import type { JobEvent } from '../../../shared/api/jobs';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
-import { createApiHandlers } from '../api-handlers';
+import { createApiHandlers, validated } from '../api-handlers';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { JobManager } from '../jobs/job-manager';
@@ -335,16 +335,20 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
 });
 
 describe('build handler input checks', () => {
-  it('rejects a relative project folder before starting a job, a missing one as a failed job', async () => {
-    const { handlers, jobs } = setup();
+  it('rejects a relative, missing or non-project folder before starting a job', async () => {
+    const { jobs } = setup();
+    const handlers = validated(createBuildHandlers({ jobs, engine: () => engine }));
     await expect(handlers['build:start']({ projectDir: 'relative/dir' })).rejects.toThrow(
       /absolute/,
     );
-    const { jobId } = await handlers['build:start']({ projectDir: join(temp, 'missing') });
-    await expect.poll(() => jobs.list().find((j) => j.jobId === jobId)?.state).toBe('failed');
-    const failed = jobs.replay(jobId).at(-1)!.data as { code: string; message: string };
-    expect(failed.code).toBe('NOT_FOUND');
-    expect(failed.message).toMatch(/does not exist/);
+    await expect(handlers['build:start']({ projectDir: join(temp, 'missing') })).rejects.toThrow(
+      /does not exist/,
+    );
+    await expect(handlers['build:start']({ projectDir: temp })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('has no environment.yml') as unknown,
+    });
+    expect(jobs.list()).toEqual([]);
   });
 
   it('rejects bad variant ids, duplicate ids and unknown --variant names as job failures', async () => {
@@ -379,9 +383,9 @@ describe('build handler input checks', () => {
       expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
       expect((failed.data as { message: string }).message).toMatch(message);
     }
-    await expect(h['build:get']({ projectDir: dir, buildId: '../../etc' })).rejects.toThrow(
-      /not a build id/,
-    );
+    await expect(
+      validated(h)['build:get']({ projectDir: dir, buildId: '../../etc' }),
+    ).rejects.toThrow(/not a build id/);
   });
 
   it('takes ids only: Dockerfile text in a request is refused, the variants come from condense.yml', async () => {

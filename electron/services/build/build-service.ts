@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import type {
   BuildEvents,
@@ -17,6 +17,7 @@ import { VARIANT_ID } from '../../../shared/api/fields';
 import { formatSize } from '../../../shared/format/size';
 import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
+import { projectFolder } from '../project/project-folder';
 import { createBuildContext } from './build-context';
 import { newBuildId, openBuild, saveBuild } from './history-store';
 import { imageResults } from './image-results';
@@ -40,15 +41,6 @@ export interface BuildJobContext {
 
 /** Checks a request from an untrusted caller (the variants are checked by `selectVariants`). */
 export function validateBuildRequest(request: BuildStartRequest): void {
-  if (typeof request?.projectDir !== 'string' || !isAbsolute(request.projectDir)) {
-    throw new CondenseError('INVALID_INPUT', 'projectDir must be an absolute folder path.');
-  }
-  if (!existsSync(request.projectDir) || !statSync(request.projectDir).isDirectory()) {
-    throw new CondenseError(
-      'NOT_FOUND',
-      `The project folder ${request.projectDir} does not exist.`,
-    );
-  }
   if (
     request.repository !== undefined &&
     !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(request.repository)
@@ -146,6 +138,7 @@ export async function buildProject(
   source?: BuildSource,
 ): Promise<BuildRecord> {
   validateBuildRequest(request);
+  await projectFolder(request.projectDir, { environment: false });
   const input = source ?? (await projectBuildSource(request.projectDir));
   const variants = selectVariants(input.variants, request.variants);
   const engine = deps.engine();

@@ -10,6 +10,7 @@ import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { JobManager } from '../jobs/job-manager';
 import { buildProject } from './build-service';
+import { validated } from '../api-handlers';
 import { createBuildHandlers } from './handlers';
 import { listBuilds } from './history-store';
 import { checkKeep, listProjectImages, pruneProjectImages } from './image-retention';
@@ -86,20 +87,22 @@ describe('keep counts', () => {
 
 describe('images handlers', () => {
   it('refuse bad input with what to give, before reaching the engine', async () => {
-    const handlers = createBuildHandlers({
-      jobs: new JobManager(),
-      engine: () => {
-        throw new Error('the engine must not be reached');
-      },
-    });
+    const handlers = validated(
+      createBuildHandlers({
+        jobs: new JobManager(),
+        engine: () => {
+          throw new Error('the engine must not be reached');
+        },
+      }),
+    );
     await expect(handlers['build:images']({ projectDir: 'relative' })).rejects.toThrow(
-      /projectDir must be an absolute folder path/,
+      /projectDir must be an absolute path/,
     );
     await expect(
       handlers['build:images']({ projectDir: temp, repository: 'Bad Repo' }),
-    ).rejects.toThrow(/Image repository "Bad Repo" is not valid/);
+    ).rejects.toThrow(/repository must be lowercase letters, digits/);
     await expect(handlers['build:pruneImages']({ projectDir: temp, keep: -2 })).rejects.toThrow(
-      /keep must be a whole number of builds/,
+      /keep must be 0 or more/,
     );
   });
 });

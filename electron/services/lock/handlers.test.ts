@@ -147,11 +147,11 @@ describe('lock handlers over the contract', () => {
 
   it('validates requests from the renderer', async () => {
     await expect(client.call('lock:status', { projectDir: 'relative/path' })).rejects.toThrow(
-      /absolute folder path/,
+      /projectDir must be an absolute path/,
     );
     await expect(
       client.call('lock:start', { projectDir: dir, engine: 'pixi' as 'builtin' }),
-    ).rejects.toThrow(/engine must be/);
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'engine' } });
     await expect(
       client.call('lock:diff', { projectDir: dir, before: '../../etc/passwd' }),
     ).rejects.toThrow(/outside the project folder/);

@@ -9,8 +9,9 @@ import { inputHashText } from '../../../shared/conda/input-hash';
 import type { CondaLock } from '../../../shared/conda/lock-model';
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
+import { ENVIRONMENT_FILE } from '../project/skeletons';
 
-export const ENVIRONMENT_FILE = 'environment.yml';
+export { ENVIRONMENT_FILE };
 export const UNIFIED_LOCK = 'conda-lock.yml';
 export const explicitLockName = (platform: string) => `conda-${platform}.lock`;
 
