@@ -14,7 +14,7 @@ import type { BrowserServer } from '../electron/server/browser-server';
 import { startBrowserServer } from '../electron/server/browser-server';
 import { createApiHandlers } from '../electron/services/api-handlers';
 import { JobManager } from '../electron/services/jobs/job-manager';
-import type { SocketLike, WebSocketClient } from '../renderer/src/api/ws-client';
+import type { WebSocketClient } from '../renderer/src/api/ws-client';
 import { createWebSocketClient } from '../renderer/src/api/ws-client';
 import type { MethodName } from '../shared/api/contract';
 import { isCondenseError } from '../shared/api/errors';
@@ -93,7 +93,7 @@ beforeAll(async () => {
     (url, protocols) =>
       new WebSocket(url, protocols, {
         headers: { Authorization: `Bearer ${server.token}` },
-      }) as unknown as SocketLike,
+      }),
   );
   await client.call('project:create', { dir: project, channels: ['local-only'] });
 });
@@ -109,7 +109,7 @@ afterAll(async () => {
 /** Field names of a method's request, so many requests get past the first check and go deeper. */
 function fieldsOf(method: MethodName): string[] {
   const schema = REQUEST_SCHEMAS[method] as z.ZodType;
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [];
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
 function generator(next: () => number) {

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BuildRecord, BuildStartRequest } from '../../../shared/api/build';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import { validated } from '../api-handlers';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { JobManager } from '../jobs/job-manager';
 import { buildProject } from './build-service';
-import { validated } from '../api-handlers';
 import { createBuildHandlers } from './handlers';
 import { listBuilds } from './history-store';
 import { checkKeep, listProjectImages, pruneProjectImages } from './image-retention';
