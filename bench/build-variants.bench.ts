@@ -23,7 +23,6 @@ import { join } from 'node:path';
 
 import { buildProject } from '../electron/services/build/build-service';
 import { recipeBuildInput } from '../electron/services/build/recipe-input';
-import { removeRepository } from '../electron/services/build/test-images';
 import { connectEngine } from '../electron/services/docker/engine';
 import { writeRecipeFile } from '../electron/services/recipe/recipe-file';
 import { startChannelServer } from '../fixtures/lib/channel-server';
@@ -37,6 +36,7 @@ import {
   FIXTURE_RUNTIME_IMAGE,
   fixtureImagesRequirement,
 } from '../test/support/docker';
+import { removeRepository } from '../test/support/test-images';
 
 /** An HTTP proxy on 127.0.0.1 that sends response bodies at `bytesPerSecond` (0: unpaced). */
 async function throttledProxy(

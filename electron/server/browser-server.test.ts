@@ -12,10 +12,10 @@ import type { Transport, WireMessage } from '../../shared/api/rpc';
 import { createTransportClient } from '../../shared/api/rpc';
 import { createApiHandlers } from '../services/api-handlers';
 import { JobManager } from '../services/jobs/job-manager';
+import { resolveStaticPath } from '../services/static/static-files';
 import type { BrowserServer } from './browser-server';
 import { startBrowserServer } from './browser-server';
 import { BROWSER_CSP, isAllowedHost, isAllowedOrigin, tokensEqual } from './security';
-import { resolveStaticPath } from './static-files';
 
 interface Reply {
   status: number;

@@ -9,6 +9,7 @@ import type { ApiHandlers } from '../../shared/api/contract';
 import { CondenseError } from '../../shared/api/errors';
 import type { JobEvent } from '../../shared/api/jobs';
 import { serveTransport } from '../../shared/api/rpc';
+import { NOT_BUILT_PAGE, readStatic, resolveStaticPath } from '../services/static/static-files';
 import {
   API_PROTOCOL,
   generateToken,
@@ -18,7 +19,6 @@ import {
   SECURITY_HEADERS,
   tokensEqual,
 } from './security';
-import { NOT_BUILT_PAGE, readStatic, resolveStaticPath } from './static-files';
 import { MAX_MESSAGE_BYTES, socketTransport } from './ws-transport';
 
 export const SOCKET_PATH = '/api';

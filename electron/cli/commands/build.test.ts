@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildComparison, BuildRecord } from '../../../shared/api/build';
 import { runCliCaptured } from '../../../test/support/cli';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
-import { listBuilds } from '../../services/build/history-store';
 import {
   ensureTestImages,
   removeRepository,
   TEST_BASE_IMAGE,
   TEST_PYTHON_IMAGE,
-} from '../../services/build/test-images';
+} from '../../../test/support/test-images';
+import { listBuilds } from '../../services/build/history-store';
 import { connectEngine } from '../../services/docker/engine';
 import { parseCheck, variantOptions } from './build';
 

@@ -13,8 +13,8 @@ import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import { pruneCommand, resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
-import type { ChosenPackage } from '../recipe/synthetic-lock.fixture';
-import { syntheticLock } from '../recipe/synthetic-lock.fixture';
+import type { ChosenPackage } from '../../../test/support/synthetic-lock';
+import { syntheticLock } from '../../../test/support/synthetic-lock';
 import { readPackageMetadata } from './conda-package-reader';
 import { analyzeSavings } from './savings-analysis';
 

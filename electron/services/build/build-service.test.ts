@@ -7,6 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildRecord, BuildStartRequest, VariantSpec } from '../../../shared/api/build';
 import type { JobEvent } from '../../../shared/api/jobs';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import {
+  ensureTestImages,
+  removeRepository,
+  TEST_BASE_IMAGE,
+  TEST_PYTHON_IMAGE,
+} from '../../../test/support/test-images';
 import { createApiHandlers, validated } from '../api-handlers';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
@@ -14,12 +20,6 @@ import { JobManager } from '../jobs/job-manager';
 import type { BuildSource } from './build-service';
 import { buildProject } from './build-service';
 import { createBuildHandlers } from './handlers';
-import {
-  ensureTestImages,
-  removeRepository,
-  TEST_BASE_IMAGE,
-  TEST_PYTHON_IMAGE,
-} from './test-images';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-buildsvc-'));

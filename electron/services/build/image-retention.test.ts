@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BuildRecord, BuildStartRequest } from '../../../shared/api/build';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import { ensureTestImages, removeRepository, TEST_BASE_IMAGE } from '../../../test/support/test-images';
 import { validated } from '../api-handlers';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
@@ -14,7 +15,6 @@ import { buildProject } from './build-service';
 import { createBuildHandlers } from './handlers';
 import { listBuilds } from './history-store';
 import { checkKeep, listProjectImages, pruneProjectImages } from './image-retention';
-import { ensureTestImages, removeRepository, TEST_BASE_IMAGE } from './test-images';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-retention-'));

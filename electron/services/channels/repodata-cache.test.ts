@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
-import { MINI_RECORDS, writeMiniChannel } from '../lock/testing/mini-channel';
+import { MINI_RECORDS, writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from './repodata-cache';
 
 // Channels serving only repodata.json.zst are compressed with the zstd tool (no JS compressor here).

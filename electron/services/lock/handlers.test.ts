@@ -8,10 +8,10 @@ import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/ch
 import type { JobEvent } from '../../../shared/api/jobs';
 import type { LockResult } from '../../../shared/api/lock';
 import { connectLoopback } from '../../../test/support/loopback';
+import { MINI_RECORDS, writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from '../channels/repodata-cache';
 import { JobManager } from '../jobs/job-manager';
 import { createLockHandlers } from './handlers';
-import { MINI_RECORDS, writeMiniChannel } from './testing/mini-channel';
 
 let root: string;
 let server: ChannelServer;

@@ -13,9 +13,9 @@ import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
 import { connectLoopback } from '../../../test/support/loopback';
+import { syntheticLock } from '../../../test/support/synthetic-lock';
 import { JobManager } from '../jobs/job-manager';
 import { createRecipeHandlers } from './handlers';
-import { syntheticLock } from './synthetic-lock.fixture';
 
 let root: string;
 let project: string;

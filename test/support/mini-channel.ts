@@ -123,7 +123,7 @@ export async function writeShardedChannel(
   subdirs = ['linux-64', 'noarch'],
 ): Promise<boolean> {
   const { execFileSync } = await import('node:child_process');
-  const { encode } = await import('../../channels/msgpack');
+  const { encode } = await import('../../electron/services/channels/msgpack');
   const zstd = (data: Buffer) => {
     try {
       return execFileSync('zstd', ['-q', '-c', '-3'], { input: data });
