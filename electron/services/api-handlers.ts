@@ -4,6 +4,7 @@ import type { DialogMethods } from '../../shared/api/project';
 import { validate } from '../../shared/api/validate';
 import { APP_NAME, APP_VERSION } from './app-info';
 import { createBuildHandlers } from './build/handlers';
+import { createDeliveryHandlers } from './delivery/handlers';
 import type { JobManager } from './jobs/job-manager';
 import { createLockHandlers } from './lock/handlers';
 import { userConfigDir } from './project/config-dir';
@@ -70,6 +71,7 @@ function unvalidatedHandlers(deps: ApiHandlerDeps): ApiHandlers {
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),
     ...createRecipeHandlers({ jobs }),
+    ...createDeliveryHandlers({ jobs }),
     ...(deps.pickFolder ? { 'dialog:pickFolder': deps.pickFolder } : browserDialogs()),
   };
 }

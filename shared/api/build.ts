@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+import type {
+  CommandCheckResult,
+  NetworkMode,
+  ServiceCheckSpec,
+  ServiceResult,
+  SmokeResult,
+  SmokeSpec,
+} from '../checks/model';
+import { NETWORK_MODES, SERVICE_METHODS } from '../checks/model';
 import type { ErrorInfo } from './errors';
 import {
   buildId,
@@ -13,6 +22,16 @@ import {
 } from './fields';
 import type { JobStarted } from './jobs';
 import type { RequestSchemas } from './schema';
+
+export type {
+  CommandCheckResult,
+  NetworkMode,
+  ServiceCheckSpec,
+  ServiceResult,
+  SmokeCheck,
+  SmokeResult,
+  SmokeSpec,
+} from '../checks/model';
 
 /** The Docker engine a build runs on, as shown to the user. */
 export interface EngineInfo {
@@ -65,24 +84,6 @@ export interface LayerInfo {
   created: string;
 }
 
-/** One check run inside a built image. */
-export interface SmokeCheck {
-  /** `imports` (top-level modules of the locked packages) or `command` (the user's check). */
-  kind: 'imports' | 'command';
-  command: string[];
-  passed: boolean;
-  exitCode: number;
-  output: string;
-  durationMs: number;
-}
-
-export interface SmokeResult {
-  passed: boolean;
-  checks: SmokeCheck[];
-  /** The modules the `imports` check imported (given in the request or derived from the lock). */
-  modules?: string[];
-}
-
 /** What a variant is built from: a target stage of the Dockerfile and the prune rules it applies. */
 export interface VariantSpec {
   /** Short id, e.g. `default`, `aggressive`; letters, digits, `-`, `_`, `.`. */
@@ -91,6 +92,8 @@ export interface VariantSpec {
   target?: string;
   /** The prune rule ids this variant applies: used to tell which rule breaks a smoke test. */
   rules?: string[];
+  /** The variant's bytecode setting (`keep`, `drop`, `compile`), shown beside its start-up time. */
+  bytecode?: string;
 }
 
 /** The outcome of one variant of a build. */
@@ -110,6 +113,14 @@ export interface VariantResult {
   smoke?: SmokeResult;
   /** Why no smoke test ran (e.g. no Python package in the lock); absent when one ran or none was asked. */
   smokeSkipped?: string;
+  /** The CMD program check (exists, executable, interpreter present), run before tagging. */
+  command?: CommandCheckResult;
+  /** The service check (recipe with a `port`), run before tagging. */
+  service?: ServiceResult;
+  /** Why no service check ran although the recipe has a port (e.g. `network: none`). */
+  serviceSkipped?: string;
+  /** The variant's `bytecode` setting (`keep`, `drop`, `compile`), when it has one. */
+  bytecode?: string;
   error?: ErrorInfo;
 }
 
@@ -177,19 +188,6 @@ export interface BuildComparison {
   breakingRules: BreakingRule[];
 }
 
-/** Smoke-test settings for a build. */
-export interface SmokeSpec {
-  /**
-   * Top-level Python modules to import (see `topLevelModules`). Absent: derived from the locked
-   * packages' files (`lockImportModules`); an empty list: no import check.
-   */
-  modules?: string[];
-  /** The user's own check, run as an argument list in the image (no shell). */
-  command?: string[];
-  /** The interpreter inside the image. */
-  python?: string;
-}
-
 /**
  * What to build: a project and which of its condense.yml variants. The service generates the
  * Dockerfile from condense.yml itself (a caller never sends Dockerfile text).
@@ -207,6 +205,13 @@ export interface BuildStartRequest {
   classic?: boolean;
   /** Build without the cache. */
   noCache?: boolean;
+  /**
+   * Network of the build's RUN steps and the service check; default the recipe's `network`, else the
+   * engine's default network. Smoke tests always run without a network.
+   */
+  network?: NetworkMode;
+  /** The service check; default the recipe's `service:` when it has a `port`. */
+  service?: ServiceCheckSpec & { port: number };
   /**
    * Image retention: after a successful build, the `<variant>-<buildId>` tags of all but the newest
    * `keepBuilds` builds of the project are removed (default 5; 0 keeps everything).
@@ -245,6 +250,7 @@ export interface BuildEvents {
   log: BuildLogLine;
   variant: VariantResult;
   smoke: { variant: string; result: SmokeResult };
+  service: { variant: string; result: ServiceResult };
   progress: { message: string; fraction?: number };
 }
 
@@ -282,6 +288,7 @@ const buildProject = { projectDir };
 export const smokeSpecSchema = z.strictObject({
   modules: list(shortText(256)).optional(),
   command: list(shortText(4096), 256).optional(),
+  commandTimeoutSeconds: wholeNumber(1, 24 * 3600).optional(),
   python: shortText(4096).optional(),
 });
 
@@ -295,6 +302,21 @@ export const buildSchemas = {
     smoke: smokeSpecSchema.optional(),
     classic: z.boolean().optional(),
     noCache: z.boolean().optional(),
+    network: z.enum(NETWORK_MODES).optional(),
+    service: z
+      .strictObject({
+        port: wholeNumber(1, 65535),
+        path: shortText(2048).regex(/^\//, 'must start with /'),
+        method: z.enum(SERVICE_METHODS),
+        body: z
+          .string()
+          .max(1024 * 1024)
+          .nullable(),
+        status: wholeNumber(100, 599),
+        expect: shortText(65536).nullable(),
+        timeoutSeconds: wholeNumber(1, 3600),
+      })
+      .optional(),
     keepBuilds: wholeNumber(0, 10_000).optional(),
     concurrency: wholeNumber(1, 8).optional(),
   }),

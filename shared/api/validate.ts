@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import { buildSchemas } from './build';
 import type { MethodName, RequestOf } from './contract';
+import { deliverySchemas } from './delivery';
 import { CondenseError } from './errors';
 import { jobSchemas } from './jobs';
 import { lockSchemas } from './lock';
@@ -21,6 +22,7 @@ export const REQUEST_SCHEMAS = {
   ...lockSchemas,
   ...buildSchemas,
   ...recipeSchemas,
+  ...deliverySchemas,
 } satisfies RequestSchemas<MethodName>;
 
 /** `edits[2].setDependency`; `request` for the request itself. */

@@ -77,7 +77,13 @@ describe.runIf(hasDocker)('condense images on the real engine', () => {
       records.push(
         await buildProject(
           { engine: () => engine },
-          { projectDir: project, repository: REPO, smoke: { modules: [] }, keepBuilds: 0 },
+          {
+            projectDir: project,
+            network: 'host',
+            repository: REPO,
+            smoke: { modules: [] },
+            keepBuilds: 0,
+          },
           { signal: new AbortController().signal, emit: () => undefined },
           { dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo cli-${n}-${project} > /n\n` },
         ),
@@ -151,6 +157,8 @@ describe.runIf(hasDocker)('condense images on the real engine', () => {
     expect(bad.stderr).toMatch(/--keep-builds must be a whole number of builds/);
     const built = await cli([
       'build',
+      '--network',
+      'host',
       '-C',
       project,
       '--repository',

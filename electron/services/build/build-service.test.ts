@@ -105,6 +105,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
     const marker = `v${Date.now()}`;
     const request: BuildStartRequest = {
       projectDir,
+      network: 'host',
       repository: 'condense-test/variants',
       // After the first variant, two at a time: results still come back in variant order.
       concurrency: 2,
@@ -197,7 +198,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
   it('builds only the variants asked for', async () => {
     const { start, finished } = setup();
     const { jobId } = await start(
-      { projectDir, variants: ['nobig'], repository: 'condense-test/variants' },
+      { projectDir, network: 'host', variants: ['nobig'], repository: 'condense-test/variants' },
       { dockerfile: variantDockerfile('only'), variants: VARIANTS },
     );
     const end = await finished(jobId);
@@ -211,6 +212,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
     const { jobId } = await start(
       {
         projectDir: dir,
+        network: 'host',
       },
       {
         dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo done\n`,
@@ -234,6 +236,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
     const { jobId } = await start(
       {
         projectDir: dir,
+        network: 'host',
       },
       {
         dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo compiling; echo 'error: x' >&2; exit 7\n`,
@@ -264,6 +267,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     const { jobId } = await start(
       {
         projectDir: dir,
+        network: 'host',
         classic: true,
         repository: 'condense-test/forms',
       },
@@ -284,6 +288,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     const refused = await start(
       {
         projectDir: dir,
+        network: 'host',
         classic: true,
       },
       {
@@ -301,6 +306,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     const { jobId } = await start(
       {
         projectDir: dir,
+        network: 'host',
         repository: 'condense-test/forms',
         smoke: { modules: ['numpy'] },
       },
@@ -321,6 +327,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     const { jobId } = await start(
       {
         projectDir: dir,
+        network: 'host',
         repository: 'condense-test/forms',
       },
       {
@@ -372,7 +379,7 @@ describe('build handler input checks', () => {
               throw new Error('must not connect');
             },
           },
-          { projectDir: dir, ...(only ? { variants: [...only] } : {}) },
+          { projectDir: dir, network: 'host', ...(only ? { variants: [...only] } : {}) },
           context,
           { dockerfile: 'FROM scratch\n', variants: [...variants] },
         ),

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BuildRecord, BuildStartRequest } from '../../../shared/api/build';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
-import { ensureTestImages, removeRepository, TEST_BASE_IMAGE } from '../../../test/support/test-images';
+import {
+  ensureTestImages,
+  removeRepository,
+  TEST_BASE_IMAGE,
+} from '../../../test/support/test-images';
 import { validated } from '../api-handlers';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
@@ -56,6 +60,7 @@ const job = {
 function build(projectDir: string, n: number, keepBuilds: number): Promise<BuildRecord> {
   const request: BuildStartRequest = {
     projectDir,
+    network: 'host',
     repository: REPO,
     smoke: { modules: [] },
     keepBuilds,

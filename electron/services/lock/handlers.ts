@@ -5,18 +5,18 @@ import type { ApiHandlers } from '../../../shared/api/contract';
 import { CondenseError } from '../../../shared/api/errors';
 import type { LockMethods } from '../../../shared/api/lock';
 import { diffLocks } from '../../../shared/conda/lock-diff';
-import {
-  editEnvironmentFile,
-  parseEnvironmentFile,
-} from '../../../shared/environment/environment-file';
+import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms';
+import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
+import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
 import { resolveChannels } from '../channels/channel-url';
 import { searchPackages } from '../channels/package-search';
 import type { RepodataCache } from '../channels/repodata-cache';
-import { writeFileAtomic } from '../fs/atomic-write';
 import type { JobManager } from '../jobs/job-manager';
+import { readEnvironmentFile, updateEnvironmentFile } from '../project/environment-store';
 import { projectFolder } from '../project/project-folder';
-import { ENVIRONMENT_FILE, readEnvironment, readUnifiedLock, UNIFIED_LOCK } from './lock-files';
-import { importLockfiles, lockStatus, projectPath, readAnyLockfile } from './lock-queries';
+import { importLockfiles, readLockfile } from './import';
+import { ENVIRONMENT_FILE, readUnifiedLock, UNIFIED_LOCK } from './lock-files';
+import { lockStatus, projectPath } from './lock-queries';
 import { defaultRepodataCache, lockProject } from './lock-service';
 
 export interface LockHandlerDeps {
@@ -58,24 +58,40 @@ export function createLockHandlers(deps: LockHandlerDeps): Pick<ApiHandlers, key
     },
     'lock:diff': async (request) => {
       const dir = await projectFolder(request.projectDir);
-      const before = await readAnyLockfile(projectPath(dir, request.before));
-      const after = await readAnyLockfile(projectPath(dir, request.after ?? UNIFIED_LOCK));
+      const before = await readLockfile(projectPath(dir, request.before));
+      const after = await readLockfile(projectPath(dir, request.after ?? UNIFIED_LOCK));
       return diffLocks(before.packages, after.packages);
     },
     'lock:import': async (request) => {
       const dir = await projectFolder(request.projectDir);
-      return importLockfiles(dir, request.files);
+      return importLockfiles(dir, request.files, { includeDev: request.includeDev === true });
     },
     'environment:read': async (request) => {
-      const { text, file } = await readEnvironment(await projectFolder(request.projectDir));
-      return { text, spec: file.spec };
+      const { text, file, revision } = await readEnvironmentFile(
+        await projectFolder(request.projectDir),
+      );
+      return { text, spec: file.spec, revision };
     },
     'environment:update': async (request) => {
       const dir = await projectFolder(request.projectDir);
-      const { file } = await readEnvironment(dir);
-      const text = editEnvironmentFile(file, request.edits);
-      await writeFileAtomic(join(dir, ENVIRONMENT_FILE), text);
-      return { text, spec: parseEnvironmentFile(text).spec };
+      const { text, file, revision, changed } = await updateEnvironmentFile(
+        dir,
+        request.edits,
+        request.baseRevision,
+      );
+      return { text, spec: file.spec, revision, changed };
+    },
+    'environment:effective': async (request) => {
+      const dir = await projectFolder(request.projectDir);
+      const platform = request.platform ?? 'linux-64';
+      if (!isLockPlatform(platform))
+        throw new CondenseError(
+          'INVALID_INPUT',
+          `unknown platform "${String(platform)}": use one of ${LOCK_PLATFORMS.join(', ')}`,
+          { field: 'platform' },
+        );
+      const { text } = await readEnvironmentFile(dir);
+      return effectiveEnvironment(text, platform, process.env);
     },
     'channels:search': async (request) => {
       let channels = request.channels;

@@ -62,7 +62,6 @@ function fsError(error: unknown, dir: string): CondenseError {
   return new CondenseError('INTERNAL', `Could not prepare ${dir}: ${(error as Error).message}`);
 }
 
-
 /** Creates and opens project folders; every success is recorded in the recent list. */
 export class ProjectService {
   constructor(
