@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,6 +40,13 @@ afterAll(async () => {
 });
 
 const SP = '/env/lib/python3.11/site-packages';
+
+/** A project folder as the handlers want one (environment.yml), built from a hand-written Dockerfile. */
+function projectIn(prefix: string): string {
+  const dir = mkdtempSync(join(temp, prefix));
+  writeFileSync(join(dir, 'environment.yml'), 'dependencies: [python]\n');
+  return dir;
+}
 
 /** The generator's shape: a shared `conda` stage, `prune-<id>` stages and `runtime-<id>` targets. */
 function variantDockerfile(marker: string): string {
@@ -97,7 +104,7 @@ function setup() {
 }
 
 describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
-  const projectDir = mkdtempSync(join(temp, 'variants-'));
+  const projectDir = projectIn('variants-');
   let record: BuildRecord;
 
   it('builds variants of one Dockerfile, installing the shared stage once, then smoke-tests each', async () => {
@@ -207,7 +214,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
 
   it('cancels through jobs:cancel and keeps a cancelled record', async () => {
     const { handlers, jobs, events, finished, start } = setup();
-    const dir = mkdtempSync(join(temp, 'cancel-'));
+    const dir = projectIn('cancel-');
     const marker = `slow${Date.now()}`;
     const { jobId } = await start(
       {
@@ -232,7 +239,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
 
   it('fails the job with the failing step named, and still records the build', async () => {
     const { handlers, finished, start } = setup();
-    const dir = mkdtempSync(join(temp, 'failing-'));
+    const dir = projectIn('failing-');
     const { jobId } = await start(
       {
         projectDir: dir,
@@ -262,7 +269,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
 
   it('uses the classic Dockerfile form with the classic builder, and refuses RUN --mount there', async () => {
     const { handlers, finished, start } = setup();
-    const dir = mkdtempSync(join(temp, 'forms-'));
+    const dir = projectIn('forms-');
     const marker = `form${Date.now()}`;
     const { jobId } = await start(
       {
@@ -302,7 +309,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
 
   it('fails the import check when the image has no Python, with the engine message', async () => {
     const { finished, start } = setup();
-    const dir = mkdtempSync(join(temp, 'nopython-'));
+    const dir = projectIn('nopython-');
     const { jobId } = await start(
       {
         projectDir: dir,
@@ -323,7 +330,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
 
   it('without modules or a lock, says why no smoke test ran instead of passing it', async () => {
     const { finished, start } = setup();
-    const dir = mkdtempSync(join(temp, 'nolock-'));
+    const dir = projectIn('nolock-');
     const { jobId } = await start(
       {
         projectDir: dir,
@@ -366,7 +373,7 @@ describe('build handler input checks', () => {
         throw new Error('must not connect');
       },
     });
-    const dir = mkdtempSync(join(temp, 'bad-'));
+    const dir = projectIn('bad-');
     for (const [variants, only, message] of [
       [[{ id: 'has space' }], undefined, /not valid/],
       [[{ id: 'a' }, { id: 'a' }], undefined, /twice/],
