@@ -90,8 +90,30 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict(
         [],
-        ['**/renderer/**'],
-        'Electron main never imports the renderer.',
+        ['**/renderer/**', '**/electron/server/**', '**/server/**', '**/cli/**'],
+        'Electron main never imports the renderer or another door (browser server, CLI): share through services.',
+      ),
+    },
+  },
+  {
+    files: ['electron/server/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ['electron'],
+        ['**/renderer/**', '**/main/**', '**/preload/**', '**/cli/**'],
+        'The browser server is a door: it imports services and shared/, never another door.',
+      ),
+    },
+  },
+  {
+    files: ['electron/cli/**/*.ts'],
+    ignores: ['**/*.test.ts', 'electron/cli/commands/serve.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ['electron'],
+        ['**/renderer/**', '**/main/**', '**/preload/**', '**/server/**'],
+        'The CLI is a door: it imports services and shared/, never another door (only `condense serve` starts the browser server).',
       ),
     },
   },

@@ -8,7 +8,6 @@ import type Docker from 'dockerode';
 
 import { createBuildContext } from '../electron/services/build/build-context';
 import { runBuild } from '../electron/services/build/run-build';
-import { ensureTestImages, TEST_BASE_IMAGE } from '../electron/services/build/test-images';
 import type { Engine } from '../electron/services/docker/engine';
 import { connectEngine } from '../electron/services/docker/engine';
 import { JobManager } from '../electron/services/jobs/job-manager';
@@ -16,6 +15,7 @@ import { encodeStatusResponse } from '../shared/build/buildkit-status';
 import type { BuildStreamMessage } from '../shared/build/progress-decoder';
 import { BuildProgressDecoder } from '../shared/build/progress-decoder';
 import { dockerRequirement } from '../test/support/requirements';
+import { ensureTestImages, TEST_BASE_IMAGE } from '../test/support/test-images';
 
 const LINES = 100_000;
 const PER_MESSAGE = 50; // BuildKit batches log writes; 50 short lines per status message is typical.

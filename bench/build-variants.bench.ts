@@ -23,7 +23,6 @@ import { join } from 'node:path';
 
 import { buildProject } from '../electron/services/build/build-service';
 import { recipeBuildInput } from '../electron/services/build/recipe-input';
-import { removeRepository } from '../electron/services/build/test-images';
 import { connectEngine } from '../electron/services/docker/engine';
 import { writeRecipeFile } from '../electron/services/recipe/recipe-file';
 import { startChannelServer } from '../fixtures/lib/channel-server';
@@ -38,6 +37,7 @@ import {
   FIXTURE_RUNTIME_IMAGE,
   fixtureImagesRequirement,
 } from '../test/support/docker';
+import { removeRepository } from '../test/support/test-images';
 
 /** An HTTP proxy on 127.0.0.1 that sends response bodies at `bytesPerSecond` (0: unpaced). */
 async function throttledProxy(
@@ -151,15 +151,17 @@ try {
     smoke = false,
     concurrency = 1,
   ): Promise<number> => {
-    const request: BuildStartRequest = {
-      projectDir: project,
-      network: 'host',
+    const source = {
       dockerfile: input.dockerfile.replace(
         '--mount=type=cache,target=',
         `--mount=type=cache,id=${mountId},target=`,
       ),
       variants: input.variants,
-      only,
+    };
+    const request: BuildStartRequest = {
+      projectDir: project,
+      network: 'host',
+      variants: only,
       repository: 'condense-bench/build',
       concurrency,
       // An empty module list turns the derived import check off for the timing-only builds.
@@ -167,12 +169,17 @@ try {
     };
     const started = performance.now();
     const steps = new Map<string, BuildStep>();
-    const record: BuildRecord = await buildProject({ engine: () => engine }, request, {
-      signal: new AbortController().signal,
-      emit: (kind, data) => {
-        if (kind === 'step') steps.set((data as BuildStep).id, data as BuildStep);
+    const record: BuildRecord = await buildProject(
+      { engine: () => engine },
+      request,
+      {
+        signal: new AbortController().signal,
+        emit: (kind, data) => {
+          if (kind === 'step') steps.set((data as BuildStep).id, data as BuildStep);
+        },
       },
-    });
+      source,
+    );
     // Build time only: the wall time minus the smoke tests (reported separately).
     const smokeMs = record.variants.reduce(
       (sum, v) => sum + (v.smoke?.checks.reduce((t, c) => t + c.durationMs, 0) ?? 0),

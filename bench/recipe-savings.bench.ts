@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { analyzeSavings } from '../electron/services/analysis/savings-analysis';
-import { lockRealisticProject } from '../electron/services/recipe/realistic-project.fixture';
 import { PRUNE_RULES } from '../shared/recipe/catalog';
 import {
   BUILDER_STAGE,
@@ -29,6 +28,7 @@ import {
   removeImages,
   runInImage,
 } from '../test/support/docker';
+import { lockRealisticProject } from '../test/support/realistic-project';
 
 const MIB = 1024 * 1024;
 const mib = (b: number) => (b / MIB).toFixed(2);

@@ -23,8 +23,9 @@ async function main(): Promise<void> {
     rendererDir: join(root, 'ui'),
   });
   const client = createWebSocketClient(
-    `ws://127.0.0.1:${server.port}/api?token=${server.token}`,
-    (url) => new WebSocket(url),
+    { url: `ws://127.0.0.1:${server.port}/api`, protocols: ['condense'] },
+    (url, protocols) =>
+      new WebSocket(url, protocols, { headers: { Authorization: `Bearer ${server.token}` } }),
   );
   try {
     await client.call('app:info', {});

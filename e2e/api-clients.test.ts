@@ -10,7 +10,8 @@ import type { BrowserServer } from '../electron/server/browser-server';
 import { startBrowserServer } from '../electron/server/browser-server';
 import { createApiHandlers } from '../electron/services/api-handlers';
 import { JobManager } from '../electron/services/jobs/job-manager';
-import { browserSocketUrl } from '../renderer/src/api/socket-url';
+import type { SocketEndpoint } from '../renderer/src/api/socket-url';
+import { browserSocketEndpoint } from '../renderer/src/api/socket-url';
 import type { SocketLike } from '../renderer/src/api/ws-client';
 import { createWebSocketClient } from '../renderer/src/api/ws-client';
 import { CondenseError } from '../shared/api/errors';
@@ -18,12 +19,13 @@ import type { JobEvent } from '../shared/api/jobs';
 
 // The renderer's WebSocket client against the real browser-mode server and handlers (Node has no
 // global WebSocket before 22: the `ws` package stands in for the browser's).
-const openSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
+const openSocket = (url: string, protocols: string[]) =>
+  new WebSocket(url, protocols) as unknown as SocketLike;
 
 let root: string;
 let jobs: JobManager;
 let server: BrowserServer;
-let socketUrl: string;
+let endpoint: SocketEndpoint;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'condense-clients-'));
@@ -33,10 +35,11 @@ beforeAll(async () => {
     onJobEvent: (l) => jobs.onEvent(l),
     rendererDir: join(root, 'no-ui'),
   });
-  socketUrl = browserSocketUrl({
+  endpoint = browserSocketEndpoint({
     protocol: 'http:',
     host: `127.0.0.1:${server.port}`,
-    search: `?token=${server.token}`,
+    search: '',
+    hash: `#token=${server.token}`,
   });
 });
 
@@ -46,25 +49,45 @@ afterAll(async () => {
 });
 
 describe('renderer WebSocket client against the real server', () => {
-  it('builds the socket URL from the page URL and explains a missing token', () => {
-    expect(socketUrl).toBe(`ws://127.0.0.1:${server.port}/api?token=${server.token}`);
+  it('takes the token from the page URL, removes it from there, and offers it as a subprotocol', () => {
+    expect(endpoint).toEqual({
+      url: `ws://127.0.0.1:${server.port}/api`,
+      protocols: ['condense', `condense.token.${server.token}`],
+    });
     const stored = new Map<string, string>();
     const storage = {
       getItem: (k: string) => stored.get(k) ?? null,
       setItem: (k: string, v: string) => void stored.set(k, v),
     };
-    browserSocketUrl({ protocol: 'http:', host: 'h:1', search: '?token=abc' }, storage);
-    // A later navigation that dropped the query still finds the token.
-    expect(browserSocketUrl({ protocol: 'http:', host: 'h:1', search: '' }, storage)).toBe(
-      'ws://h:1/api?token=abc',
+    const replaced: (string | undefined)[] = [];
+    const history = {
+      state: null,
+      replaceState: (_d: unknown, _u: string, url?: string) => void replaced.push(url),
+    };
+    browserSocketEndpoint(
+      { protocol: 'http:', host: 'h:1', pathname: '/', search: '?x=1', hash: '#token=abc' },
+      storage,
+      history,
     );
-    expect(() => browserSocketUrl({ protocol: 'http:', host: 'h:1', search: '' })).toThrow(
+    // The address bar keeps everything but the token.
+    expect(replaced).toEqual(['/?x=1']);
+    browserSocketEndpoint(
+      { protocol: 'http:', host: 'h:1', pathname: '/', search: '?token=old' },
+      storage,
+      history,
+    );
+    expect(replaced[1]).toBe('/');
+    // A reload (no token in the URL any more) still finds it in this tab's sessionStorage.
+    expect(
+      browserSocketEndpoint({ protocol: 'http:', host: 'h:1', search: '' }, storage).protocols,
+    ).toEqual(['condense', 'condense.token.old']);
+    expect(() => browserSocketEndpoint({ protocol: 'http:', host: 'h:1', search: '' })).toThrow(
       /condense serve/,
     );
   });
 
   it('queues calls made while connecting, returns typed results and rebuilt errors', async () => {
-    const client = createWebSocketClient(socketUrl, openSocket);
+    const client = createWebSocketClient(endpoint, openSocket);
     try {
       const [info, recent] = await Promise.all([
         client.call('app:info', {}),
@@ -83,7 +106,7 @@ describe('renderer WebSocket client against the real server', () => {
   });
 
   it('delivers job events to listeners and stops after unsubscribe', async () => {
-    const client = createWebSocketClient(socketUrl, openSocket);
+    const client = createWebSocketClient(endpoint, openSocket);
     try {
       await client.call('app:info', {}); // connected
       const seen: JobEvent[] = [];
@@ -116,7 +139,10 @@ describe('renderer WebSocket client against the real server', () => {
     silent.on('connection', (socket) => socket.once('message', () => socket.terminate()));
     await new Promise((resolve) => silent.once('listening', resolve));
     const { port } = silent.address() as AddressInfo;
-    const client = createWebSocketClient(`ws://127.0.0.1:${port}/api`, openSocket);
+    const client = createWebSocketClient(
+      { url: `ws://127.0.0.1:${port}/api`, protocols: ['condense'] },
+      openSocket,
+    );
     try {
       await expect(client.call('jobs:list', {})).rejects.toMatchObject({
         code: 'CANCELLED',
@@ -130,8 +156,9 @@ describe('renderer WebSocket client against the real server', () => {
   });
 
   it('fails calls with a wrong token instead of hanging', async () => {
-    const client = createWebSocketClient(`ws://127.0.0.1:${server.port}/api?token=wrong`, (url) => {
-      const socket = new WebSocket(url);
+    const wrong = { url: endpoint.url, protocols: ['condense', 'condense.token.wrong'] };
+    const client = createWebSocketClient(wrong, (url, protocols) => {
+      const socket = new WebSocket(url, protocols);
       socket.on('error', () => undefined); // the 401 surfaces as a close
       return socket;
     });

@@ -16,18 +16,18 @@ import { startServe } from './support/serve';
 const chromium = available('Chromium', chromiumRequirement());
 
 /** Opens a raw WebSocket from inside the page; resolves 'open' or 'closed:<code>'. */
-function socketOutcome(page: Page, url: string): Promise<string> {
+function socketOutcome(page: Page, url: string, protocols: string[] = []): Promise<string> {
   return page.evaluate(
-    (target) =>
+    ([target, offered]) =>
       new Promise<string>((resolve) => {
-        const socket = new WebSocket(target);
+        const socket = new WebSocket(target, offered);
         socket.onopen = () => {
           socket.close();
           resolve('open');
         };
         socket.onclose = (event) => resolve(`closed:${event.code}`);
       }),
-    url,
+    [url, protocols] as const,
   );
 }
 
@@ -44,12 +44,57 @@ describe.skipIf(!chromium)('browser mode in Chromium (condense serve)', () => {
     if (app) expect(await app.stop()).toBe(0);
   });
 
-  it('refuses the page without its token and says where the token is', async () => {
+  it('serves the page without its token but no data, and says where the token is', async () => {
     const page = await browser.newPage();
     const response = await page.goto(`${app.origin}/`);
-    expect(response?.status()).toBe(401);
-    await expect(page.locator('body').textContent()).resolves.toContain('?token=');
+    expect(response?.status()).toBe(200);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('#token=');
+    // The page alone cannot reach the API.
+    expect(await socketOutcome(page, `ws://127.0.0.1:${app.port}/api`)).toBe('closed:1006');
     await page.close();
+  });
+
+  it('keeps the token out of the address bar, cookies and other 127.0.0.1 ports', async () => {
+    // Another local server (a notebook, a dev server) the same browser visits.
+    const seen: { cookie?: string; url?: string; authorization?: string }[] = [];
+    const other = createServer((req, res) => {
+      seen.push({
+        cookie: req.headers.cookie,
+        url: req.url,
+        authorization: req.headers.authorization,
+      });
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<!doctype html><title>other</title>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(app.url);
+      await page.getByText('No recent projects').waitFor();
+      expect(page.url()).toBe(`${app.origin}/`);
+      expect(page.url()).not.toContain(app.token);
+      expect(await context.cookies()).toEqual([]);
+      // A reload (token gone from the URL) still connects: the tab kept it in sessionStorage.
+      await page.reload();
+      await page.getByText('No recent projects').waitFor();
+      const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+      await page.goto(otherUrl);
+      await page.goto(`${otherUrl}again`);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      for (const request of seen) {
+        expect(request.cookie).toBeUndefined();
+        expect(request.authorization).toBeUndefined();
+        expect(request.url).not.toContain(app.token);
+      }
+      // The history has no entry carrying the token either.
+      await page.goBack();
+      await page.goBack();
+      expect(page.url()).not.toContain(app.token);
+    } finally {
+      await context.close();
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('loads the UI with the token and talks to the real handlers without errors', async () => {
@@ -62,9 +107,16 @@ describe.skipIf(!chromium)('browser mode in Chromium (condense serve)', () => {
     await projects.heading.waitFor();
     // The recent list came over the WebSocket from the real project service (empty config dir).
     await page.getByText('No recent projects').waitFor();
-    expect(await socketOutcome(page, `ws://127.0.0.1:${app.port}/api`)).toBe('open');
+    expect(
+      await socketOutcome(page, `ws://127.0.0.1:${app.port}/api`, [
+        'condense',
+        `condense.token.${app.token}`,
+      ]),
+    ).toBe('open');
     await new AppShell(page).screenshot('browser-projects-empty');
     expect(problems.errors).toEqual([]);
+    // Without the token the same page's socket is refused.
+    expect(await socketOutcome(page, `ws://127.0.0.1:${app.port}/api`)).toBe('closed:1006');
     await page.close();
   });
 
@@ -125,7 +177,7 @@ describe.skipIf(!chromium)('browser mode in Chromium (condense serve)', () => {
   });
 
   it('refuses a WebSocket opened by another site even when it knows the token', async () => {
-    // Another origin on 127.0.0.1 (cookies are not port-isolated, so only the Origin check stops it).
+    // Another origin on 127.0.0.1 that learnt the token: the Origin check still stops it.
     const evil = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<!doctype html><title>other site</title>');
@@ -133,10 +185,11 @@ describe.skipIf(!chromium)('browser mode in Chromium (condense serve)', () => {
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     const page = await browser.newPage();
     try {
-      await page.goto(app.url); // sets the cookie in this browser
       await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
-      const target = `ws://127.0.0.1:${app.port}/api?token=${app.token}`;
-      expect(await socketOutcome(page, target)).toBe('closed:1006');
+      const target = `ws://127.0.0.1:${app.port}/api`;
+      expect(await socketOutcome(page, target, ['condense', `condense.token.${app.token}`])).toBe(
+        'closed:1006',
+      );
     } finally {
       await page.close();
       await new Promise((resolve) => evil.close(resolve));

@@ -74,16 +74,21 @@ describe('npm start: choosing Electron or browser mode', () => {
       child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
       try {
         await expect
-          .poll(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(stdout)?.[0], {
+          .poll(() => /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(stdout)?.[0], {
             timeout: 60_000,
           })
           .toBeDefined();
-        const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(stdout)![0];
+        const url = /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(stdout)![0];
         expect(stderr).toContain('browser mode, because');
         const page = await fetch(url);
         expect(page.status).toBe(200);
         expect(await page.text()).toContain('<div id="root">');
-        expect((await fetch(url.replace(/\?token=.*/, ''))).status).toBe(401);
+        const api = url.replace(/\/#token=.*/, '/api');
+        expect((await fetch(api)).status).toBe(401);
+        const token = url.replace(/.*#token=/, '');
+        expect((await fetch(api, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(
+          426,
+        );
       } finally {
         const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');

@@ -37,6 +37,15 @@ describe('layering lint rules', () => {
       "import { JobManager } from '../../electron/services/jobs/job-manager';\nexport const j = JobManager;\n",
     ],
     ['electron/preload/x.ts', "import Docker from 'dockerode';\nexport const d = Docker;\n"],
+    [
+      'electron/main/x.ts',
+      "import { readStatic } from '../server/browser-server';\nexport const r = readStatic;\n",
+    ],
+    ['electron/server/x.ts', "import { runCli } from '../cli/main';\nexport const r = runCli;\n"],
+    [
+      'electron/cli/commands/x.ts',
+      "import { startBrowserServer } from '../../server/browser-server';\nexport const s = startBrowserServer;\n",
+    ],
   ])('refuses a forbidden import in %s', async (file, code) => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
   });
@@ -50,6 +59,10 @@ describe('layering lint rules', () => {
     [
       'renderer/src/x.ts',
       "import { CondenseError } from '../../shared/api/errors';\nexport const e = CondenseError;\n",
+    ],
+    [
+      'electron/main/x.ts',
+      "import { readStatic } from '../services/static/static-files';\nexport const r = readStatic;\n",
     ],
   ])('allows what %s may import', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);

@@ -26,9 +26,11 @@ export interface ServedApp {
   log(): string;
   /** SIGTERM, then waits for a clean exit; returns the exit code. */
   stop(): Promise<number | null>;
+  /** SIGTERM and wait, keeping the isolated dirs (to look at what the server left). */
+  kill(): Promise<number | null>;
 }
 
-const URL_LINE = /^(http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/m;
+const URL_LINE = /^(http:\/\/127\.0\.0\.1:(\d+))\/#token=([A-Za-z0-9_-]+)$/m;
 
 export async function isolatedDirs(): Promise<IsolatedDirs> {
   const root = await mkdtemp(join(tmpdir(), 'condense-e2e-'));
@@ -63,11 +65,18 @@ function waitForExit(child: ChildProcess, ms: number): Promise<number | null> {
   });
 }
 
-/** Starts `condense serve --port 0` with isolated dirs and waits for the URL it prints. */
-export async function startServe(extraEnv: Record<string, string> = {}): Promise<ServedApp> {
+/**
+ * Starts `condense serve --port 0` with isolated dirs and waits for the URL it prints. `extraArgs` may
+ * name files in the isolated root as `{root}/...`.
+ */
+export async function startServe(
+  extraEnv: Record<string, string> = {},
+  extraArgs: string[] = [],
+): Promise<ServedApp> {
   const dirs = await isolatedDirs();
   const rendererDir = await e2eRendererDir();
-  const child = spawn(process.execPath, [...cliCommand(), 'serve', '--port', '0'], {
+  const args = extraArgs.map((a) => a.replaceAll('{root}', dirs.root));
+  const child = spawn(process.execPath, [...cliCommand(), 'serve', '--port', '0', ...args], {
     cwd: dirs.root,
     env: {
       ...process.env,
@@ -108,6 +117,10 @@ export async function startServe(extraEnv: Record<string, string> = {}): Promise
     token: match[3]!,
     dirs,
     log: () => stderr,
+    async kill() {
+      child.kill('SIGTERM');
+      return waitForExit(child, 10_000);
+    },
     async stop() {
       child.kill('SIGTERM');
       const code = await waitForExit(child, 10_000);

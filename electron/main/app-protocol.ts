@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 
-import { resolveStaticPath } from '../server/static-files';
-import { contentType } from '../server/static-files';
+import { resolveStaticPath } from '../services/static/static-files';
+import { contentType } from '../services/static/static-files';
 import { APP_HOST, APP_SCHEME } from './sender-check';
 
 /** The policy of the Electron window: no WebSocket or remote hosts, IPC only. */

@@ -12,10 +12,10 @@ import type { Transport, WireMessage } from '../../shared/api/rpc';
 import { createTransportClient } from '../../shared/api/rpc';
 import { createApiHandlers } from '../services/api-handlers';
 import { JobManager } from '../services/jobs/job-manager';
+import { resolveStaticPath } from '../services/static/static-files';
 import type { BrowserServer } from './browser-server';
 import { startBrowserServer } from './browser-server';
 import { BROWSER_CSP, isAllowedHost, isAllowedOrigin, tokensEqual } from './security';
-import { resolveStaticPath } from './static-files';
 
 interface Reply {
   status: number;
@@ -91,54 +91,58 @@ afterAll(async () => {
 });
 
 describe('HTTP', () => {
-  it('listens on 127.0.0.1 with a random port and token in the printed URL', () => {
+  it('listens on 127.0.0.1 with a random port and the token in the URL fragment', () => {
     expect(server.port).toBeGreaterThan(0);
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
     expect(server.token.length).toBeGreaterThanOrEqual(40);
   });
 
-  it('requires the token on every request', async () => {
-    expect((await get(server, '/')).status).toBe(401);
-    expect((await get(server, '/?token=wrong')).status).toBe(401);
-    expect((await get(server, '/assets/app.js')).status).toBe(401);
-    const denied = await get(server, `/?token=${server.token.slice(0, -1)}`);
-    expect(denied.status).toBe(401);
-    expect(denied.body).toContain('?token=');
-  });
-
-  it('serves the UI with the CSP and a cookie that carries the token to assets', async () => {
-    const page = await get(server, `/?token=${server.token}`);
+  it('serves the page and its assets without the token, never setting a cookie', async () => {
+    const page = await get(server, '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('Condense UI');
+    expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.headers['content-security-policy']).toBe(BROWSER_CSP);
     expect(BROWSER_CSP).toContain("default-src 'self'; script-src 'self'");
     expect(BROWSER_CSP).toContain('connect-src');
     expect(page.headers['referrer-policy']).toBe('no-referrer');
-    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(String(page.headers['set-cookie'])).toContain('HttpOnly');
-    const asset = await get(server, '/assets/app.js', { Cookie: cookie });
+    const asset = await get(server, '/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');
     expect(asset.body).toBe('console.log("ui")');
+    expect(asset.headers['set-cookie']).toBeUndefined();
     // App routes without an extension get index.html.
-    expect((await get(server, '/projects', { Cookie: cookie })).body).toContain('Condense UI');
+    expect((await get(server, '/projects')).body).toContain('Condense UI');
+  });
+
+  it('requires the token as a header on the API path, and ignores it in the URL', async () => {
+    expect((await get(server, '/api')).status).toBe(401);
+    expect((await get(server, `/api?token=${server.token}`)).status).toBe(401);
+    const denied = await get(server, '/api', { Authorization: `Bearer ${server.token}x` });
+    expect(denied.status).toBe(401);
+    expect(denied.body).toContain('#token=');
+    const upgrade = await get(server, '/api', { Authorization: `Bearer ${server.token}` });
+    expect(upgrade.status).toBe(426);
   });
 
   it('refuses foreign Host (DNS rebinding) and Origin headers even with the token', async () => {
-    const withToken = `/?token=${server.token}`;
-    expect((await get(server, withToken, { Host: `evil.example:${server.port}` })).status).toBe(
-      421,
-    );
-    expect((await get(server, withToken, { Origin: 'http://evil.example' })).status).toBe(403);
+    const auth = { Authorization: `Bearer ${server.token}` };
+    expect((await get(server, '/', { Host: `evil.example:${server.port}` })).status).toBe(421);
     expect(
-      (await get(server, withToken, { Origin: `http://127.0.0.1:${server.port}` })).status,
-    ).toBe(200);
+      (await get(server, '/api', { ...auth, Host: `evil.example:${server.port}` })).status,
+    ).toBe(421);
+    expect((await get(server, '/', { Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(server, '/api', { ...auth, Origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
+    expect((await get(server, '/', { Origin: `http://127.0.0.1:${server.port}` })).status).toBe(
+      200,
+    );
   });
 
   it('never serves files outside the renderer folder', async () => {
-    const t = `?token=${server.token}`;
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
-      const reply = await get(server, path + t);
+      const reply = await get(server, path);
       expect(reply.status).toBe(404);
       expect(reply.body).not.toContain('do not serve');
     }
@@ -147,18 +151,41 @@ describe('HTTP', () => {
 
 describe('WebSocket', () => {
   it('refuses sockets without the token or from another origin', async () => {
+    const bearer = { Authorization: `Bearer ${server.token}` };
     await expect(openSocket(ws)).rejects.toThrow('401');
-    await expect(openSocket(`${ws}?token=nope`)).rejects.toThrow('401');
+    // A token in the URL is not accepted: it would end up in logs and history.
+    await expect(openSocket(`${ws}?token=${server.token}`)).rejects.toThrow('401');
+    await expect(openSocket(ws, { Authorization: 'Bearer nope' })).rejects.toThrow('401');
+    await expect(openSocket(ws, { ...bearer, Origin: 'http://evil.example' })).rejects.toThrow(
+      '403',
+    );
+    await expect(openSocket(ws, { ...bearer, Host: 'attacker.test' })).rejects.toThrow('421');
+  });
+
+  it('takes the token as a subprotocol (what browsers can send) and answers only `condense`', async () => {
+    const socket = await new Promise<WebSocket>((resolve, reject) => {
+      const s = new WebSocket(ws, ['condense', `condense.token.${server.token}`]);
+      s.once('open', () => resolve(s));
+      s.once('error', reject);
+    });
+    expect(socket.protocol).toBe('condense');
+    const client = createTransportClient(wsTransport(socket));
+    expect(await client.call('app:info', {})).toMatchObject({ mode: 'browser' });
+    client.close();
+    socket.close();
+    const wrong = new WebSocket(ws, ['condense', 'condense.token.wrong']);
     await expect(
-      openSocket(`${ws}?token=${server.token}`, { Origin: 'http://evil.example' }),
-    ).rejects.toThrow('403');
-    await expect(
-      openSocket(`${ws}?token=${server.token}`, { Host: 'attacker.test' }),
-    ).rejects.toThrow('421');
+      new Promise((resolve, reject) => {
+        wrong.once('open', resolve);
+        wrong.once('unexpected-response', (_q, res) => reject(new Error(String(res.statusCode))));
+        wrong.once('error', reject);
+      }),
+    ).rejects.toThrow('401');
   });
 
   it('serves the real contract: app info, project creation, typed errors, job events', async () => {
-    const socket = await openSocket(`${ws}?token=${server.token}`, {
+    const socket = await openSocket(ws, {
+      Authorization: `Bearer ${server.token}`,
       Origin: `http://127.0.0.1:${server.port}`,
     });
     const client = createTransportClient(wsTransport(socket));
@@ -198,23 +225,36 @@ describe('WebSocket', () => {
     }
   });
 
-  it('answers malformed calls with INVALID_INPUT and ignores garbage', async () => {
-    const socket = await openSocket(`${ws}?token=${server.token}`);
+  it('answers every malformed frame with INVALID_INPUT', async () => {
+    const socket = await openSocket(ws, { Authorization: `Bearer ${server.token}` });
     const replies: WireMessage[] = [];
     socket.on('message', (d: Buffer) => replies.push(JSON.parse(d.toString()) as WireMessage));
     socket.send('not json');
     socket.send(JSON.stringify({ type: 'call', id: 7, method: '../../etc', request: {} }));
     socket.send(JSON.stringify({ type: 'call', id: 8, method: 'app:info', request: [1] }));
     socket.send(JSON.stringify({ type: 'call', id: 9, method: 'nope:nothing', request: {} }));
-    await expect.poll(() => replies.length).toBe(3);
-    const summary = replies.map((r) => (r.type === 'result' ? [r.id, r.envelope.ok] : r.type));
-    expect(summary).toEqual([
-      [7, false],
-      [8, false],
-      [9, false],
-    ]);
-    expect(JSON.stringify(replies[0])).toContain('INVALID_INPUT');
-    expect(JSON.stringify(replies[2])).toContain('NOT_FOUND');
+    socket.send(
+      JSON.stringify({ type: 'call', id: 10, method: 'jobs:events', request: { jobId: 5 } }),
+    );
+    socket.send(Buffer.from([1, 2, 3]));
+    socket.send('null');
+    await expect.poll(() => replies.length).toBe(7);
+    const summary = replies.map((r) =>
+      r.type === 'result' ? [r.id, r.envelope.ok || r.envelope.error.code] : [r.type],
+    );
+    // Order: results of calls settle asynchronously, frame errors answer at once.
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        ['error'],
+        [7, 'INVALID_INPUT'],
+        [8, 'INVALID_INPUT'],
+        [9, 'NOT_FOUND'],
+        [10, 'INVALID_INPUT'],
+      ]),
+    );
+    expect(summary.filter((s) => s[0] === 'error')).toHaveLength(3);
+    const typed = replies.find((r) => r.type === 'result' && r.id === 10);
+    expect(JSON.stringify(typed)).toContain('jobId');
     socket.close();
   });
 });
@@ -241,7 +281,7 @@ describe('startup', () => {
       rendererDir: join(root, 'missing'),
     });
     try {
-      const reply = await get(other, `/?token=${other.token}`);
+      const reply = await get(other, '/');
       expect(reply.status).toBe(503);
       expect(reply.body).toContain('npm run build');
     } finally {

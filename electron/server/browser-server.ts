@@ -9,7 +9,9 @@ import type { ApiHandlers } from '../../shared/api/contract';
 import { CondenseError } from '../../shared/api/errors';
 import type { JobEvent } from '../../shared/api/jobs';
 import { serveTransport } from '../../shared/api/rpc';
+import { NOT_BUILT_PAGE, readStatic, resolveStaticPath } from '../services/static/static-files';
 import {
+  API_PROTOCOL,
   generateToken,
   isAllowedHost,
   isAllowedOrigin,
@@ -17,7 +19,6 @@ import {
   SECURITY_HEADERS,
   tokensEqual,
 } from './security';
-import { NOT_BUILT_PAGE, readStatic, resolveStaticPath } from './static-files';
 import { MAX_MESSAGE_BYTES, socketTransport } from './ws-transport';
 
 export const SOCKET_PATH = '/api';
@@ -35,7 +36,7 @@ export interface BrowserServerOptions {
 }
 
 export interface BrowserServer {
-  /** The URL to open, token included. */
+  /** The URL to open, the token in its fragment (never sent to a server, so never in a log). */
   url: string;
   origin: string;
   port: number;
@@ -43,16 +44,26 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
-type Verdict = { ok: true; setCookie: boolean } | { ok: false; status: number; text: string };
+type Verdict = { ok: true } | { ok: false; status: number; text: string };
 
-/** Browser mode: the built UI and the contract over a WebSocket, on 127.0.0.1 only, behind a token. */
+const NO_TOKEN =
+  'Missing or wrong token. Open the full URL that `condense serve` printed (it ends with #token=...); scripts send `Authorization: Bearer <token>`.';
+
+/**
+ * Browser mode: the built UI and the contract over a WebSocket, on 127.0.0.1 only. The page and its
+ * assets are public (they are the app's own bundle and carry no data); every API call needs the token,
+ * which the page reads from the URL fragment and offers as a WebSocket subprotocol.
+ */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? generateToken();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  let port = 0;
-  const cookieName = () => `condense_token_${port}`;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // Answer only the plain protocol name, never the one carrying the token.
+    handleProtocols: (offered) => (offered.has(API_PROTOCOL) ? API_PROTOCOL : false),
+  });
 
-  const check = (request: IncomingMessage, url: URL): Verdict => {
+  const checkSite = (request: IncomingMessage): Verdict => {
     const host = request.headers.host;
     if (!isAllowedHost(host)) {
       return { ok: false, status: 421, text: 'Condense answers only on 127.0.0.1 or localhost.' };
@@ -60,20 +71,22 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (!isAllowedOrigin(request.headers.origin, host)) {
       return { ok: false, status: 403, text: 'Requests from other sites are refused.' };
     }
-    const given = requestToken(url, request.headers.cookie, cookieName());
-    if (!tokensEqual(token, given)) {
-      return {
-        ok: false,
-        status: 401,
-        text: 'Missing or wrong token. Open the full URL that `condense serve` printed (it ends with ?token=...).',
-      };
+    return { ok: true };
+  };
+
+  const checkApi = (request: IncomingMessage): Verdict => {
+    const site = checkSite(request);
+    if (!site.ok) return site;
+    if (!tokensEqual(token, requestToken(request.headers))) {
+      return { ok: false, status: 401, text: NO_TOKEN };
     }
-    return { ok: true, setCookie: url.searchParams.has('token') };
+    return { ok: true };
   };
 
   const serveHttp = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const verdict = check(request, url);
+    const isApi = url.pathname === SOCKET_PATH || url.pathname.startsWith(`${SOCKET_PATH}/`);
+    const verdict = isApi ? checkApi(request) : checkSite(request);
     const headers: Record<string, string> = { ...SECURITY_HEADERS };
     if (!verdict.ok) {
       response.writeHead(verdict.status, {
@@ -88,9 +101,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       response.end();
       return;
     }
-    if (verdict.setCookie) {
-      // The page's scripts and styles are loaded without the query: the cookie carries the token.
-      headers['Set-Cookie'] = `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    if (isApi) {
+      response.writeHead(426, { ...headers, Upgrade: 'websocket', 'Content-Type': 'text/plain' });
+      response.end('The API is a WebSocket at /api.\n');
+      return;
     }
     const path = resolveStaticPath(options.rendererDir, url.pathname);
     if (url.pathname === '/favicon.ico' && !(path && (await readStatic(path)))) {
@@ -128,7 +142,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const verdict =
       url.pathname === SOCKET_PATH
-        ? check(request, url)
+        ? checkApi(request)
         : ({ ok: false, status: 404, text: 'No WebSocket here.' } as const);
     if (!verdict.ok) {
       socket.end(`HTTP/1.1 ${verdict.status} Refused\r\nConnection: close\r\n\r\n${verdict.text}`);
@@ -159,10 +173,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = server.address();
-  port = typeof address === 'object' && address ? address.port : 0;
+  const port = typeof address === 'object' && address ? address.port : 0;
   const origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     port,
     token,

@@ -55,17 +55,29 @@ export function isAllowedOrigin(origin: string | undefined, host: string | undef
   return origin.toLowerCase() === `http://${host.trim().toLowerCase()}`;
 }
 
-/** The token of a request: `?token=` in the URL, else the cookie set on the first page load. */
-export function requestToken(
-  url: URL,
-  cookieHeader: string | undefined,
-  cookieName: string,
-): string | undefined {
-  const fromQuery = url.searchParams.get('token');
-  if (fromQuery) return fromQuery;
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === cookieName) return part.slice(eq + 1).trim();
+/** The subprotocol every browser-mode socket speaks; the server answers with it. */
+export const API_PROTOCOL = 'condense';
+/**
+ * Browsers cannot set headers on a WebSocket handshake, but they do send the offered subprotocols
+ * (`Sec-WebSocket-Protocol`): the page offers `condense` and `condense.token.<token>`. The server only
+ * ever answers `condense`, so the token is not echoed back.
+ */
+export const TOKEN_PROTOCOL_PREFIX = 'condense.token.';
+
+/**
+ * The token of a request: `Authorization: Bearer <token>` (Node clients, scripts) or the
+ * `condense.token.<token>` subprotocol (browsers). Never a cookie (browsers send cookies set by
+ * 127.0.0.1:PORT to every other port of 127.0.0.1) and never the URL (it would reach logs and history).
+ */
+export function requestToken(headers: {
+  authorization?: string | undefined;
+  'sec-websocket-protocol'?: string | undefined;
+}): string | undefined {
+  const bearer = /^Bearer ([A-Za-z0-9_-]+)$/.exec(headers.authorization?.trim() ?? '');
+  if (bearer) return bearer[1];
+  for (const protocol of (headers['sec-websocket-protocol'] ?? '').split(',')) {
+    const name = protocol.trim();
+    if (name.startsWith(TOKEN_PROTOCOL_PREFIX)) return name.slice(TOKEN_PROTOCOL_PREFIX.length);
   }
   return undefined;
 }

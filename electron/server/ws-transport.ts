@@ -54,19 +54,20 @@ export function socketTransport(socket: WebSocket): Transport {
     },
     onMessage(listener) {
       const onFrame = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-        if (isBinary) return;
-        const parsed = parseCall(frameText(data));
+        const parsed: ReturnType<typeof parseCall> = isBinary
+          ? { ok: false, error: 'Binary frames are not accepted: send JSON text.' }
+          : parseCall(frameText(data));
         if (parsed.ok) {
           listener(parsed.message);
-        } else if (parsed.id !== undefined) {
-          socket.send(
-            JSON.stringify({
-              type: 'result',
-              id: parsed.id,
-              envelope: { ok: false, error: { code: 'INVALID_INPUT', message: parsed.error } },
-            } satisfies WireMessage),
-          );
+          return;
         }
+        // Every frame gets an answer, so a client never waits on a call the server could not read.
+        const error = { code: 'INVALID_INPUT', message: parsed.error } as const;
+        const reply: WireMessage =
+          parsed.id !== undefined
+            ? { type: 'result', id: parsed.id, envelope: { ok: false, error } }
+            : { type: 'error', error };
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
       };
       socket.on('message', onFrame);
       return () => socket.off('message', onFrame);

@@ -1,6 +1,7 @@
-import type { ApiHandlers, AppInfo } from '../../shared/api/contract';
+import type { ApiHandlers, AppInfo, MethodName } from '../../shared/api/contract';
 import { CondenseError } from '../../shared/api/errors';
 import type { DialogMethods } from '../../shared/api/project';
+import { validate } from '../../shared/api/validate';
 import { APP_NAME, APP_VERSION } from './app-info';
 import { createBuildHandlers } from './build/handlers';
 import { createDeliveryHandlers } from './delivery/handlers';
@@ -35,34 +36,37 @@ function browserDialogs(): DialogHandlers {
 }
 
 /**
+ * Every handler behind the one request check (`validate`, the method's schema in `shared/api/`): a
+ * handler only ever sees a request of its declared type, whichever door it came through.
+ */
+export function validated<T extends Partial<ApiHandlers>>(handlers: T): T {
+  const wrapped = Object.entries(handlers).map(([method, handler]) => {
+    const call = handler as unknown as (request: unknown) => Promise<unknown>;
+    return [
+      method,
+      (request: unknown) =>
+        Promise.resolve().then(() => call(validate(method as MethodName, request))),
+    ];
+  });
+  return Object.fromEntries(wrapped) as T;
+}
+
+/**
  * Composes every domain's `createXxxHandlers(deps)` into the one handler table that IPC, the WebSocket
- * and tests serve. Domains add their line here as they land.
+ * and tests serve, each behind its request schema. Domains add their line here as they land.
  */
 export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
+  return validated(unvalidatedHandlers(deps));
+}
+
+function unvalidatedHandlers(deps: ApiHandlerDeps): ApiHandlers {
   const { jobs } = deps;
   const configDir = deps.configDir ?? userConfigDir();
   return {
     'app:info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, mode: deps.mode }),
-    'jobs:cancel': (request) => {
-      if (typeof request?.jobId !== 'string') {
-        throw new CondenseError('INVALID_INPUT', 'Say which job to cancel (jobId).', {
-          field: 'jobId',
-        });
-      }
-      return Promise.resolve({ cancelled: jobs.cancel(request.jobId) });
-    },
+    'jobs:cancel': (request) => Promise.resolve({ cancelled: jobs.cancel(request.jobId) }),
     'jobs:list': () => Promise.resolve(jobs.list()),
-    'jobs:events': (request) => {
-      const afterSeq = request?.afterSeq ?? 0;
-      if (typeof request?.jobId !== 'string' || !Number.isInteger(afterSeq) || afterSeq < 0) {
-        throw new CondenseError(
-          'INVALID_INPUT',
-          'jobs:events takes a jobId and an optional afterSeq (a whole number, 0 or more).',
-          { field: 'jobId' },
-        );
-      }
-      return Promise.resolve(jobs.replay(request.jobId, afterSeq));
-    },
+    'jobs:events': (request) => Promise.resolve(jobs.replay(request.jobId, request.afterSeq ?? 0)),
     ...createProjectHandlers({ configDir }),
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import type {
   CommandCheckResult,
   NetworkMode,
@@ -6,8 +8,20 @@ import type {
   SmokeResult,
   SmokeSpec,
 } from '../checks/model';
+import { NETWORK_MODES, SERVICE_METHODS } from '../checks/model';
 import type { ErrorInfo } from './errors';
+import {
+  buildId,
+  list,
+  noFields,
+  projectDir,
+  repository,
+  shortText,
+  variantId,
+  wholeNumber,
+} from './fields';
 import type { JobStarted } from './jobs';
+import type { RequestSchemas } from './schema';
 
 export type {
   CommandCheckResult,
@@ -174,21 +188,16 @@ export interface BuildComparison {
   breakingRules: BreakingRule[];
 }
 
+/**
+ * What to build: a project and which of its condense.yml variants. The service generates the
+ * Dockerfile from condense.yml itself (a caller never sends Dockerfile text).
+ */
 export interface BuildStartRequest {
   /** Absolute project folder. */
   projectDir: string;
-  /** Dockerfile text (the generated recipe); else `<project>/Dockerfile` is read. */
-  dockerfile?: string;
-  /**
-   * The form for engines without BuildKit (no `RUN --mount`, `conda clean -afy` instead of a cache
-   * mount); used only when the classic builder runs.
-   */
-  classicDockerfile?: string;
-  /** Variants to build from the one Dockerfile; one default variant (last stage) when absent. */
-  variants?: VariantSpec[];
-  /** Only these variant ids (`condense build --variant V`). */
-  only?: string[];
-  /** Image repository for tags `<repo>:<buildId>-<variant>`, default `condense/<project folder>`. */
+  /** Ids of condense.yml's variants to build (`condense build --variant V`); all of them when absent. */
+  variants?: string[];
+  /** Image repository for tags `<repo>:<variant>-<buildId>`, default `condense/<project folder>`. */
   repository?: string;
   buildArgs?: Record<string, string>;
   smoke?: SmokeSpec;
@@ -273,3 +282,56 @@ export interface BuildMethods {
     response: BuildComparison;
   };
 }
+
+const buildProject = { projectDir };
+
+export const smokeSpecSchema = z.strictObject({
+  modules: list(shortText(256)).optional(),
+  command: list(shortText(4096), 256).optional(),
+  commandTimeoutSeconds: wholeNumber(1, 24 * 3600).optional(),
+  python: shortText(4096).optional(),
+});
+
+export const buildSchemas = {
+  'build:engine': noFields,
+  'build:start': z.strictObject({
+    ...buildProject,
+    variants: list(variantId, 32).optional(),
+    repository: repository.optional(),
+    buildArgs: z.record(shortText(256), shortText(65536)).optional(),
+    smoke: smokeSpecSchema.optional(),
+    classic: z.boolean().optional(),
+    noCache: z.boolean().optional(),
+    network: z.enum(NETWORK_MODES).optional(),
+    service: z
+      .strictObject({
+        port: wholeNumber(1, 65535),
+        path: shortText(2048).regex(/^\//, 'must start with /'),
+        method: z.enum(SERVICE_METHODS),
+        body: z
+          .string()
+          .max(1024 * 1024)
+          .nullable(),
+        status: wholeNumber(100, 599),
+        expect: shortText(65536).nullable(),
+        timeoutSeconds: wholeNumber(1, 3600),
+      })
+      .optional(),
+    keepBuilds: wholeNumber(0, 10_000).optional(),
+    concurrency: wholeNumber(1, 8).optional(),
+  }),
+  'build:list': z.strictObject(buildProject),
+  'build:get': z.strictObject({ ...buildProject, buildId }),
+  'build:log': z.strictObject({
+    ...buildProject,
+    buildId,
+    tail: wholeNumber(0, 10_000_000).optional(),
+  }),
+  'build:images': z.strictObject({ ...buildProject, repository: repository.optional() }),
+  'build:pruneImages': z.strictObject({
+    ...buildProject,
+    repository: repository.optional(),
+    keep: wholeNumber(0, 10_000).optional(),
+  }),
+  'build:compare': z.strictObject({ ...buildProject, buildId, other: buildId.optional() }),
+} satisfies RequestSchemas<keyof BuildMethods>;

@@ -1,5 +1,9 @@
+import { z } from 'zod';
+
 import type { SpdxDocument } from '../delivery/sbom';
+import { list, projectDir, shortText, variantId } from './fields';
 import type { JobStarted } from './jobs';
+import type { RequestSchemas } from './schema';
 
 /** One step of a push, as the `progress`-like `push` job events carry it. */
 export interface PushProgressEvent {
@@ -30,3 +34,13 @@ export interface DeliveryMethods {
   /** SPDX 2.3 of the lock, for one variant or the environment with every variant's removals. */
   'delivery:sbom': { request: { projectDir: string; variant?: string }; response: SpdxDocument };
 }
+
+export const deliverySchemas = {
+  'delivery:push': z.strictObject({
+    projectDir,
+    registry: shortText(1024).min(1, 'is empty'),
+    variants: list(variantId, 32).optional(),
+    insecure: z.boolean().optional(),
+  }),
+  'delivery:sbom': z.strictObject({ projectDir, variant: variantId.optional() }),
+} satisfies RequestSchemas<keyof DeliveryMethods>;

@@ -1,3 +1,8 @@
+import { z } from 'zod';
+
+import { noFields, shortText, wholeNumber } from './fields';
+import type { RequestSchemas } from './schema';
+
 /** Long work (lock, build) runs as a job: `start` returns its id, events stream back, cancel aborts it. */
 export type JobKind = 'lock' | 'build' | 'analyze' | 'search' | 'push';
 
@@ -45,3 +50,14 @@ export interface JobMethods {
    */
   'jobs:events': { request: { jobId: string; afterSeq?: number }; response: JobEvent[] };
 }
+
+const jobId = shortText(128).min(1, 'is empty');
+
+export const jobSchemas = {
+  'jobs:cancel': z.strictObject({ jobId }),
+  'jobs:list': noFields,
+  'jobs:events': z.strictObject({
+    jobId,
+    afterSeq: wholeNumber(0, Number.MAX_SAFE_INTEGER).optional(),
+  }),
+} satisfies RequestSchemas<keyof JobMethods>;

@@ -1,10 +1,14 @@
+import { z } from 'zod';
+
 import type { VirtualPackage } from '../conda/input-hash';
 import type { LockDiff } from '../conda/lock-diff';
 import type { LockedPackage } from '../conda/lock-model';
 import type { EffectiveEnvironment } from '../environment/effective-environment';
 import type { EnvironmentEdit } from '../environment/environment-edit';
 import type { EnvironmentSpec } from '../environment/environment-file';
+import { absolutePath, list, projectDir, projectFile, shortText, wholeNumber } from './fields';
 import type { JobStarted } from './jobs';
+import type { RequestSchemas } from './schema';
 
 export type {
   EffectiveEnvironment,
@@ -33,8 +37,6 @@ export interface LockOptions {
   cuda?: string;
   /** Replace default virtual packages by name; an empty version removes one. */
   virtualPackages?: VirtualPackage[];
-  /** conda-lock engine: path of the executable (default: `conda-lock` on PATH). */
-  condaLockPath?: string;
   /** conda-lock engine: give up after this long; default 30 minutes. */
   timeoutMs?: number;
 }
@@ -146,3 +148,58 @@ export interface LockMethods {
     response: PackageSearchResult[];
   };
 }
+
+const name = shortText(256);
+const lockProject = { projectDir };
+
+export const lockSchemas = {
+  'lock:start': z.strictObject({
+    ...lockProject,
+    platforms: list(shortText(64), 16).optional(),
+    engine: z.enum(['builtin', 'conda-lock']).optional(),
+    update: list(name).optional(),
+    updateAll: z.boolean().optional(),
+    hash: z.enum(['md5', 'sha256']).optional(),
+    cuda: shortText(64).optional(),
+    virtualPackages: list(
+      z.strictObject({ name, version: shortText(64), build: shortText(256) }),
+      64,
+    ).optional(),
+    timeoutMs: wholeNumber(1, 7 * 24 * 3600_000).optional(),
+  }),
+  'lock:status': z.strictObject(lockProject),
+  'lock:diff': z.strictObject({
+    ...lockProject,
+    before: projectFile,
+    after: projectFile.optional(),
+  }),
+  'lock:read': z.strictObject(lockProject),
+  'lock:import': z.strictObject({
+    ...lockProject,
+    files: list(absolutePath, 64).min(1, 'is empty'),
+    includeDev: z.boolean().optional(),
+  }),
+  'environment:read': z.strictObject(lockProject),
+  'environment:update': z.strictObject({
+    ...lockProject,
+    baseRevision: shortText(128).optional(),
+    edits: list(
+      z.strictObject({
+        setDependency: shortText(1024).optional(),
+        removeDependency: name.optional(),
+        channels: list(shortText(2048), 20).optional(),
+        platforms: list(shortText(64), 16).optional(),
+        name: shortText(64).optional(),
+      }),
+      500,
+    ),
+  }),
+  'environment:effective': z.strictObject({ ...lockProject, platform: shortText(64).optional() }),
+  'channels:search': z.strictObject({
+    query: shortText(256),
+    projectDir: projectDir.optional(),
+    channels: list(shortText(2048), 20).optional(),
+    platform: shortText(64).optional(),
+    limit: wholeNumber(1, 1000).optional(),
+  }),
+} satisfies RequestSchemas<keyof LockMethods>;

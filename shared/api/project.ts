@@ -1,3 +1,8 @@
+import { z } from 'zod';
+
+import { absolutePath, list, noFields, shortText, userFolder } from './fields';
+import type { RequestSchemas } from './schema';
+
 /** A project is a folder holding environment.yml (the conda environment) and condense.yml (the recipe). */
 export interface ProjectInfo {
   /** Absolute path of the project folder (what every domain request calls `projectDir`). */
@@ -51,3 +56,22 @@ export interface DialogMethods {
     response: { dir?: string };
   };
 }
+
+export const projectSchemas = {
+  'project:create': z.strictObject({
+    dir: userFolder,
+    name: shortText(64).optional(),
+    channels: list(shortText(2048), 20).optional(),
+    python: shortText(64).optional(),
+  }),
+  'project:open': z.strictObject({ dir: userFolder }),
+  'project:recent': noFields,
+  'project:forget': z.strictObject({ dir: userFolder }),
+} satisfies RequestSchemas<keyof ProjectMethods>;
+
+export const dialogSchemas = {
+  'dialog:pickFolder': z.strictObject({
+    title: shortText().optional(),
+    defaultPath: absolutePath.optional(),
+  }),
+} satisfies RequestSchemas<keyof DialogMethods>;

@@ -1,9 +1,14 @@
+import { z } from 'zod';
+
 import type { PruneRule } from '../recipe/catalog';
 import type { PrunePresetId, Recipe } from '../recipe/model';
 import type { RuleSaving } from '../recipe/savings';
 import type { RecipeIssue } from '../recipe/validate';
+import { checkRecipe } from '../recipe/validate';
 import type { VariantSpec } from './build';
+import { absolutePath, noFields, projectDir, shortText } from './fields';
 import type { JobStarted } from './jobs';
+import type { RequestSchemas } from './schema';
 
 export type { PrunePresetId, PruneRule, Recipe, RecipeIssue, RuleSaving };
 
@@ -106,3 +111,41 @@ export interface RecipeMethods {
     response: ExportResult;
   };
 }
+
+/**
+ * A recipe in a request: checked by the recipe's own validator (`checkRecipe`, which knows every
+ * field's rule and names it), its problems reported as issues of the request's `recipe` field.
+ */
+export const recipeSchema = z.unknown().transform((value, ctx): Recipe => {
+  const { recipe, issues } = checkRecipe(value);
+  for (const issue of issues) {
+    ctx.addIssue({
+      code: 'custom',
+      message: issue.message,
+      path: issue.field
+        .split(/[.[\]]+/)
+        .filter(Boolean)
+        .map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+    });
+  }
+  return recipe;
+});
+
+const recipeProject = { projectDir };
+
+export const recipeSchemas = {
+  'recipe:get': z.strictObject(recipeProject),
+  'recipe:save': z.strictObject({
+    ...recipeProject,
+    recipe: recipeSchema,
+    baseRevision: shortText(128).min(1, 'is empty: pass the revision recipe:get returned'),
+  }),
+  'recipe:catalog': noFields,
+  'recipe:generate': z.strictObject({ ...recipeProject, recipe: recipeSchema.optional() }),
+  'recipe:analyze': z.strictObject({ ...recipeProject, recipe: recipeSchema.optional() }),
+  'recipe:export': z.strictObject({
+    ...recipeProject,
+    dir: absolutePath,
+    force: z.boolean().optional(),
+  }),
+} satisfies RequestSchemas<keyof RecipeMethods>;

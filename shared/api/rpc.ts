@@ -1,5 +1,5 @@
 import type { ApiClient, ApiHandlers, MethodName, RequestOf, ResponseOf } from './contract';
-import type { Envelope } from './errors';
+import type { Envelope, ErrorInfo } from './errors';
 import { CondenseError, fromErrorInfo, toErrorInfo } from './errors';
 import type { JobEvent } from './jobs';
 
@@ -7,7 +7,9 @@ import type { JobEvent } from './jobs';
 export type WireMessage =
   | { type: 'call'; id: number; method: string; request: unknown }
   | { type: 'result'; id: number; envelope: Envelope<unknown> }
-  | { type: 'event'; event: JobEvent };
+  | { type: 'event'; event: JobEvent }
+  /** The answer to a frame that could not be read as a call (no usable id to answer it by). */
+  | { type: 'error'; error: ErrorInfo };
 
 export interface Transport {
   send(message: WireMessage): void;

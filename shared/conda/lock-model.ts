@@ -54,8 +54,3 @@ export function parsePackageFilename(
     build: stem.slice(buildDash + 1),
   };
 }
-
-/** Packages of one platform, in the order they appear. */
-export function packagesFor(lock: CondaLock, platform: string): LockedPackage[] {
-  return lock.packages.filter((p) => p.platform === platform);
-}

@@ -1,4 +1,5 @@
 import { CondenseError } from '../api/errors';
+import { VARIANT_ID } from '../api/fields';
 import { findRule, PRUNE_PRESETS, PRUNE_RULES } from './catalog';
 import type {
   Entrypoint,
@@ -33,7 +34,6 @@ const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
 const USER = /^(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10}))?$/;
-const VARIANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 const BIND = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}$|^unix:\/[A-Za-z0-9._/-]+$/;
 // The environment must not replace what the builder or runtime image needs to run.
 const RESERVED_PREFIXES = [

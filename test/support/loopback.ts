@@ -1,3 +1,4 @@
+import { validated } from '../../electron/services/api-handlers';
 import type { JobManager } from '../../electron/services/jobs/job-manager';
 import type { ApiHandlers } from '../../shared/api/contract';
 import {
@@ -15,8 +16,9 @@ export function connectLoopback(
   jobs: JobManager,
 ): ReturnType<typeof createTransportClient> {
   const [serverSide, clientSide] = createMemoryTransportPair();
-  // Only the domain's own methods are served: calling another one answers NOT_FOUND.
-  const served = serveTransport(serverSide, handlers as ApiHandlers);
+  // Only the domain's own methods are served (another one answers NOT_FOUND), each behind its
+  // request schema as in the app.
+  const served = serveTransport(serverSide, validated(handlers) as ApiHandlers);
   jobs.onEvent((event) => served.emit(event));
   return createTransportClient(clientSide);
 }

@@ -3,6 +3,7 @@ import type {
   BuildEvents,
   BuildRecord,
   BuildStep,
+  BuildSummary,
   EngineInfo,
 } from '../../../shared/api/build';
 import { formatDuration } from '../../../shared/build/layers';
@@ -154,6 +155,21 @@ export function comparisonText(comparison: BuildComparison, showLayers = false):
 
 export function buildSummaryText(record: BuildRecord): string {
   return `build ${record.id} ${record.state} in ${formatDuration(record.durationMs)} (${record.builder}, ${engineLine(record.engine)})`;
+}
+
+/** `condense compare --list`: the project's builds, newest first. */
+export function buildListText(builds: BuildSummary[]): string {
+  if (builds.length === 0) return 'No builds yet: run condense build first.';
+  return table(
+    ['build', 'started', 'state', 'time', 'variants'],
+    builds.map((b) => [
+      b.id,
+      b.startedAt.replace('T', ' ').slice(0, 19),
+      b.state,
+      formatDuration(b.durationMs),
+      b.variants.map((v) => `${v.id} ${v.state}`).join(', ') || '-',
+    ]),
+  );
 }
 
 /**

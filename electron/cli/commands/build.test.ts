@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildComparison, BuildRecord } from '../../../shared/api/build';
 import { runCliCaptured } from '../../../test/support/cli';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
-import { listBuilds } from '../../services/build/history-store';
 import {
   ensureTestImages,
   removeRepository,
   TEST_BASE_IMAGE,
   TEST_PYTHON_IMAGE,
-} from '../../services/build/test-images';
+} from '../../../test/support/test-images';
+import { listBuilds } from '../../services/build/history-store';
 import { connectEngine } from '../../services/docker/engine';
 import { parseCheck, variantOptions } from './build';
 
@@ -40,9 +40,9 @@ describe('build option parsing', () => {
   });
 
   it('reads --variant as a pick or as NAME=STAGE definitions, not a mix', () => {
-    expect(variantOptions(['slim'])).toEqual({ only: ['slim'] });
+    expect(variantOptions(['slim'])).toEqual({ ids: ['slim'] });
     expect(variantOptions(['a=runtime-a'])).toEqual({
-      variants: [{ id: 'a', target: 'runtime-a' }],
+      defined: [{ id: 'a', target: 'runtime-a' }],
     });
     expect(variantOptions([])).toEqual({});
     expect(() => variantOptions(['a', 'b=runtime-b'])).toThrow(/not both/);
@@ -154,6 +154,6 @@ describe.runIf(hasDocker)('condense build and compare (real engine)', () => {
     expect(stderr).toMatch(/no condense.yml and no Dockerfile/);
     const bad = await cli(['build', '-C', empty, '--concurrency', 'two']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/concurrency must be a whole number from 1 to 8/);
+    expect(bad.stderr).toMatch(/--concurrency takes a whole number from 1 to 8/);
   });
 });

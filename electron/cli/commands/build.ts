@@ -7,11 +7,14 @@ import type {
   BuildStartRequest,
   NetworkMode,
   SmokeSpec,
+  VariantSpec,
 } from '../../../shared/api/build';
 import { CondenseError, isCondenseError } from '../../../shared/api/errors';
+import { validate } from '../../../shared/api/validate';
 import { compareBuilds } from '../../../shared/build/compare';
 import { NETWORK_MODES } from '../../../shared/checks/model';
-import { buildProject } from '../../services/build/build-service';
+import type { BuildSource } from '../../services/build/build-service';
+import { buildProject, projectBuildSource } from '../../services/build/build-service';
 import { loadBuild } from '../../services/build/history-store';
 import { connectEngine } from '../../services/docker/engine';
 import type { CliCommand } from '../command';
@@ -52,9 +55,9 @@ export function parseCheck(text: string): string[] {
  * `--variant V` picks recipe variants; `--variant V=STAGE` defines a variant as a target stage of a
  * hand-written Dockerfile (`--variant slim=runtime-slim`).
  */
-export function variantOptions(values: string[]): Pick<BuildStartRequest, 'only' | 'variants'> {
+export function variantOptions(values: string[]): { ids?: string[]; defined?: VariantSpec[] } {
   const defined = values.filter((v) => v.includes('='));
-  if (defined.length === 0) return values.length ? { only: values } : {};
+  if (defined.length === 0) return values.length ? { ids: values } : {};
   if (defined.length !== values.length) {
     throw new CondenseError(
       'INVALID_INPUT',
@@ -62,11 +65,44 @@ export function variantOptions(values: string[]): Pick<BuildStartRequest, 'only'
     );
   }
   return {
-    variants: defined.map((v) => {
+    defined: defined.map((v) => {
       const [id, target] = v.split('=', 2) as [string, string];
       return { id, target };
     }),
   };
+}
+
+/**
+ * The CLI's own build source: `--dockerfile PATH` and `--variant V=STAGE` come from the user at this
+ * machine, so unlike a request they may name a hand-written Dockerfile. Undefined: the recipe's.
+ */
+async function cliBuildSource(
+  projectDir: string,
+  dockerfilePath: string | undefined,
+  defined: VariantSpec[] | undefined,
+): Promise<BuildSource | undefined> {
+  if (dockerfilePath === undefined && !defined) return undefined;
+  let dockerfile: string;
+  if (dockerfilePath !== undefined) {
+    const path = resolve(projectDir, dockerfilePath);
+    dockerfile = await readFile(path, 'utf8').catch((error: Error) => {
+      throw new CondenseError('NOT_FOUND', `Cannot read the Dockerfile ${path}: ${error.message}`);
+    });
+  } else {
+    dockerfile = (await projectBuildSource(projectDir)).dockerfile;
+  }
+  return { dockerfile, ...(defined ? { variants: defined } : {}) };
+}
+
+function parseConcurrency(text: string): number {
+  const value = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= 8)) {
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `--concurrency takes a whole number from 1 to 8, not ${JSON.stringify(text)}.`,
+    );
+  }
+  return value;
 }
 
 /** `condense build`: builds the recipe's variants, streams progress, prints the variant table. */
@@ -127,28 +163,26 @@ export const buildCommand: CliCommand = {
       typeof values['keep-builds'] === 'string' ? values['keep-builds'] : undefined,
       '--keep-builds',
     );
-    const request: BuildStartRequest = {
+    const { ids, defined } = variantOptions(list(values.variant));
+    // The same request check as every other door (build:start).
+    const request = validate('build:start', {
       projectDir: context.projectDir,
       ...(keepBuilds !== undefined ? { keepBuilds } : {}),
-      ...variantOptions(list(values.variant)),
+      ...(ids ? { variants: ids } : {}),
       ...(smoke.modules || smoke.command ? { smoke } : {}),
       ...(typeof network === 'string' ? { network: network as NetworkMode } : {}),
       ...(values.classic ? { classic: true } : {}),
       ...(values['no-cache'] ? { noCache: true } : {}),
       ...(typeof values.repository === 'string' ? { repository: values.repository } : {}),
       ...(typeof values.concurrency === 'string'
-        ? { concurrency: Number(values.concurrency) }
+        ? { concurrency: parseConcurrency(values.concurrency) }
         : {}),
-    };
-    if (typeof values.dockerfile === 'string') {
-      const path = resolve(context.projectDir, values.dockerfile);
-      request.dockerfile = await readFile(path, 'utf8').catch((error: Error) => {
-        throw new CondenseError(
-          'NOT_FOUND',
-          `Cannot read the Dockerfile ${path}: ${error.message}`,
-        );
-      });
-    }
+    } satisfies BuildStartRequest);
+    const source = await cliBuildSource(
+      context.projectDir,
+      typeof values.dockerfile === 'string' ? values.dockerfile : undefined,
+      defined,
+    );
     const plain = new PlainProgress((text) => context.progress(text));
     const emit = <K extends keyof BuildEvents>(kind: K, data: BuildEvents[K]) => {
       if (progress === 'plain') plain.event(kind, data);
@@ -170,6 +204,7 @@ export const buildCommand: CliCommand = {
         { engine: () => connectEngine(contextName ? { context: contextName } : {}) },
         request,
         { signal: context.signal, emit },
+        source,
       );
     } catch (error) {
       // Every variant failed (a check, the build): the record is in the history; print it too.

@@ -1,19 +1,25 @@
 import { compareBuilds } from '../../../shared/build/compare';
-import { latestBuildId, loadBuild } from '../../services/build/history-store';
+import { latestBuildId, listBuilds, loadBuild } from '../../services/build/history-store';
 import type { CliCommand } from '../command';
-import { comparisonText } from './build-output';
+import { buildListText, comparisonText } from './build-output';
 
 /** `condense compare [BUILD [OTHER]]`: the variants of a build (the latest by default), or of two. */
 export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'Compare the variants of a build, or two builds: size, layers, time, smoke test',
-  usage: 'compare [BUILD [OTHER]] [--layers] [--json]',
+  usage: 'compare [BUILD [OTHER]] [--layers] [--json] | compare --list [--json]',
   positionals: true,
   options: {
     json: { type: 'boolean' },
     layers: { type: 'boolean' },
+    list: { type: 'boolean' },
   },
   async run(context, values, positionals) {
+    if (values.list) {
+      const builds = await listBuilds(context.projectDir);
+      context.out(values.json ? JSON.stringify(builds, null, 2) : buildListText(builds));
+      return 0;
+    }
     if (positionals.length > 2) {
       context.progress('condense compare: give at most two build ids.');
       return 2;

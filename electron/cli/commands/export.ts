@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 
+import { validate } from '../../../shared/api/validate';
 import { exportProject } from '../../services/export/export-service';
 import type { CliCommand } from '../command';
 
@@ -16,11 +17,13 @@ export const exportCommand: CliCommand = {
       context.progress('condense export: name one folder, e.g. condense export ./image');
       return 2;
     }
-    const result = await exportProject({
+    // The same request check as every other door (recipe:export).
+    const request = validate('recipe:export', {
       projectDir: context.projectDir,
       dir: resolve(positionals[0]!),
       force: values.force === true,
     });
+    const result = await exportProject({ ...request, force: request.force === true });
     for (const file of result.files) context.out(`${result.dir}/${file}`);
     return 0;
   },

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildRecord, ImagePruneResult, ProjectImage } from '../../../shared/api/build';
 import { runCliCaptured as cli } from '../../../test/support/cli';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
-import { buildProject } from '../../services/build/build-service';
-import { listBuilds } from '../../services/build/history-store';
 import {
   ensureTestImages,
   removeRepository,
   TEST_BASE_IMAGE,
-} from '../../services/build/test-images';
+} from '../../../test/support/test-images';
+import { buildProject } from '../../services/build/build-service';
+import { listBuilds } from '../../services/build/history-store';
 import type { Engine } from '../../services/docker/engine';
 import { connectEngine } from '../../services/docker/engine';
 import { imagesText, parseKeep } from './images';
@@ -80,12 +80,12 @@ describe.runIf(hasDocker)('condense images on the real engine', () => {
           {
             projectDir: project,
             network: 'host',
-            dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo cli-${n}-${project} > /n\n`,
             repository: REPO,
             smoke: { modules: [] },
             keepBuilds: 0,
           },
           { signal: new AbortController().signal, emit: () => undefined },
+          { dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo cli-${n}-${project} > /n\n` },
         ),
       );
     }

@@ -1,5 +1,6 @@
 import { CondenseError } from '../../../shared/api/errors';
 import type { LockOptions } from '../../../shared/api/lock';
+import { validate } from '../../../shared/api/validate';
 import { lockProject } from '../../services/lock/lock-service';
 import type { CliCommand } from '../command';
 
@@ -39,9 +40,10 @@ export const lockCommand: CliCommand = {
           `--timeout takes a number of seconds, not ${JSON.stringify(values.timeout)}`,
         );
       }
-      timeoutMs = seconds * 1000;
+      timeoutMs = Math.max(1, Math.round(seconds * 1000));
     }
-    const options: LockOptions = {
+    // The same request check as every other door (lock:start).
+    const options: LockOptions = validate('lock:start', {
       projectDir: context.projectDir,
       engine,
       ...(list(values.platform).length ? { platforms: list(values.platform) } : {}),
@@ -49,13 +51,16 @@ export const lockCommand: CliCommand = {
       ...(values['update-all'] ? { updateAll: true } : {}),
       ...(values.sha256 ? { hash: 'sha256' as const } : {}),
       ...(typeof values.cuda === 'string' ? { cuda: values.cuda } : {}),
-      ...(typeof values['conda-lock'] === 'string' ? { condaLockPath: values['conda-lock'] } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
-    };
-    const result = await lockProject(options, {
-      signal: context.signal,
-      progress: (message) => context.progress(message),
-    }).catch((error: unknown) => {
+    });
+    // The path the user typed is this machine's own setting, unlike a request from a page.
+    const condaLockPath =
+      typeof values['conda-lock'] === 'string' ? values['conda-lock'] : undefined;
+    const result = await lockProject(
+      options,
+      { signal: context.signal, progress: (message) => context.progress(message) },
+      condaLockPath ? { condaLockPath } : {},
+    ).catch((error: unknown) => {
       // The CLI frame prints only an error's first line; the solver's conflict chain follows it.
       if (error instanceof Error && error.message.includes('\n')) {
         context.progress(error.message.split('\n').slice(1).join('\n'));

@@ -1,10 +1,12 @@
-import { dirname } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { startBrowserServer } from '../../server/browser-server';
 import { createApiHandlers } from '../../services/api-handlers';
 import { rendererDir } from '../../services/app-info';
+import { writeFileAtomic } from '../../services/fs/atomic-write';
 import { JobManager } from '../../services/jobs/job-manager';
 import type { CliCommand } from '../command';
 
@@ -24,10 +26,12 @@ export function parsePort(value: unknown): number {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the app to a browser on 127.0.0.1 and print its URL with the access token',
-  usage: 'serve [--port N]',
-  options: { port: { type: 'string' } },
+  usage: 'serve [--port N] [--token-file FILE]',
+  options: { port: { type: 'string' }, 'token-file': { type: 'string' } },
   async run(context, values) {
     const port = parsePort(values.port);
+    const tokenFile =
+      typeof values['token-file'] === 'string' ? resolvePath(values['token-file']) : undefined;
     const jobs = new JobManager();
     const server = await startBrowserServer({
       handlers: createApiHandlers({ jobs, mode: 'browser' }),
@@ -35,6 +39,17 @@ export const serveCommand: CliCommand = {
       rendererDir: rendererDir(dirname(fileURLToPath(import.meta.url))),
       port,
     });
+    if (tokenFile) {
+      // For scripts: the token alone, readable only by this user, never half-written.
+      await writeFileAtomic(tokenFile, `${server.token}\n`, 0o600).catch(async (error: unknown) => {
+        await server.close();
+        throw new CondenseError(
+          'INVALID_INPUT',
+          `Cannot write the token to ${tokenFile}: ${(error as Error).message}`,
+          { field: 'token-file' },
+        );
+      });
+    }
     // stdout carries only the URL, so scripts (and the e2e harness) can read it.
     context.out(server.url);
     context.progress(
@@ -57,6 +72,8 @@ export const serveCommand: CliCommand = {
     context.progress('Stopping: cancelling running jobs.');
     await jobs.shutdown();
     await server.close();
+    // The token dies with the server; a stale file would only mislead a script.
+    if (tokenFile) await rm(tokenFile, { force: true });
     return 0;
   },
 };

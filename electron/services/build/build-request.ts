@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import type { BuildStartRequest, VariantSpec } from '../../../shared/api/build';
 import { CondenseError } from '../../../shared/api/errors';
+import { VARIANT_ID } from '../../../shared/api/fields';
 import type { NetworkMode, ServiceCheckSpec } from '../../../shared/checks/model';
 import { NETWORK_MODES } from '../../../shared/checks/model';
 import type { ImageFile } from '../../../shared/recipe/model';
@@ -14,19 +15,8 @@ import { checkKeep } from './image-retention';
 import { checkOwnPackage } from './preflight';
 import { hasRecipe, recipeBuildInput } from './recipe-input';
 
-const VARIANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-
 /** Checks a request from an untrusted caller (the variants are checked by `selectVariants`). */
 export function validateBuildRequest(request: BuildStartRequest): void {
-  if (typeof request?.projectDir !== 'string' || !isAbsolute(request.projectDir)) {
-    throw new CondenseError('INVALID_INPUT', 'projectDir must be an absolute folder path.');
-  }
-  if (!existsSync(request.projectDir) || !statSync(request.projectDir).isDirectory()) {
-    throw new CondenseError(
-      'NOT_FOUND',
-      `The project folder ${request.projectDir} does not exist.`,
-    );
-  }
   if (
     request.repository !== undefined &&
     !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(request.repository)
@@ -74,7 +64,7 @@ export function requestedService(
   return { ...checkRecipe({ port, service }).recipe.service!, port };
 }
 
-/** Checks the variants (from the request or the recipe) and picks those `only` names. */
+/** Checks the variants (of the recipe or a given source) and picks those `only` names. */
 export function selectVariants(given: VariantSpec[] | undefined, only?: string[]): VariantSpec[] {
   const variants = given?.length ? given : [{ id: 'default' }];
   const seen = new Set<string>();
@@ -82,7 +72,7 @@ export function selectVariants(given: VariantSpec[] | undefined, only?: string[]
     if (typeof variant?.id !== 'string' || !VARIANT_ID.test(variant.id)) {
       throw new CondenseError(
         'INVALID_INPUT',
-        `Variant id "${String(variant?.id)}" is not valid: use letters, digits, -, _ and . (at most 63).`,
+        `Variant id "${String(variant?.id)}" is not valid: use lowercase letters, digits and dashes (at most 32).`,
       );
     }
     if (seen.has(variant.id)) {
@@ -130,7 +120,12 @@ export function defaultRepository(projectDir: string): string {
   return `condense/${name || 'project'}`;
 }
 
-export interface BuildInput {
+/**
+ * What a build is made from. Computed by the service from condense.yml (or the project's own
+ * `Dockerfile` when it has no recipe); never part of a request. Service callers that build a
+ * hand-written Dockerfile (the CLI's --dockerfile, benchmarks, tests) pass one to `buildProject`.
+ */
+export interface BuildSource {
   dockerfile: string;
   python?: string;
   classicDockerfile?: string;
@@ -140,49 +135,20 @@ export interface BuildInput {
   files?: ImageFile[];
 }
 
-/** The Dockerfile and variants: given in the request, else from condense.yml, else `./Dockerfile`. */
-export async function buildInput(request: BuildStartRequest): Promise<BuildInput> {
-  const fromRecipe = hasRecipe(request.projectDir);
-  if (request.dockerfile) {
-    // The Image screen sends the Dockerfile it generated from the saved condense.yml: the recipe's
-    // checks (network, service, files, own package) still apply. A hand-written Dockerfile beside an
-    // unreadable recipe builds without them.
-    const settings = fromRecipe
-      ? await recipeBuildInput(request.projectDir).catch(() => undefined)
-      : undefined;
-    if (settings) await checkOwnPackage(request.projectDir, settings.recipe);
-    const copied = (settings?.recipe.files ?? []).filter((f) =>
-      request.dockerfile!.includes(` ${f.from} ${f.to}`),
-    );
-    return {
-      dockerfile: request.dockerfile,
-      ...(request.classicDockerfile ? { classicDockerfile: request.classicDockerfile } : {}),
-      ...(request.variants ? { variants: request.variants } : {}),
-      ...(settings
-        ? {
-            python: settings.python,
-            network: settings.network,
-            files: copied,
-            ...(settings.service ? { service: settings.service } : {}),
-          }
-        : {}),
-    };
-  }
-  if (fromRecipe) {
-    const { recipe, ...input } = await recipeBuildInput(request.projectDir);
+/** The Dockerfile and variants: from condense.yml, else `./Dockerfile` (one default variant). */
+export async function projectBuildSource(projectDir: string): Promise<BuildSource> {
+  if (hasRecipe(projectDir)) {
+    const { recipe, ...input } = await recipeBuildInput(projectDir);
     // Refused before anything builds: a package pip cannot install, files that are not there.
-    await checkOwnPackage(request.projectDir, recipe);
-    return { ...input, files: recipe.files, variants: request.variants ?? input.variants };
+    await checkOwnPackage(projectDir, recipe);
+    return { ...input, files: recipe.files };
   }
-  const path = join(request.projectDir, 'Dockerfile');
+  const path = join(projectDir, 'Dockerfile');
   if (!existsSync(path)) {
     throw new CondenseError(
       'NOT_FOUND',
-      `Nothing to build in ${request.projectDir}: no condense.yml and no Dockerfile. Create the recipe (condense init) first.`,
+      `Nothing to build in ${projectDir}: no condense.yml and no Dockerfile. Create the recipe (condense init) first.`,
     );
   }
-  return {
-    dockerfile: await readFile(path, 'utf8'),
-    ...(request.variants ? { variants: request.variants } : {}),
-  };
+  return { dockerfile: await readFile(path, 'utf8') };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,16 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildRecord, BuildStartRequest, VariantSpec } from '../../../shared/api/build';
 import type { JobEvent } from '../../../shared/api/jobs';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
-import type { Engine } from '../docker/engine';
-import { connectEngine } from '../docker/engine';
-import { JobManager } from '../jobs/job-manager';
-import { createBuildHandlers } from './handlers';
 import {
   ensureTestImages,
   removeRepository,
   TEST_BASE_IMAGE,
   TEST_PYTHON_IMAGE,
-} from './test-images';
+} from '../../../test/support/test-images';
+import { createApiHandlers, validated } from '../api-handlers';
+import type { Engine } from '../docker/engine';
+import { connectEngine } from '../docker/engine';
+import { JobManager } from '../jobs/job-manager';
+import type { BuildSource } from './build-service';
+import { buildProject } from './build-service';
+import { createBuildHandlers } from './handlers';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-buildsvc-'));
@@ -37,6 +40,13 @@ afterAll(async () => {
 });
 
 const SP = '/env/lib/python3.11/site-packages';
+
+/** A project folder as the handlers want one (environment.yml), built from a hand-written Dockerfile. */
+function projectIn(prefix: string): string {
+  const dir = mkdtempSync(join(temp, prefix));
+  writeFileSync(join(dir, 'environment.yml'), 'dependencies: [python]\n');
+  return dir;
+}
 
 /** The generator's shape: a shared `conda` stage, `prune-<id>` stages and `runtime-<id>` targets. */
 function variantDockerfile(marker: string): string {
@@ -80,21 +90,29 @@ function setup() {
       };
       check();
     });
-  return { jobs, handlers, events, finished };
+  /** A build of a hand-written Dockerfile: a service caller's source, not part of the request. */
+  const start = (request: BuildStartRequest, source?: BuildSource) =>
+    Promise.resolve(
+      jobs.start('build', (context) =>
+        buildProject({ engine: () => engine }, request, context, source),
+      ),
+    ).then(({ jobId, result }) => {
+      result.catch(() => undefined);
+      return { jobId };
+    });
+  return { jobs, handlers, events, finished, start };
 }
 
 describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
-  const projectDir = mkdtempSync(join(temp, 'variants-'));
+  const projectDir = projectIn('variants-');
   let record: BuildRecord;
 
   it('builds variants of one Dockerfile, installing the shared stage once, then smoke-tests each', async () => {
-    const { handlers, events, finished } = setup();
+    const { start, events, finished } = setup();
     const marker = `v${Date.now()}`;
     const request: BuildStartRequest = {
       projectDir,
       network: 'host',
-      dockerfile: variantDockerfile(marker),
-      variants: VARIANTS,
       repository: 'condense-test/variants',
       // After the first variant, two at a time: results still come back in variant order.
       concurrency: 2,
@@ -103,7 +121,10 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
         command: ['/bin/sh', '-c', 'test -d /env && echo env-ok'],
       },
     };
-    const { jobId } = await handlers['build:start'](request);
+    const { jobId } = await start(request, {
+      dockerfile: variantDockerfile(marker),
+      variants: VARIANTS,
+    });
     const end = await finished(jobId);
     expect(end.kind).toBe('done');
     record = end.data as BuildRecord;
@@ -182,28 +203,28 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
   });
 
   it('builds only the variants asked for', async () => {
-    const { handlers, finished } = setup();
-    const { jobId } = await handlers['build:start']({
-      projectDir,
-      network: 'host',
-      dockerfile: variantDockerfile('only'),
-      variants: VARIANTS,
-      only: ['nobig'],
-      repository: 'condense-test/variants',
-    });
+    const { start, finished } = setup();
+    const { jobId } = await start(
+      { projectDir, network: 'host', variants: ['nobig'], repository: 'condense-test/variants' },
+      { dockerfile: variantDockerfile('only'), variants: VARIANTS },
+    );
     const end = await finished(jobId);
     expect((end.data as BuildRecord).variants.map((v) => v.id)).toEqual(['nobig']);
   });
 
   it('cancels through jobs:cancel and keeps a cancelled record', async () => {
-    const { handlers, jobs, events, finished } = setup();
-    const dir = mkdtempSync(join(temp, 'cancel-'));
+    const { handlers, jobs, events, finished, start } = setup();
+    const dir = projectIn('cancel-');
     const marker = `slow${Date.now()}`;
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      network: 'host',
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo done\n`,
-    });
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+        network: 'host',
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo done\n`,
+      },
+    );
     await expect
       .poll(() => events.some((e) => e.jobId === jobId && e.kind === 'log'), { timeout: 30_000 })
       .toBe(true);
@@ -217,13 +238,17 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
   });
 
   it('fails the job with the failing step named, and still records the build', async () => {
-    const { handlers, finished } = setup();
-    const dir = mkdtempSync(join(temp, 'failing-'));
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      network: 'host',
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo compiling; echo 'error: x' >&2; exit 7\n`,
-    });
+    const { handlers, finished, start } = setup();
+    const dir = projectIn('failing-');
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+        network: 'host',
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo compiling; echo 'error: x' >&2; exit 7\n`,
+      },
+    );
     const end = await finished(jobId);
     expect(end.kind).toBe('failed');
     expect(end.data).toMatchObject({ code: 'BUILD_FAILED' });
@@ -243,17 +268,21 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
   });
 
   it('uses the classic Dockerfile form with the classic builder, and refuses RUN --mount there', async () => {
-    const { handlers, finished } = setup();
-    const dir = mkdtempSync(join(temp, 'forms-'));
+    const { handlers, finished, start } = setup();
+    const dir = projectIn('forms-');
     const marker = `form${Date.now()}`;
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      network: 'host',
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c echo buildkit-${marker}\n`,
-      classicDockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo classic-${marker}\n`,
-      classic: true,
-      repository: 'condense-test/forms',
-    });
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+        network: 'host',
+        classic: true,
+        repository: 'condense-test/forms',
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c echo buildkit-${marker}\n`,
+        classicDockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo classic-${marker}\n`,
+      },
+    );
     const end = await finished(jobId);
     expect(end.kind).toBe('done');
     expect((end.data as BuildRecord).builder).toBe('classic');
@@ -263,27 +292,35 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     });
     expect(log.map((l) => l.text)).toContain(`classic-${marker}`);
 
-    const refused = await handlers['build:start']({
-      projectDir: dir,
-      network: 'host',
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c true\n`,
-      classic: true,
-    });
+    const refused = await start(
+      {
+        projectDir: dir,
+        network: 'host',
+        classic: true,
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c true\n`,
+      },
+    );
     const failed = await finished(refused.jobId);
     expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
     expect((failed.data as { message: string }).message).toMatch(/no BuildKit.*--mount|--mount/);
   });
 
   it('fails the import check when the image has no Python, with the engine message', async () => {
-    const { handlers, finished } = setup();
-    const dir = mkdtempSync(join(temp, 'nopython-'));
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      network: 'host',
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
-      repository: 'condense-test/forms',
-      smoke: { modules: ['numpy'] },
-    });
+    const { finished, start } = setup();
+    const dir = projectIn('nopython-');
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+        network: 'host',
+        repository: 'condense-test/forms',
+        smoke: { modules: ['numpy'] },
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
+      },
+    );
     const end = await finished(jobId);
     const smoke = (end.data as BuildRecord).variants[0]!.smoke!;
     expect(smoke.passed).toBe(false);
@@ -292,14 +329,18 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
   });
 
   it('without modules or a lock, says why no smoke test ran instead of passing it', async () => {
-    const { handlers, finished } = setup();
-    const dir = mkdtempSync(join(temp, 'nolock-'));
-    const { jobId } = await handlers['build:start']({
-      projectDir: dir,
-      network: 'host',
-      dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
-      repository: 'condense-test/forms',
-    });
+    const { finished, start } = setup();
+    const dir = projectIn('nolock-');
+    const { jobId } = await start(
+      {
+        projectDir: dir,
+        network: 'host',
+        repository: 'condense-test/forms',
+      },
+      {
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
+      },
+    );
     const variant = ((await finished(jobId)).data as BuildRecord).variants[0]!;
     expect(variant.state).toBe('succeeded');
     expect(variant.smoke).toBeUndefined();
@@ -308,16 +349,20 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
 });
 
 describe('build handler input checks', () => {
-  it('rejects a relative project folder before starting a job, a missing one as a failed job', async () => {
-    const { handlers, jobs } = setup();
+  it('rejects a relative, missing or non-project folder before starting a job', async () => {
+    const { jobs } = setup();
+    const handlers = validated(createBuildHandlers({ jobs, engine: () => engine }));
     await expect(handlers['build:start']({ projectDir: 'relative/dir' })).rejects.toThrow(
       /absolute/,
     );
-    const { jobId } = await handlers['build:start']({ projectDir: join(temp, 'missing') });
-    await expect.poll(() => jobs.list().find((j) => j.jobId === jobId)?.state).toBe('failed');
-    const failed = jobs.replay(jobId).at(-1)!.data as { code: string; message: string };
-    expect(failed.code).toBe('NOT_FOUND');
-    expect(failed.message).toMatch(/does not exist/);
+    await expect(handlers['build:start']({ projectDir: join(temp, 'missing') })).rejects.toThrow(
+      /does not exist/,
+    );
+    await expect(handlers['build:start']({ projectDir: temp })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('has no environment.yml') as unknown,
+    });
+    expect(jobs.list()).toEqual([]);
   });
 
   it('rejects bad variant ids, duplicate ids and unknown --variant names as job failures', async () => {
@@ -328,26 +373,56 @@ describe('build handler input checks', () => {
         throw new Error('must not connect');
       },
     });
-    const dir = mkdtempSync(join(temp, 'bad-'));
+    const dir = projectIn('bad-');
     for (const [variants, only, message] of [
       [[{ id: 'has space' }], undefined, /not valid/],
       [[{ id: 'a' }, { id: 'a' }], undefined, /twice/],
       [[{ id: 'a' }], ['b'], /Unknown variant b/],
     ] as const) {
-      const { jobId } = await h['build:start']({
-        projectDir: dir,
-        network: 'host',
-        dockerfile: 'FROM scratch\n',
-        variants: [...variants],
-        ...(only ? { only: [...only] } : {}),
-      });
+      const { jobId, result } = jobs.start('build', (context) =>
+        buildProject(
+          {
+            engine: () => {
+              throw new Error('must not connect');
+            },
+          },
+          { projectDir: dir, network: 'host', ...(only ? { variants: [...only] } : {}) },
+          context,
+          { dockerfile: 'FROM scratch\n', variants: [...variants] },
+        ),
+      );
+      result.catch(() => undefined);
       await expect.poll(() => jobs.list().find((j) => j.jobId === jobId)?.state).toBe('failed');
       const failed = jobs.replay(jobId).find((e) => e.kind === 'failed')!;
       expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
       expect((failed.data as { message: string }).message).toMatch(message);
     }
-    await expect(h['build:get']({ projectDir: dir, buildId: '../../etc' })).rejects.toThrow(
-      /not a build id/,
+    await expect(
+      validated(h)['build:get']({ projectDir: dir, buildId: '../../etc' }),
+    ).rejects.toThrow(/not a build id/);
+  });
+
+  it('takes ids only: Dockerfile text in a request is refused, the variants come from condense.yml', async () => {
+    const jobs = new JobManager();
+    const api = createApiHandlers({ jobs, mode: 'browser', configDir: join(temp, 'cfg') });
+    const dir = join(temp, 'ids');
+    await api['project:create']({ dir });
+    const call = api['build:start'] as (request: unknown) => Promise<{ jobId: string }>;
+    await expect(call({ projectDir: dir, dockerfile: 'FROM evil\n' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'dockerfile' },
+    });
+    await expect(call({ projectDir: dir, variants: [{ id: 'x' }] })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'variants[0]' },
+    });
+    // A variant condense.yml does not have: refused before any engine is reached.
+    const { jobId } = await call({ projectDir: dir, variants: ['slim'] });
+    await expect.poll(() => jobs.list().find((j) => j.jobId === jobId)?.state).toBe('failed');
+    const failed = jobs.replay(jobId).find((e) => e.kind === 'failed')!;
+    expect(failed.data).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((failed.data as { message: string }).message).toMatch(
+      /Unknown variant slim: the recipe has default/,
     );
   });
 });

@@ -19,10 +19,12 @@ import { runImageChecks } from '../checks/run-checks';
 import { planSmoke } from '../checks/smoke-modules';
 import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
+import { projectFolder } from '../project/project-folder';
 import { createBuildContext } from './build-context';
+import type { BuildSource } from './build-request';
 import {
-  buildInput,
   defaultRepository,
+  projectBuildSource,
   recipeLockHash,
   requestedService,
   selectVariants,
@@ -34,7 +36,13 @@ import { checkKeep, pruneProjectImages } from './image-retention';
 import { checkImageFiles } from './preflight';
 import { runBuild } from './run-build';
 
-export { defaultRepository, selectVariants, validateBuildRequest } from './build-request';
+export type { BuildSource } from './build-request';
+export {
+  defaultRepository,
+  projectBuildSource,
+  selectVariants,
+  validateBuildRequest,
+} from './build-request';
 
 export interface BuildServiceDeps {
   /** The engine to build on (resolved from DOCKER_HOST / contexts by default). */
@@ -57,10 +65,12 @@ export async function buildProject(
   deps: BuildServiceDeps,
   request: BuildStartRequest,
   job: BuildJobContext,
+  source?: BuildSource,
 ): Promise<BuildRecord> {
   validateBuildRequest(request);
-  const input = await buildInput(request);
-  const variants = selectVariants(input.variants, request.only);
+  await projectFolder(request.projectDir, { environment: false });
+  const input = source ?? (await projectBuildSource(request.projectDir));
+  const variants = selectVariants(input.variants, request.variants);
   const engine = deps.engine();
   job.emit('progress', { message: `Connecting to ${engine.target.host}` });
   const info: EngineInfo = await engineInfo(engine);

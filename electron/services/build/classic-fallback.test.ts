@@ -72,12 +72,12 @@ describe('engines without BuildKit', () => {
     const { calls, engine } = oldEngine();
     const record = await buildProject(
       { engine: () => engine },
+      { projectDir: temp },
+      { signal: new AbortController().signal, emit: () => undefined },
       {
-        projectDir: temp,
         dockerfile: 'FROM base\nRUN --mount=type=cache,target=/opt/conda/pkgs mamba create\n',
         classicDockerfile: 'FROM base\nRUN mamba create && conda clean -afy\n',
       },
-      { signal: new AbortController().signal, emit: () => undefined },
     );
     expect(record.builder).toBe('classic');
     expect(calls).toHaveLength(1);
@@ -98,8 +98,9 @@ describe('engines without BuildKit', () => {
     const { engine } = oldEngine();
     const error = await buildProject(
       { engine: () => engine },
-      { projectDir: temp, dockerfile: 'FROM base\nRUN --mount=type=cache,target=/c true\n' },
+      { projectDir: temp },
       { signal: new AbortController().signal, emit: () => undefined },
+      { dockerfile: 'FROM base\nRUN --mount=type=cache,target=/c true\n' },
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INVALID_INPUT' });
     expect((error as Error).message).toMatch(/no BuildKit/);

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 
 import type { BuildLogLine, BuildRecord, BuildSummary } from '../../../shared/api/build';
 import { CondenseError } from '../../../shared/api/errors';
+import { BUILD_ID } from '../../../shared/api/fields';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { parseBuildRecord } from './build-record';
 
 /** `<project>/.condense/builds`: one folder per build with build.json and build.log (JSON lines). */
 export function buildsDir(projectDir: string): string {
@@ -18,13 +20,14 @@ export function newBuildId(now = new Date()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-const ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/;
+const ID_PATTERN = BUILD_ID;
 
 function buildDir(projectDir: string, buildId: string): string {
   if (!ID_PATTERN.test(buildId)) {
     throw new CondenseError(
       'INVALID_INPUT',
-      `"${buildId}" is not a build id (they look like 20261127-180837-3fa9c2; see condense build --list).`,
+      `"${buildId}" is not a build id (they look like 20261127-180837-3fa9c2; condense compare --list shows them).`,
+      { field: 'buildId' },
     );
   }
   return join(buildsDir(projectDir), buildId);
@@ -71,7 +74,7 @@ export async function loadBuild(projectDir: string, buildId: string): Promise<Bu
       buildId,
     });
   }
-  return JSON.parse(await readFile(file, 'utf8')) as BuildRecord;
+  return parseBuildRecord(await readFile(file, 'utf8'), file);
 }
 
 /** Builds, newest first. Folders without build.json (a build cut off by a crash) are left out. */
@@ -82,7 +85,7 @@ export async function listBuilds(projectDir: string): Promise<BuildSummary[]> {
     const file = join(buildsDir(projectDir), name, 'build.json');
     if (!existsSync(file)) continue;
     try {
-      const record = JSON.parse(await readFile(file, 'utf8')) as BuildRecord;
+      const record = parseBuildRecord(await readFile(file, 'utf8'), file);
       records.push({
         id: record.id,
         startedAt: record.startedAt,

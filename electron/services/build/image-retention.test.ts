@@ -6,6 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BuildRecord, BuildStartRequest } from '../../../shared/api/build';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import {
+  ensureTestImages,
+  removeRepository,
+  TEST_BASE_IMAGE,
+} from '../../../test/support/test-images';
+import { validated } from '../api-handlers';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { JobManager } from '../jobs/job-manager';
@@ -13,7 +19,6 @@ import { buildProject } from './build-service';
 import { createBuildHandlers } from './handlers';
 import { listBuilds } from './history-store';
 import { checkKeep, listProjectImages, pruneProjectImages } from './image-retention';
-import { ensureTestImages, removeRepository, TEST_BASE_IMAGE } from './test-images';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-retention-'));
@@ -56,12 +61,13 @@ function build(projectDir: string, n: number, keepBuilds: number): Promise<Build
   const request: BuildStartRequest = {
     projectDir,
     network: 'host',
-    dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo build-${n}-${projectDir} > /n\n`,
     repository: REPO,
     smoke: { modules: [] },
     keepBuilds,
   };
-  return buildProject({ engine: () => engine }, request, job);
+  return buildProject({ engine: () => engine }, request, job, {
+    dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo build-${n}-${projectDir} > /n\n`,
+  });
 }
 
 async function exists(ref: string): Promise<boolean> {
@@ -86,20 +92,22 @@ describe('keep counts', () => {
 
 describe('images handlers', () => {
   it('refuse bad input with what to give, before reaching the engine', async () => {
-    const handlers = createBuildHandlers({
-      jobs: new JobManager(),
-      engine: () => {
-        throw new Error('the engine must not be reached');
-      },
-    });
+    const handlers = validated(
+      createBuildHandlers({
+        jobs: new JobManager(),
+        engine: () => {
+          throw new Error('the engine must not be reached');
+        },
+      }),
+    );
     await expect(handlers['build:images']({ projectDir: 'relative' })).rejects.toThrow(
-      /projectDir must be an absolute folder path/,
+      /projectDir must be an absolute path/,
     );
     await expect(
       handlers['build:images']({ projectDir: temp, repository: 'Bad Repo' }),
-    ).rejects.toThrow(/Image repository "Bad Repo" is not valid/);
+    ).rejects.toThrow(/repository must be lowercase letters, digits/);
     await expect(handlers['build:pruneImages']({ projectDir: temp, keep: -2 })).rejects.toThrow(
-      /keep must be a whole number of builds/,
+      /keep must be 0 or more/,
     );
   });
 });

@@ -11,11 +11,15 @@ import type { BuildLogLine, BuildStep } from '../../../shared/api/build';
 import { CondenseError, isCondenseError } from '../../../shared/api/errors';
 import { encodeStatusResponse } from '../../../shared/build/buildkit-status';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import {
+  ensureTestImages,
+  removeRepository,
+  TEST_BASE_IMAGE,
+} from '../../../test/support/test-images';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { createBuildContext } from './build-context';
 import { runBuild } from './run-build';
-import { ensureTestImages, removeRepository, TEST_BASE_IMAGE } from './test-images';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-runbuild-'));

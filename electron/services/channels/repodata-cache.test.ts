@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
 import { zstdRaw } from '../../../fixtures/lib/compress';
-import { MINI_RECORDS, writeMiniChannel } from '../lock/testing/mini-channel';
+import { MINI_RECORDS, writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from './repodata-cache';
 
 let root: string;

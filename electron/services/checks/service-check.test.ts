@@ -23,12 +23,16 @@ import {
   runInImage,
 } from '../../../test/support/docker';
 import { available, dockerHost } from '../../../test/support/requirements';
+import {
+  createServiceProject,
+  freePort,
+  writeServiceRecipe,
+} from '../../../test/support/service-project';
+import { removeRepository } from '../../../test/support/test-images';
 import { analyzeSavings } from '../analysis/savings-analysis';
 import { buildProject } from '../build/build-service';
-import { removeRepository } from '../build/test-images';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
-import { createServiceProject, freePort, writeServiceRecipe } from './service-project.fixture';
 
 const REPO = 'condense-test/service-check';
 let channel: ServedChannel | undefined;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveRealisticChannel } from '../../../test/support/channels';
-import { lockRealisticProject } from '../recipe/realistic-project.fixture';
+import { lockRealisticProject } from '../../../test/support/realistic-project';
 import { planSmoke } from './smoke-modules';
 
 let work: string;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
-import { ensureTestImages, TEST_BASE_IMAGE } from '../build/test-images';
+import { ensureTestImages, TEST_BASE_IMAGE } from '../../../test/support/test-images';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { removeLeftoverChecks } from './check-container';

@@ -14,8 +14,8 @@ import {
   type TestRegistry,
 } from '../../../test/support/registry';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import { ensureTestImages, TEST_BASE_IMAGE } from '../../../test/support/test-images';
 import { saveBuild } from '../build/history-store';
-import { ensureTestImages, TEST_BASE_IMAGE } from '../build/test-images';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { writeRecipeFile } from '../recipe/recipe-file';

@@ -11,8 +11,8 @@ import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import { type ServedChannel, serveSyntheticChannel } from '../../../test/support/channels';
 import { runCliCaptured } from '../../../test/support/cli';
 import { SPDX_23_RULES } from '../../../test/support/spdx-2.3-rules';
+import { syntheticLock } from '../../../test/support/synthetic-lock';
 import { writeRecipeFile } from '../recipe/recipe-file';
-import { syntheticLock } from '../recipe/synthetic-lock.fixture';
 import { projectSbom } from './sbom-service';
 
 let channel: ServedChannel;

@@ -28,12 +28,6 @@ export interface SbomOptions {
   created?: string;
 }
 
-/** The short hash that names a lock: sha256 of the explicit lockfile the image installs. */
-export async function lockHashOf(projectDir: string, recipe: Recipe): Promise<string> {
-  const text = await readLockfile(projectDir, recipe);
-  return createHash('sha256').update(text).digest('hex');
-}
-
 async function readLockfile(projectDir: string, recipe: Recipe): Promise<string> {
   try {
     return await readFile(join(projectDir, recipe.lockfile), 'utf8');

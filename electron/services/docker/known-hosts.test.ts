@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import { describe, expect, it } from 'vitest';
 
-import { hostKeyAccepted, knownHostKeys } from './known-hosts';
+import { hostKeyAccepted, hostListMatches, knownHostKeys } from './known-hosts';
 
 const KEY_A = Buffer.from('key-a-blob');
 const KEY_B = Buffer.from('key-b-blob');
@@ -42,5 +42,27 @@ describe('known_hosts', () => {
     expect(knownHostKeys(text, 'host', 22)).toEqual({ keys: [b64(KEY_A)], revoked: [b64(KEY_A)] });
     expect(hostKeyAccepted(text, 'host', 22, KEY_A)).toBe(false);
     expect(hostKeyAccepted(text, 'host', 22, KEY_B)).toBe(false);
+  });
+
+  it('applies !negation as OpenSSH match_hostname does: a matching !pattern rejects the line', () => {
+    // sshd(8): "if the host name matches a negated pattern, it is not accepted (by that line) even
+    // if it matched another pattern on the line".
+    expect(hostListMatches('*.corp,!gpu.corp', 'gpu.corp')).toBe(false);
+    expect(hostListMatches('!gpu.corp,*.corp', 'gpu.corp')).toBe(false);
+    expect(hostListMatches('*.corp,!gpu.corp', 'cpu.corp')).toBe(true);
+    // A negation alone never accepts: it only takes away.
+    expect(hostListMatches('!gpu.corp', 'cpu.corp')).toBe(false);
+    expect(hostListMatches('!*.test,build.example', 'build.example')).toBe(true);
+    expect(hostListMatches('!*.test,build.example', 'x.test')).toBe(false);
+    expect(hostListMatches('[box]:2222,!*', '[box]:2222')).toBe(false);
+    // Host names compare case-insensitively (match_pattern_list with dolower).
+    expect(hostListMatches('Build.Example', 'build.example')).toBe(true);
+    expect(hostListMatches('*.CORP,!GPU.corp', 'gpu.corp')).toBe(false);
+    const text = [
+      `*.corp,!gpu.corp ssh-ed25519 ${b64(KEY_A)}`,
+      `gpu.corp ssh-ed25519 ${b64(KEY_B)}`,
+    ].join('\n');
+    expect(knownHostKeys(text, 'gpu.corp', 22)).toEqual({ keys: [b64(KEY_B)], revoked: [] });
+    expect(hostKeyAccepted(text, 'cpu.corp', 22, KEY_A)).toBe(true);
   });
 });

@@ -21,19 +21,39 @@ export function knownHostKeys(
     if (fields[0]!.startsWith('@')) marker = fields.shift();
     const [hosts, , key] = fields;
     if (!hosts || !key || marker === '@cert-authority') continue;
-    if (!hosts.split(',').some((pattern) => hostMatches(pattern, name))) continue;
+    if (!hostListMatches(hosts, name)) continue;
     (marker === '@revoked' ? revoked : keys).push(key);
   }
   return { keys, revoked };
 }
 
-function hostMatches(pattern: string, name: string): boolean {
-  if (pattern.startsWith('|1|')) {
-    const [, , salt, hash] = pattern.split('|');
-    if (!salt || !hash) return false;
-    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+/**
+ * OpenSSH's `match_hostname` (match.c `match_pattern_list`, sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"):
+ * host names compare case-insensitively; a `!pattern` that matches rejects the whole line even when
+ * another pattern on it matches; otherwise any matching pattern accepts it.
+ */
+export function hostListMatches(list: string, name: string): boolean {
+  if (list.startsWith('|1|')) return hashedMatches(list, name);
+  const host = name.toLowerCase();
+  let positive = false;
+  for (const raw of list.split(',')) {
+    const negated = raw.startsWith('!');
+    const pattern = (negated ? raw.slice(1) : raw).toLowerCase();
+    if (!patternMatches(pattern, host)) continue;
+    if (negated) return false;
+    positive = true;
   }
-  if (pattern.startsWith('!')) return false;
+  return positive;
+}
+
+/** `|1|salt|hash`: HMAC-SHA1 of the exact name, one per line (no lists, wildcards or negation). */
+function hashedMatches(entry: string, name: string): boolean {
+  const [, , salt, hash] = entry.split('|');
+  if (!salt || !hash) return false;
+  return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+}
+
+function patternMatches(pattern: string, name: string): boolean {
   if (/[*?]/.test(pattern)) {
     const regex = new RegExp(
       `^${pattern

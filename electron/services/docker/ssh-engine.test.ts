@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isCondenseError } from '../../../shared/api/errors';
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
+import { ensureTestImages, TEST_BASE_IMAGE } from '../../../test/support/test-images';
 import { createBuildContext } from '../build/build-context';
 import { runBuild } from '../build/run-build';
-import { ensureTestImages, TEST_BASE_IMAGE } from '../build/test-images';
 import { connectEngine, engineInfo } from './engine';
 
 const SSHD = '/usr/sbin/sshd';

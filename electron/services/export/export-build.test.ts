@@ -20,8 +20,8 @@ import {
   removeImages,
   runInImage,
 } from '../../../test/support/docker';
+import { lockRealisticProject } from '../../../test/support/realistic-project';
 import { available, dockerHost } from '../../../test/support/requirements';
-import { lockRealisticProject } from '../recipe/realistic-project.fixture';
 import { exportProject } from './export-service';
 
 const run = promisify(execFile);

@@ -74,3 +74,28 @@ describe('JobManager replay buffer', () => {
     expect(kept[0]!.seq).toBe(60_001 - kept.length + 1);
   });
 });
+
+describe('JobManager memory', () => {
+  it('forgets finished jobs after keepFinishedMs and beyond maxFinished, never running ones', async () => {
+    let now = 1_000;
+    const jobs = new JobManager({ keepFinishedMs: 60_000, maxFinished: 2, now: () => now });
+    let release!: () => void;
+    const running = jobs.start('lock', () => new Promise<void>((r) => (release = r)));
+    const finished: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const job = jobs.start('build', () => Promise.resolve(i));
+      await job.result;
+      finished.push(job.jobId);
+    }
+    // Only the newest two finished jobs stay, beside the running one.
+    expect(jobs.list().map((j) => j.jobId)).toEqual([running.jobId, finished[1], finished[2]]);
+    expect(jobs.replay(finished[0]!)).toEqual([]);
+    expect(jobs.replay(finished[2]!).map((e) => e.kind)).toEqual(['done']);
+    now += 60_001;
+    expect(jobs.list().map((j) => j.jobId)).toEqual([running.jobId]);
+    release();
+    await running.result;
+    now += 60_001;
+    expect(jobs.list()).toEqual([]);
+  });
+});

@@ -12,6 +12,8 @@ export interface JobContext {
 
 interface JobRecord {
   summary: JobSummary;
+  /** When the job ended (the clock's milliseconds), for forgetting it later. */
+  finished?: number;
   controller: AbortController;
   events: JobEvent[];
   done: Promise<unknown>;
@@ -21,13 +23,46 @@ interface JobRecord {
 const REPLAY_LIMIT = 20_000;
 const REPLAY_SLACK = 5_000;
 
+export interface JobManagerOptions {
+  /** How long a finished job stays listable and replayable (default 30 minutes). */
+  keepFinishedMs?: number;
+  /** At most this many finished jobs are kept, the oldest forgotten first (default 50). */
+  maxFinished?: number;
+  /** The clock (tests pass their own). */
+  now?: () => number;
+}
+
 /**
  * Runs long work as jobs. Each job ends with exactly one terminal event: `done` (data: the result),
- * `failed` (data: ErrorInfo) or `cancelled`.
+ * `failed` (data: ErrorInfo) or `cancelled`. Finished jobs are forgotten after a while, so a server
+ * that runs for weeks keeps bounded memory; running jobs are never forgotten.
  */
 export class JobManager {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly keepFinishedMs: number;
+  private readonly maxFinished: number;
+  private readonly now: () => number;
+
+  constructor(options: JobManagerOptions = {}) {
+    this.keepFinishedMs = options.keepFinishedMs ?? 30 * 60_000;
+    this.maxFinished = options.maxFinished ?? 50;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Drops finished jobs past their time, then the oldest beyond `maxFinished`. */
+  private forgetFinished(): void {
+    const now = this.now();
+    const finished = [...this.jobs.entries()].filter(([, r]) => r.finished !== undefined);
+    let excess = finished.length - this.maxFinished;
+    // Map order is start order: the oldest come first.
+    for (const [jobId, record] of finished) {
+      if (excess > 0 || now - record.finished! > this.keepFinishedMs) {
+        this.jobs.delete(jobId);
+        excess--;
+      }
+    }
+  }
 
   onEvent(listener: (event: JobEvent) => void): () => void {
     this.listeners.add(listener);
@@ -38,6 +73,7 @@ export class JobManager {
     job: JobKind,
     work: (context: JobContext) => Promise<T>,
   ): { jobId: string; result: Promise<T> } {
+    this.forgetFinished();
     const jobId = randomUUID();
     const controller = new AbortController();
     let seq = 0;
@@ -74,6 +110,8 @@ export class JobManager {
         throw cancelled ? new CondenseError('CANCELLED', 'Cancelled.') : error;
       } finally {
         record.summary.finishedAt = new Date().toISOString();
+        record.finished = this.now();
+        this.forgetFinished();
       }
     })();
     record.done = result.catch(() => undefined);
@@ -89,11 +127,13 @@ export class JobManager {
   }
 
   list(): JobSummary[] {
+    this.forgetFinished();
     return [...this.jobs.values()].map((r) => ({ ...r.summary }));
   }
 
   /** Events sent so far, for a client that subscribes late. */
   replay(jobId: string, afterSeq = 0): JobEvent[] {
+    this.forgetFinished();
     return (this.jobs.get(jobId)?.events ?? []).filter((e) => e.seq > afterSeq);
   }
 

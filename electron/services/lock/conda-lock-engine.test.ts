@@ -111,8 +111,9 @@ describe('conda-lock engine', () => {
     process.env.FAKE_MODE = 'ok';
     const messages: string[] = [];
     const result = await lockProject(
-      { projectDir: root, engine: 'conda-lock', condaLockPath: fake },
+      { projectDir: root, engine: 'conda-lock' },
       { progress: (m) => messages.push(m) },
+      { condaLockPath: fake },
     );
     expect(messages).toContain("Locking dependencies for ['linux-64']...");
     expect(messages.some((m) => m.startsWith('INFO:conda_lock'))).toBe(true);

@@ -8,10 +8,10 @@ import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/ch
 import type { JobEvent } from '../../../shared/api/jobs';
 import type { LockResult } from '../../../shared/api/lock';
 import { connectLoopback } from '../../../test/support/loopback';
+import { MINI_RECORDS, writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from '../channels/repodata-cache';
 import { JobManager } from '../jobs/job-manager';
 import { createLockHandlers } from './handlers';
-import { MINI_RECORDS, writeMiniChannel } from './testing/mini-channel';
 
 let root: string;
 let server: ChannelServer;
@@ -176,11 +176,11 @@ describe('lock handlers over the contract', () => {
 
   it('validates requests from the renderer', async () => {
     await expect(client.call('lock:status', { projectDir: 'relative/path' })).rejects.toThrow(
-      /absolute folder path/,
+      /projectDir must be an absolute path/,
     );
     await expect(
       client.call('lock:start', { projectDir: dir, engine: 'pixi' as 'builtin' }),
-    ).rejects.toThrow(/engine must be/);
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'engine' } });
     await expect(
       client.call('lock:diff', { projectDir: dir, before: '../../etc/passwd' }),
     ).rejects.toThrow(/outside the project folder/);

@@ -8,10 +8,10 @@ import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/ch
 import { isCondenseError } from '../../../shared/api/errors';
 import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
+import { writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from '../channels/repodata-cache';
 import { importLockfiles } from './import';
 import { lockProject } from './lock-service';
-import { writeMiniChannel } from './testing/mini-channel';
 
 let root: string;
 let server: ChannelServer;

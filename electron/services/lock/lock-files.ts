@@ -10,8 +10,9 @@ import type { CondaLock } from '../../../shared/conda/lock-model';
 import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms';
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
+import { ENVIRONMENT_FILE } from '../project/skeletons';
 
-export const ENVIRONMENT_FILE = 'environment.yml';
+export { ENVIRONMENT_FILE };
 export const UNIFIED_LOCK = 'conda-lock.yml';
 /** `conda-<platform>.lock`, for a platform of the known list only (no input chooses a path). */
 export function explicitLockName(platform: string): string {

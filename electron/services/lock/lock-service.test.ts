@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
 import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
+import { MINI_RECORDS, writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from '../channels/repodata-cache';
 import { importLockfiles } from './import';
 import { lockStatus } from './lock-queries';
 import { lockProject } from './lock-service';
-import { MINI_RECORDS, writeMiniChannel } from './testing/mini-channel';
 
 let root: string;
 let channelDir: string;

@@ -33,6 +33,11 @@ import { SUPPORTED_PLATFORMS, virtualPackagesFor } from './virtual-packages';
 export interface LockServiceDeps {
   /** Shared across locks so a second lock while the app is open reuses repodata in memory. */
   cache?: RepodataCache;
+  /**
+   * The conda-lock executable: the app's own setting (the CLI's `--conda-lock`, or
+   * `$CONDENSE_CONDA_LOCK`), else `conda-lock` on PATH. Never taken from a request.
+   */
+  condaLockPath?: string;
 }
 
 let sharedCache: RepodataCache | undefined;
@@ -96,7 +101,13 @@ export async function lockProject(
   const engine = options.engine ?? 'builtin';
 
   if (engine === 'conda-lock') {
-    await runCondaLock({ ...options, platforms, signal: context.signal, progress });
+    await runCondaLock({
+      ...options,
+      platforms,
+      condaLockPath: deps.condaLockPath,
+      signal: context.signal,
+      progress,
+    });
     const written = await readUnifiedLock(projectDir);
     return {
       engine,

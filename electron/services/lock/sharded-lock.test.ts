@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
 import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
+import { MINI_RECORDS, writeShardedChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from '../channels/repodata-cache';
 import { lockProject } from './lock-service';
-import { MINI_RECORDS, writeShardedChannel } from './testing/mini-channel';
 
 let root: string;
 let server: ChannelServer;

@@ -1,10 +1,11 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, normalize } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { ProjectCreateRequest, ProjectInfo } from '../../../shared/api/project';
 import { writeFileExclusive } from '../fs/atomic-write';
+import { projectFolder } from './project-folder';
 import type { RecentProjects } from './recent-projects';
 import { ENVIRONMENT_FILE, environmentSkeleton, RECIPE_FILE, recipeSkeleton } from './skeletons';
 
@@ -59,14 +60,6 @@ function fsError(error: unknown, dir: string): CondenseError {
     return invalid(`${dir} (or a folder above it) is a file, not a folder.`, 'dir');
   }
   return new CondenseError('INTERNAL', `Could not prepare ${dir}: ${(error as Error).message}`);
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Creates and opens project folders; every success is recorded in the recent list. */
@@ -131,20 +124,7 @@ export class ProjectService {
   async open(request: { dir: string }): Promise<ProjectInfo> {
     if (typeof request !== 'object' || request === null) throw invalid('Missing request.', 'dir');
     const dir = resolveProjectDir(request.dir, this.home);
-    let folder;
-    try {
-      folder = await stat(dir);
-    } catch {
-      throw new CondenseError('NOT_FOUND', `There is no folder ${dir}. Check the path.`, { dir });
-    }
-    if (!folder.isDirectory()) throw invalid(`${dir} is a file, not a project folder.`, 'dir');
-    if (!(await isFile(join(dir, ENVIRONMENT_FILE)))) {
-      throw new CondenseError(
-        'NOT_FOUND',
-        `${dir} has no environment.yml, so it is not a Condense project yet; create a project there instead.`,
-        { dir },
-      );
-    }
+    await projectFolder(dir, { field: 'dir' });
     const created: string[] = [];
     try {
       if (await writeFileExclusive(join(dir, RECIPE_FILE), recipeSkeleton())) {

@@ -13,9 +13,9 @@ import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
 import { connectLoopback } from '../../../test/support/loopback';
+import { syntheticLock } from '../../../test/support/synthetic-lock';
 import { JobManager } from '../jobs/job-manager';
 import { createRecipeHandlers } from './handlers';
-import { syntheticLock } from './synthetic-lock.fixture';
 
 let root: string;
 let project: string;
@@ -81,7 +81,7 @@ describe('recipe handlers over the contract', () => {
         recipe: { ...defaultRecipe(), user: 'root; id' },
         baseRevision: 'x',
       }),
-    ).rejects.toThrow(/user:/);
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'recipe.user' } });
     // An old caller without baseRevision is told what is missing instead of overwriting blindly.
     await expect(
       client.call('recipe:save', {
@@ -97,12 +97,13 @@ describe('recipe handlers over the contract', () => {
     });
     await expect(
       client.call('recipe:export', { projectDir: project, dir: 'not/absolute' }),
-    ).rejects.toThrow(/export folder/);
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'dir' } });
   });
 
   it('never overwrites a hand edit made since the recipe was read', async () => {
     const dir = join(root, 'hand-edit');
     await mkdir(dir);
+    await writeFile(join(dir, 'environment.yml'), 'dependencies: [python]\n');
     const path = join(dir, 'condense.yml');
     await writeFile(path, '# tuned for prod\nversion: 1\nport: 8080 # the load balancer\n');
     const read = await client.call('recipe:get', { projectDir: dir });
@@ -142,6 +143,7 @@ describe('recipe handlers over the contract', () => {
   it('does not recreate a deleted condense.yml or replace one created meanwhile', async () => {
     const dir = join(root, 'created');
     await mkdir(dir);
+    await writeFile(join(dir, 'environment.yml'), 'dependencies: [python]\n');
     const path = join(dir, 'condense.yml');
     const missing = await client.call('recipe:get', { projectDir: dir });
     expect(missing).toMatchObject({ exists: false, revision: RECIPE_MISSING_REVISION });

@@ -1,8 +1,4 @@
-import { stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
-
 import type { ApiHandlers } from '../../../shared/api/contract';
-import { CondenseError } from '../../../shared/api/errors';
 import type { RecipeMethods } from '../../../shared/api/recipe';
 import { PRUNE_PRESETS, PRUNE_RULES } from '../../../shared/recipe/catalog';
 import type { Recipe } from '../../../shared/recipe/model';
@@ -12,6 +8,7 @@ import { cacheDir } from '../channels/channel-url';
 import { exportProject } from '../export/export-service';
 import type { JobManager } from '../jobs/job-manager';
 import { environmentVariables } from '../project/environment-store';
+import { projectFolder } from '../project/project-folder';
 import { generatedFiles } from './generated-files';
 import { loadRecipe, readRecipeFile, writeRecipeFile } from './recipe-file';
 
@@ -19,24 +16,6 @@ export interface RecipeHandlerDeps {
   jobs: JobManager;
   /** User cache root for package file lists; defaults to `cacheDir()`. */
   cacheRoot?: string;
-}
-
-/** The project folder of a request from the (untrusted) renderer: absolute and existing. */
-async function projectDirOf(request: unknown): Promise<string> {
-  const dir = (request as { projectDir?: unknown } | undefined)?.projectDir;
-  if (typeof dir !== 'string' || !isAbsolute(dir)) {
-    throw new CondenseError(
-      'INVALID_INPUT',
-      'Say which project (projectDir, an absolute folder path).',
-      {
-        field: 'projectDir',
-      },
-    );
-  }
-  const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory())
-    throw new CondenseError('NOT_FOUND', `No project folder at ${dir}`, { field: 'projectDir' });
-  return dir;
 }
 
 /** The request's recipe when given (validated), else the project's condense.yml. */
@@ -49,18 +28,10 @@ export function createRecipeHandlers(
   deps: RecipeHandlerDeps,
 ): Pick<ApiHandlers, keyof RecipeMethods> {
   return {
-    'recipe:get': async (request) => readRecipeFile(await projectDirOf(request)),
+    'recipe:get': async (request) => readRecipeFile(await projectFolder(request.projectDir)),
     'recipe:save': async (request) => {
-      const projectDir = await projectDirOf(request);
-      const base = (request as { baseRevision?: unknown }).baseRevision;
-      if (typeof base !== 'string' || base === '') {
-        throw new CondenseError(
-          'INVALID_INPUT',
-          'Say which condense.yml the change is based on (baseRevision, the revision recipe:get returned), so a hand edit is never overwritten.',
-          { field: 'baseRevision' },
-        );
-      }
-      return writeRecipeFile(projectDir, request.recipe, base);
+      const projectDir = await projectFolder(request.projectDir);
+      return writeRecipeFile(projectDir, request.recipe, request.baseRevision);
     },
     'recipe:catalog': () =>
       Promise.resolve({
@@ -72,14 +43,14 @@ export function createRecipeHandlers(
         },
       }),
     'recipe:generate': async (request) => {
-      const projectDir = await projectDirOf(request);
+      const projectDir = await projectFolder(request.projectDir);
       return generatedFiles(
         await recipeOf(request, projectDir),
         await environmentVariables(projectDir),
       );
     },
     'recipe:analyze': async (request) => {
-      const projectDir = await projectDirOf(request);
+      const projectDir = await projectFolder(request.projectDir);
       const recipe = await recipeOf(request, projectDir);
       const cacheRoot = deps.cacheRoot ?? cacheDir();
       const { jobId, result } = deps.jobs.start('analyze', (job) =>
@@ -97,16 +68,7 @@ export function createRecipeHandlers(
       return { jobId };
     },
     'recipe:export': async (request) => {
-      const projectDir = await projectDirOf(request);
-      if (typeof request.dir !== 'string' || !isAbsolute(request.dir)) {
-        throw new CondenseError(
-          'INVALID_INPUT',
-          'Choose the export folder (dir, an absolute path).',
-          {
-            field: 'dir',
-          },
-        );
-      }
+      const projectDir = await projectFolder(request.projectDir);
       return exportProject({ projectDir, dir: request.dir, force: request.force === true });
     },
   };

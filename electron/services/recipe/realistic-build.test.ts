@@ -25,9 +25,9 @@ import {
   runInImage,
   totalSize,
 } from '../../../test/support/docker';
+import { lockRealisticProject } from '../../../test/support/realistic-project';
 import { available } from '../../../test/support/requirements';
 import { analyzeSavings } from '../analysis/savings-analysis';
-import { lockRealisticProject } from './realistic-project.fixture';
 
 let docker: Docker;
 let channel: ServedChannel | undefined;

@@ -27,8 +27,8 @@ import {
   totalSize,
 } from '../../../test/support/docker';
 import { available } from '../../../test/support/requirements';
+import { syntheticLock } from '../../../test/support/synthetic-lock';
 import { analyzeSavings } from '../analysis/savings-analysis';
-import { syntheticLock } from './synthetic-lock.fixture';
 
 let docker: Docker;
 let ready = false;

@@ -1,12 +1,12 @@
 import type { CondenseBridge } from '../../../shared/api/bridge';
 import type { ApiClient } from '../../../shared/api/contract';
 import { createIpcClient } from './ipc-client';
-import { browserSocketUrl } from './socket-url';
+import { browserSocketEndpoint } from './socket-url';
 import { createWebSocketClient } from './ws-client';
 
 export { createIpcClient } from './ipc-client';
-export type { PageLocation, TokenStorage } from './socket-url';
-export { browserSocketUrl, SOCKET_PATH } from './socket-url';
+export type { PageHistory, PageLocation, SocketEndpoint, TokenStorage } from './socket-url';
+export { browserSocketEndpoint, SOCKET_PATH } from './socket-url';
 export type { SocketFactory, SocketLike, WebSocketClient } from './ws-client';
 export { createWebSocketClient } from './ws-client';
 
@@ -27,7 +27,7 @@ export function createApiClient(win: Window = window): ApiClient {
   try {
     storage = win.sessionStorage;
   } catch {
-    // Storage can be disabled by browser policy; the URL token alone still works.
+    // Storage can be disabled by browser policy; the URL token still works until a reload.
   }
-  return createWebSocketClient(browserSocketUrl(win.location, storage));
+  return createWebSocketClient(browserSocketEndpoint(win.location, storage, win.history));
 }

@@ -79,6 +79,6 @@ describe('IPC client (Electron window)', () => {
       location: { protocol: 'http:', host: '127.0.0.1:1', search: '' },
       sessionStorage: { getItem: () => null, setItem: () => undefined },
     } as unknown as Window;
-    expect(() => createApiClient(win)).toThrow(/\?token=/);
+    expect(() => createApiClient(win)).toThrow(/#token=/);
   });
 });

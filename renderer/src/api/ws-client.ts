@@ -1,6 +1,7 @@
 import type { ApiClient } from '../../../shared/api/contract';
 import { CondenseError } from '../../../shared/api/errors';
 import { createCallTracker, type WireMessage } from '../../../shared/api/rpc';
+import type { SocketEndpoint } from './socket-url';
 
 /** The subset of the WebSocket API the client uses (the browser's, or the `ws` package in Node tests). */
 export interface SocketLike {
@@ -11,7 +12,7 @@ export interface SocketLike {
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
-export type SocketFactory = (url: string) => SocketLike;
+export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
 const OPEN = 1;
 
@@ -26,8 +27,8 @@ export interface WebSocketClient extends ApiClient {
  * fail with CANCELLED and the next call opens a new socket; job listeners stay subscribed.
  */
 export function createWebSocketClient(
-  url: string,
-  openSocket: SocketFactory = (u) => new WebSocket(u),
+  endpoint: SocketEndpoint,
+  openSocket: SocketFactory = (url, protocols) => new WebSocket(url, protocols),
 ): WebSocketClient {
   let socket: SocketLike | undefined;
   let queue: string[] = [];
@@ -46,7 +47,7 @@ export function createWebSocketClient(
   };
 
   const connect = (): SocketLike => {
-    const current = openSocket(url);
+    const current = openSocket(endpoint.url, endpoint.protocols);
     socket = current;
     current.addEventListener('open', () => {
       const waiting = queue;

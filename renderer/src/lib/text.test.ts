@@ -15,7 +15,30 @@ describe('parseAnsi', () => {
     ]);
   });
   it('drops non-colour escapes', () => {
-    expect(parseAnsi('a\u001b[2Kb')).toEqual([{ text: 'a' }, { text: 'b' }]);
+    expect(parseAnsi('a\u001b[2Kb')).toEqual([{ text: 'ab' }]);
+  });
+  it('reads the bytes GNU grep --color=always writes (01;31, erase-line, bare reset)', () => {
+    // Captured from Debian's grep: `echo "a match b" | grep --color=always match`.
+    const grep = 'a \u001b[01;31m\u001b[Kmatch\u001b[m\u001b[K b';
+    expect(parseAnsi(grep)).toEqual([
+      { text: 'a ' },
+      { text: 'match', fg: 'red', bold: true },
+      { text: ' b' },
+    ]);
+  });
+  it('does not misread 256-colour and 24-bit forms as basic colours', () => {
+    // The old hand parser read `38;5;31` as red (31) and `38;2;1;2;3` as nothing at all.
+    expect(parseAnsi('\u001b[38;5;31mx\u001b[38;5;9my\u001b[38;2;1;2;3mz\u001b[39mw')).toEqual([
+      { text: 'x' },
+      { text: 'y', fg: 'bright-red' },
+      { text: 'z' },
+      { text: 'w' },
+    ]);
+    expect(parseAnsi('\u001b[1mb\u001b[22mn\u001b[33;1my')).toEqual([
+      { text: 'b', bold: true },
+      { text: 'n' },
+      { text: 'y', fg: 'yellow', bold: true },
+    ]);
   });
 });
 

@@ -77,16 +77,19 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
       }
       set({ buildError: undefined });
       try {
-        // The service's generator is the reference; the preview used the same shared code.
-        const files = await api.call('recipe:generate', { projectDir: project.dir, recipe });
+        // The service builds condense.yml as stored: let the app's pending saves land first.
+        await get().recipeSaved();
+        if (get().recipeConflict) {
+          set({
+            buildError:
+              'condense.yml changed on disk since the app read it: reload it or keep your change (Image screen), then build.',
+          });
+          return;
+        }
         const classic = !get().useBuildKit;
         const { jobId } = await api.call('build:start', {
           projectDir: project.dir,
-          dockerfile: files.dockerfile,
-          // The service falls back to it when the engine has no BuildKit.
-          classicDockerfile: files.classicDockerfile,
-          variants: files.variants,
-          only: variants,
+          variants,
           ...(smoke ? { smoke } : {}),
           ...(classic ? { classic: true } : {}),
         });

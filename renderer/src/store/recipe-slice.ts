@@ -1,4 +1,5 @@
 import { isCondenseError } from '../../../shared/api/errors';
+import { VARIANT_ID } from '../../../shared/api/fields';
 import type { SavingsReport } from '../../../shared/api/recipe';
 import { RECIPE_MISSING_REVISION } from '../../../shared/api/recipe';
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
@@ -8,7 +9,6 @@ import { describeError } from '../lib/format';
 import * as helpers from './recipe-helpers';
 import type { RecipeSlice, SliceCreator } from './types';
 
-const VARIANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 
 /** The live preview: generated in the renderer with the shared generator, so it follows every click. */
 function preview(
@@ -79,6 +79,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
       return save(helpers.withPrune(recipe, editingVariant, prune));
     };
     return {
+      recipeSaved: () => queue,
       dockerfile: '',
       recipeIssues: [],
       recipeVersion: 0,

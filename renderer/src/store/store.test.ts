@@ -196,7 +196,7 @@ describe('store: recipe editing', () => {
     expect(store.getState().recipe?.variants.map((v) => v.id)).toEqual(['default', 'slim']);
   });
 
-  it('sends the generated files and the chosen variants to build:start, classic when BuildKit is off', async () => {
+  it('sends the project and the chosen variant ids to build:start, classic when BuildKit is off', async () => {
     const { fake, store } = setup({
       'recipe:generate': () => ({
         dockerfile: 'BK',
@@ -209,12 +209,10 @@ describe('store: recipe editing', () => {
     await store.getState().openProject('/p');
     store.getState().setUseBuildKit(false);
     await store.getState().startBuild(['b']);
+    // Never Dockerfile text: the service generates it from condense.yml.
     expect(fake.callsOf('build:start')[0]).toEqual({
       projectDir: '/p',
-      dockerfile: 'BK',
-      classicDockerfile: 'CL',
-      variants: [{ id: 'a' }, { id: 'b' }],
-      only: ['b'],
+      variants: ['b'],
       classic: true,
     });
     expect(store.getState().screen).toBe('build');

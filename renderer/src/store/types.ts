@@ -123,6 +123,8 @@ export interface RecipeSlice {
   refreshPreview: () => void;
   /** After a conflict: saves the app's recipe over the file as it is now, explicitly. */
   keepRecipeChange: () => Promise<void>;
+  /** Resolves when the recipe saves queued so far have landed (a build reads condense.yml). */
+  recipeSaved: () => Promise<void>;
   updateRecipe: (patch: Partial<Omit<Recipe, 'variants' | 'prune'>>) => Promise<void>;
   toggleRule: (ruleId: string) => Promise<void>;
   applyPreset: (preset: PrunePresetId) => Promise<void>;

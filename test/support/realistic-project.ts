@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { RepodataCache } from '../channels/repodata-cache';
-import { lockProject } from '../lock/lock-service';
+import { RepodataCache } from '../../electron/services/channels/repodata-cache';
+import { lockProject } from '../../electron/services/lock/lock-service';
 
 /**
  * The environment the realistic-channel builds and the benchmark use: python and numpy plus the

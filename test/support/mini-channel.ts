@@ -122,8 +122,8 @@ export async function writeShardedChannel(
   records: MiniRecord[],
   subdirs = ['linux-64', 'noarch'],
 ): Promise<void> {
-  const { encode } = await import('../../channels/msgpack');
-  const { zstdRaw } = await import('../../../../fixtures/lib/compress');
+  const { encode } = await import('../../electron/services/channels/msgpack');
+  const { zstdRaw } = await import('../../fixtures/lib/compress');
   const zstd = (data: Uint8Array) => Buffer.from(zstdRaw(data));
   for (const subdir of subdirs) {
     const byName = new Map<string, MiniRecord[]>();

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 import { stringify } from 'yaml';
 
-import { RepodataCache } from '../channels/repodata-cache';
-import { lockProject } from '../lock/lock-service';
+import { RepodataCache } from '../../electron/services/channels/repodata-cache';
+import { lockProject } from '../../electron/services/lock/lock-service';
 
 /**
  * A tiny service project on the realistic channel: python 3.11 with pip and setuptools, and an own

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { SYNTHETIC_CONTENTS } from '../../../fixtures/synthetic/synthetic-channel';
+import { SYNTHETIC_CONTENTS } from '../../fixtures/synthetic/synthetic-channel';
 
 /** A record of the synthetic channel's repodata.json. */
 export interface RepodataEntry {
