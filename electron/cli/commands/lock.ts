@@ -11,7 +11,7 @@ export const lockCommand: CliCommand = {
   name: 'lock',
   summary: 'Lock environment.yml into conda-<platform>.lock and conda-lock.yml',
   usage:
-    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda VERSION] [--conda-lock PATH] [--timeout SECONDS]',
+    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda VERSION] [--conda-lock PATH] [--conda PATH] [--timeout SECONDS]',
   options: {
     platform: { type: 'string', multiple: true },
     engine: { type: 'string' },
@@ -21,6 +21,7 @@ export const lockCommand: CliCommand = {
     cuda: { type: 'string' },
     'conda-lock': { type: 'string' },
     timeout: { type: 'string' },
+    conda: { type: 'string' },
   },
   async run(context, values) {
     const engine = values.engine ?? 'builtin';
@@ -50,6 +51,7 @@ export const lockCommand: CliCommand = {
       ...(values.sha256 ? { hash: 'sha256' as const } : {}),
       ...(typeof values.cuda === 'string' ? { cuda: values.cuda } : {}),
       ...(typeof values['conda-lock'] === 'string' ? { condaLockPath: values['conda-lock'] } : {}),
+      ...(typeof values.conda === 'string' ? { condaPath: values.conda } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
     };
     const result = await lockProject(options, {

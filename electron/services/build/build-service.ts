@@ -158,7 +158,7 @@ export async function buildProject(
   const variants = selectVariants(input.variants, request.only);
   const engine = deps.engine();
   job.emit('progress', { message: `Connecting to ${engine.target.host}` });
-  const info: EngineInfo = await engineInfo(engine);
+  const info: EngineInfo = await engineInfo(engine, job.signal);
   const builder = info.buildkit && !request.classic ? 'buildkit' : 'classic';
   const dockerfile =
     builder === 'classic' && input.classicDockerfile ? input.classicDockerfile : input.dockerfile;
@@ -274,6 +274,7 @@ async function applyRetention(
       repository,
       keep: checkKeep(request.keepBuilds, 'keepBuilds'),
       onProgress: (message) => job.emit('progress', { message }),
+      signal: job.signal,
     });
     if (pruned.removed.length > 0) {
       job.emit('progress', {
@@ -337,7 +338,7 @@ async function buildVariant(
         job.emit('log', line);
       },
     });
-    const image = await imageResults(engine, built.imageId);
+    const image = await imageResults(engine, built.imageId, job.signal);
     // The size in the log too, as people read it (the same formatter as the UI and CLI tables).
     job.emit('progress', {
       message: `Built ${variant.id}: ${formatSize(image.sizeBytes)} in ${image.layers.length} layers`,

@@ -1,8 +1,8 @@
 import type { SmokeCheck, SmokeResult, SmokeSpec } from '../../../shared/api/build';
-import { CondenseError } from '../../../shared/api/errors';
+import { CondenseError, isCondenseError } from '../../../shared/api/errors';
 import { importSource } from '../../../shared/build/smoke';
 import type { Engine } from '../docker/engine';
-import { engineError } from '../docker/engine';
+import { engineCall, engineError } from '../docker/engine';
 
 const OUTPUT_LIMIT = 16_000;
 
@@ -48,28 +48,34 @@ async function runCheck(
   const { engine, signal } = options;
   signal?.throwIfAborted();
   const started = performance.now();
-  let container;
-  try {
-    container = await engine.docker.createContainer({
-      Image: options.imageId,
-      Entrypoint: [command[0]!],
-      Cmd: command.slice(1),
-      Tty: false,
-      AttachStdout: false,
-      AttachStderr: false,
-      Labels: { 'org.condense.smoke': '1' },
-      HostConfig: { NetworkMode: 'host' },
-    });
-  } catch (error) {
-    throw engineError(error, engine.target);
-  }
-  const remove = () => container.remove({ force: true }).catch(() => undefined);
+  const container = await engineCall(
+    engine,
+    'create the smoke-test container',
+    (abortSignal) =>
+      engine.docker.createContainer({
+        Image: options.imageId,
+        Entrypoint: [command[0]!],
+        Cmd: command.slice(1),
+        Tty: false,
+        AttachStdout: false,
+        AttachStderr: false,
+        Labels: { 'org.condense.smoke': '1' },
+        HostConfig: { NetworkMode: 'host' },
+        abortSignal,
+      }),
+    signal,
+  );
+  const remove = () =>
+    engineCall(engine, 'remove the smoke-test container', (abortSignal) =>
+      container.remove({ force: true, abortSignal }),
+    ).catch(() => undefined);
   const onAbort = () => void remove();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     try {
-      await container.start();
+      await engineCall(engine, 'start the smoke-test container', () => container.start(), signal);
     } catch (error) {
+      if (isCondenseError(error, 'TIMEOUT') || isCondenseError(error, 'CANCELLED')) throw error;
       // The command itself is missing (`exec: "/env/bin/python": no such file`): a failed check.
       const text = (error as { json?: { message?: string } }).json?.message ?? String(error);
       return {
@@ -90,7 +96,12 @@ async function runCheck(
       timedOut,
     ]).finally(() => clearTimeout(timer));
     if (signal?.aborted) throw new CondenseError('CANCELLED', 'Smoke test cancelled.');
-    const raw = await container.logs({ stdout: true, stderr: true, follow: false });
+    const raw = await engineCall(
+      engine,
+      'read the smoke-test output',
+      () => container.logs({ stdout: true, stderr: true, follow: false }),
+      signal,
+    );
     let output = demux(raw);
     if (output.length > OUTPUT_LIMIT) output = `...${output.slice(-OUTPUT_LIMIT)}`;
     if (outcome === 'timeout') {

@@ -51,7 +51,10 @@ function validatePlatforms(platforms: string[]): void {
  * unless they are named in `update`.
  */
 export async function lockProject(
-  options: LockOptions,
+  options: LockOptions & {
+    /** conda-lock engine: the conda, mamba or micromamba it solves with (`--conda`). */
+    condaPath?: string;
+  },
   context: { signal?: AbortSignal; progress?: (message: string, fraction?: number) => void },
   deps: LockServiceDeps = {},
 ): Promise<LockResult> {
