@@ -28,10 +28,15 @@ function envBytes(name: string, fallback: number): number {
 /** Largest repodata.json accepted (conda-forge linux-64 is ~243 MB); `$CONDENSE_REPODATA_MAX_BYTES`. */
 export const repodataMaxBytes = () => envBytes('CONDENSE_REPODATA_MAX_BYTES', 512 * 1024 * 1024);
 
-function invalid(channel: ChannelRef, subdir: string, what: string): CondenseError {
+function invalid(
+  channel: ChannelRef,
+  subdir: string,
+  what: string,
+  file = 'repodata.json',
+): CondenseError {
   return new CondenseError(
     'CHANNEL_UNREACHABLE',
-    `channel ${channel.publicUrl}: ${subdir}/repodata.json ${what}; it was not used or cached (try again, or check the channel)`,
+    `channel ${channel.publicUrl}: ${subdir}/${file} ${what}; it was not used or cached (try again, or check the channel)`,
     { channel: channel.publicUrl, subdir, reason: what },
   );
 }
@@ -65,9 +70,14 @@ export function decompressRepodata(
     }
   } catch (error) {
     if (error instanceof CondenseError) throw error;
-    throw invalid(channel, subdir, `.zst is not valid zstd data (${(error as Error).message})`);
+    throw invalid(
+      channel,
+      subdir,
+      `is not valid zstd data (${(error as Error).message})`,
+      'repodata.json.zst',
+    );
   }
-  if (!ended && size === 0) throw invalid(channel, subdir, '.zst holds no data');
+  if (!ended && size === 0) throw invalid(channel, subdir, 'holds no data', 'repodata.json.zst');
   return Buffer.concat(chunks);
 }
 
@@ -81,22 +91,13 @@ function skipSpace(bytes: Buffer, at: number): number {
   return at;
 }
 
-/** Index of the quote closing the string whose content starts at `start`, or -1. */
-function stringEnd(bytes: Buffer, start: number): number {
-  for (let end = bytes.indexOf(QUOTE, start); end >= 0; end = bytes.indexOf(QUOTE, end + 1)) {
-    let slashes = 0;
-    while (bytes[end - 1 - slashes] === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) return end;
-  }
-  return -1;
-}
-
 const SECTIONS = new Set(['packages', 'packages.conda']);
 
 /**
- * What is wrong with `bytes` as a repodata.json, or undefined when nothing is. One pass; strings
- * are skipped with native searches, so conda-forge's 240 MB costs a fraction of a JSON.parse and no
- * extra memory.
+ * What is wrong with `bytes` as a repodata.json, or undefined when nothing is. One pass over the
+ * bytes with no allocation per value (conda-forge's 240 MB costs a fraction of a JSON.parse, and no
+ * extra memory): brackets and strings must close in order, nothing may follow the top object, and
+ * the top-level `info` / `packages` / `packages.conda` must be objects whose records are objects.
  */
 export function repodataProblem(bytes: Buffer): string | undefined {
   const first = skipSpace(bytes, 0);
@@ -106,40 +107,49 @@ export function repodataProblem(bytes: Buffer): string | undefined {
   if (head.startsWith('null')) return 'is null, not a repodata object';
   if (bytes[first] !== 0x7b)
     return `is not a JSON object (it starts with ${JSON.stringify(head.slice(0, 16))})`;
-  const stack: number[] = [];
+  const stack = new Uint8Array(256);
+  let depth = 0;
   const top = new Map<string, number>();
-  let section: string | undefined;
-  for (let i = first; i < bytes.length; i++) {
+  let inSection = false;
+  const length = bytes.length;
+  for (let i = first; i < length; i++) {
     const c = bytes[i]!;
     if (c === QUOTE) {
-      const end = stringEnd(bytes, i + 1);
-      if (end < 0) return `is cut off inside a string at byte ${i}`;
-      const next = skipSpace(bytes, end + 1);
-      if (bytes[next] === COLON && stack.at(-1) === 0x7b) {
-        const value = skipSpace(bytes, next + 1);
-        if (stack.length === 1) {
-          section = bytes.toString('utf8', i + 1, end);
-          top.set(section, bytes[value] ?? 0);
-        } else if (stack.length === 2 && section !== undefined && SECTIONS.has(section)) {
-          if (bytes[value] !== 0x7b)
-            return `has a record that is not an object in "${section}" (${bytes.toString('utf8', i + 1, Math.min(end, i + 81))})`;
-        }
-        i = next;
-      } else i = end;
-    } else if (c === 0x7b || c === 0x5b) stack.push(c);
-    else if (c === 0x7d || c === 0x5d) {
-      const open = stack.pop();
-      if (open !== (c === 0x7d ? 0x7b : 0x5b))
+      const startOfString = i + 1;
+      // Inside records (depth 3 and more) only the framing matters: a tight scan to the closing quote.
+      for (i++; i < length; i++) {
+        const d = bytes[i];
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE) break;
+      }
+      if (i >= length) return `is cut off inside a string at byte ${startOfString - 1}`;
+      if (depth > 2 || stack[depth - 1] !== 0x7b) continue;
+      const next = skipSpace(bytes, i + 1);
+      if (bytes[next] !== COLON) continue;
+      const value = skipSpace(bytes, next + 1);
+      if (depth === 1) {
+        const key = bytes.toString('utf8', startOfString, i);
+        top.set(key, bytes[value] ?? 0);
+        inSection = SECTIONS.has(key);
+      } else if (inSection && bytes[value] !== 0x7b) {
+        return `has a record that is not an object (${bytes.toString('utf8', startOfString, Math.min(i, startOfString + 80))})`;
+      }
+      i = next;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (depth === stack.length) return `nests deeper than ${stack.length} levels`;
+      stack[depth++] = c;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth === 0 || stack[--depth] !== (c === 0x7d ? 0x7b : 0x5b))
         return `has a mismatched "${String.fromCharCode(c)}" at byte ${i}`;
-      if (stack.length === 0) {
+      if (depth === 0) {
         const rest = skipSpace(bytes, i + 1);
-        if (rest < bytes.length) return `has data after its end (byte ${rest})`;
+        if (rest < length) return `has data after its end (byte ${rest})`;
         break;
       }
     }
   }
-  if (stack.length > 0)
-    return `is cut off (${formatSize(bytes.length)} read, ${stack.length} brackets left open)`;
+  if (depth > 0)
+    return `is cut off (${formatSize(bytes.length)} read, ${depth} brackets left open)`;
   for (const name of ['info', ...SECTIONS]) {
     const kind = top.get(name);
     if (kind !== undefined && kind !== 0x7b) return `has "${name}" that is not a map`;
