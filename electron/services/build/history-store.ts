@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import type { BuildLogLine, BuildRecord, BuildSummary } from '../../../shared/api/build';
 import { CondenseError } from '../../../shared/api/errors';
+import { redactFields } from '../../../shared/format/redact';
 import { writeFileAtomic } from '../fs/atomic-write';
 
 /** `<project>/.condense/builds`: one folder per build with build.json and build.log (JSON lines). */
@@ -41,7 +42,7 @@ export class BuildLogWriter {
   }
 
   write(line: BuildLogLine): void {
-    if (!this.failed) this.stream.write(`${JSON.stringify(line)}\n`);
+    if (!this.failed) this.stream.write(`${JSON.stringify(redactFields(line))}\n`);
   }
 
   close(): Promise<void> {

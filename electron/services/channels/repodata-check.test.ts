@@ -86,6 +86,10 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+const unexpected = (): never => {
+  throw new Error('expected a failure');
+};
+
 const channel = (fetchUrl = server.url): ChannelRef => ({
   name: server.url,
   fetchUrl,
@@ -101,7 +105,7 @@ describe('RepodataCache integrity', () => {
     const dir = join(root, `cache-${Math.random().toString(36).slice(2)}`);
     body = () => ({ text });
     const cache = new RepodataCache({ dir });
-    const error = await cache.get(channel(), 'noarch').catch((e: unknown) => e as Error);
+    const error = await cache.get(channel(), 'noarch').then(unexpected, (e: unknown) => e as Error);
     await cache.flush();
     expect(error.message).toMatch(new RegExp(`^channel ${server.url}: noarch/repodata.json`));
     expect(error.message).toMatch(reason);
@@ -141,7 +145,7 @@ describe('RepodataCache integrity', () => {
       body = () => ({ text: GOOD });
       const error = await new RepodataCache({ dir: join(root, 'cap') })
         .get(channel(), 'noarch')
-        .catch((e: unknown) => e as Error);
+        .then(unexpected, (e: unknown) => e as Error);
       expect(error.message).toMatch(/larger than the 100 B limit.*CONDENSE_REPODATA_MAX_BYTES/);
     } finally {
       delete process.env.CONDENSE_REPODATA_MAX_BYTES;

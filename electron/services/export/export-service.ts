@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
@@ -8,6 +8,12 @@ import { writeFileAtomic } from '../fs/atomic-write';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
 import { exportReadme } from './export-readme';
+import {
+  placeholderNote,
+  type PlaceholderVariable,
+  readProjectFile,
+  withPlaceholders,
+} from './export-secrets';
 
 export interface ExportOptions {
   projectDir: string;
@@ -73,18 +79,30 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     ['Dockerfile', generated.dockerfile],
     ['.dockerignore', generated.dockerignore],
   ]);
-  try {
-    files.set('environment.yml', await readFile(join(options.projectDir, 'environment.yml')));
-  } catch {
+  const modes = new Map<string, number>();
+  const variables = new Map<string, PlaceholderVariable>();
+  // The user's files: symlinks out of the project refused, modes kept, credentials replaced by
+  // `${VAR}` placeholders (the README says which to set).
+  const copy = async (name: string) => {
+    const { data, mode } = await readProjectFile(options.projectDir, name);
+    const clean = withPlaceholders(data.toString('utf8'));
+    for (const v of clean.variables) variables.set(v.name, v);
+    files.set(name, clean.variables.length ? clean.text : data);
+    modes.set(name, mode);
+  };
+  if (!(await exists(join(options.projectDir, 'environment.yml')))) {
     throw new CondenseError(
       'NOT_FOUND',
       `No environment.yml in ${options.projectDir}: is this a Condense project folder?`,
     );
   }
-  for (const name of await lockfilesOf(options.projectDir, recipe)) {
-    files.set(name, await readFile(join(options.projectDir, name)));
-  }
-  files.set('README.md', exportReadme(recipe, basename(options.projectDir), [...files.keys()]));
+  await copy('environment.yml');
+  for (const name of await lockfilesOf(options.projectDir, recipe)) await copy(name);
+  files.set(
+    'README.md',
+    exportReadme(recipe, basename(options.projectDir), [...files.keys()]) +
+      placeholderNote([...variables.values()]),
+  );
   await mkdir(options.dir, { recursive: true });
   const dir = await realpath(options.dir);
   const projectDir = await realpath(options.projectDir);
@@ -110,7 +128,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
       name !== 'README.md'
     )
       continue;
-    await writeFileAtomic(path, files.get(name)!);
+    await writeFileAtomic(path, files.get(name)!, modes.get(name));
     written.push(name);
   }
   return { dir, files: written };
