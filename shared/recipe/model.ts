@@ -45,6 +45,8 @@ export interface PruneSettings {
   remove: string[];
   /** Custom path globs relative to the prefix (`lib/python*\/site-packages/foo/data`); removed with `rm -rf`. */
   custom: string[];
+  /** Custom globs written with `force: true`: the top-level-folder and share guards are waived. */
+  force?: string[];
 }
 
 export type PrunePresetId = 'none' | 'safe' | 'expert';

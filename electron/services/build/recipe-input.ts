@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { VariantSpec } from '../../../shared/api/build';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
+import { assertCustomGlobs } from '../analysis/prune-guard';
+import { cacheDir } from '../channels/channel-url';
 import { loadRecipe } from '../recipe/recipe-file';
 import { RECIPE_FILE } from '../recipe/recipe-file';
 
@@ -25,6 +27,8 @@ export function hasRecipe(projectDir: string): boolean {
 /** What to build from the project's condense.yml. */
 export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildInput> {
   const recipe = await loadRecipe(projectDir);
+  // Once the lock's file lists are known, a custom glob that empties the environment is refused.
+  await assertCustomGlobs(projectDir, recipe, cacheDir());
   const rules = (prune: typeof recipe.prune) =>
     resolvePrune(prune, recipe.platform).map((rule) => rule.id);
   const variants: VariantSpec[] =
