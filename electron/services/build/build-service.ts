@@ -183,6 +183,34 @@ export async function buildProject(
   const startedAt = new Date();
   const repository = request.repository ?? defaultRepository(request.projectDir);
   const { log } = await openBuild(request.projectDir, id);
+  // Written before anything is tagged: an image tagged `<variant>-<id>` always has a record, even
+  // when Condense is killed or the project's disk fills up during the build (then it reads as
+  // interrupted). The final record replaces it atomically.
+  const engineSummary = {
+    host: info.host,
+    context: info.context,
+    version: info.version,
+    architecture: info.architecture,
+  };
+  await saveBuild(request.projectDir, {
+    id,
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    durationMs: 0,
+    state: 'cancelled',
+    builder,
+    engine: engineSummary,
+    dockerfileSha256: createHash('sha256').update(dockerfile).digest('hex'),
+    variants: [],
+    error: {
+      code: 'CANCELLED',
+      message:
+        'The build was interrupted before it finished (Condense stopped or the disk filled up).',
+    },
+  }).catch(async (error: unknown) => {
+    await log.close();
+    throw error;
+  });
   const results: (VariantResult | undefined)[] = new Array<VariantResult | undefined>(
     variants.length,
   );
@@ -240,12 +268,7 @@ export async function buildProject(
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     state: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
     builder,
-    engine: {
-      host: info.host,
-      context: info.context,
-      version: info.version,
-      architecture: info.architecture,
-    },
+    engine: engineSummary,
     dockerfileSha256: createHash('sha256').update(dockerfile).digest('hex'),
     variants: built,
     ...(failed?.error ? { error: failed.error } : {}),

@@ -7,6 +7,7 @@ import type { BuildLogLine, BuildRecord, BuildSummary } from '../../../shared/ap
 import { CondenseError } from '../../../shared/api/errors';
 import { redactFields } from '../../../shared/format/redact';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { diskError } from '../fs/disk-errors';
 
 /** `<project>/.condense/builds`: one folder per build with build.json and build.log (JSON lines). */
 export function buildsDir(projectDir: string): string {
@@ -55,7 +56,9 @@ export async function openBuild(
   buildId: string,
 ): Promise<{ dir: string; log: BuildLogWriter }> {
   const dir = buildDir(projectDir, buildId);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw diskError(error, join(dir, 'build.json'));
+  });
   return { dir, log: new BuildLogWriter(join(dir, 'build.log')) };
 }
 

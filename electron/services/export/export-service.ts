@@ -4,7 +4,8 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CondenseError } from '../../../shared/api/errors';
 import type { ExportResult } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { commitFiles, recoverFolder } from '../fs/commit-files';
+import { diskError } from '../fs/disk-errors';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
 import { exportReadme } from './export-readme';
@@ -103,8 +104,12 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     exportReadme(recipe, basename(options.projectDir), [...files.keys()]) +
       placeholderNote([...variables.values()]),
   );
-  await mkdir(options.dir, { recursive: true });
+  await mkdir(options.dir, { recursive: true }).catch((error: unknown) => {
+    throw diskError(error, join(options.dir, 'README.md'));
+  });
   const dir = await realpath(options.dir);
+  // An export interrupted earlier is finished first, so the checks below see whole files.
+  await recoverFolder(dir);
   const projectDir = await realpath(options.projectDir);
   const targets = [...files.keys()].map((name) => [name, inside(dir, name)] as const);
   if (!options.force) {
@@ -118,18 +123,24 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
       );
     }
   }
-  const written: string[] = [];
-  for (const [name, path] of targets) {
-    // Exporting into the project itself: its own inputs stay as they are.
-    if (
-      dir === projectDir &&
-      name !== 'Dockerfile' &&
-      name !== '.dockerignore' &&
-      name !== 'README.md'
-    )
-      continue;
-    await writeFileAtomic(path, files.get(name)!, modes.get(name));
-    written.push(name);
-  }
+  // Exporting into the project itself: its own inputs stay as they are.
+  const written = targets
+    .map(([name]) => name)
+    .filter(
+      (name) =>
+        dir !== projectDir ||
+        name === 'Dockerfile' ||
+        name === '.dockerignore' ||
+        name === 'README.md',
+    );
+  // One unit: a crash leaves the folder as it was or with the whole export, never half of it.
+  await commitFiles(
+    dir,
+    written.map((name) => ({
+      name,
+      data: files.get(name)!,
+      ...(modes.has(name) ? { mode: modes.get(name)! } : {}),
+    })),
+  );
   return { dir, files: written };
 }

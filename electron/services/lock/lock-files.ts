@@ -9,6 +9,7 @@ import { inputHashText } from '../../../shared/conda/input-hash';
 import type { CondaLock } from '../../../shared/conda/lock-model';
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
+import { recoverFolder } from '../fs/commit-files';
 
 export const ENVIRONMENT_FILE = 'environment.yml';
 export const UNIFIED_LOCK = 'conda-lock.yml';
@@ -33,6 +34,8 @@ export async function readEnvironment(
 
 /** The project's conda-lock.yml, or undefined when there is none. */
 export async function readUnifiedLock(projectDir: string): Promise<CondaLock | undefined> {
+  // A lock interrupted by a crash is finished (or its leftovers removed) before anyone reads it.
+  await recoverFolder(projectDir);
   let text: string;
   try {
     text = await readFile(join(projectDir, UNIFIED_LOCK), 'utf8');

@@ -12,7 +12,7 @@ import { parseVirtualPackages, virtualPackagesKey } from '../../../shared/conda/
 import type { CondaLock } from '../../../shared/conda/lock-model';
 import { APP_NAME, APP_VERSION } from '../app-info';
 import { stripAuth } from '../channels/channel-url';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { type CommitFile, commitFiles } from '../fs/commit-files';
 import {
   explicitLockName,
   inputHash,
@@ -36,6 +36,11 @@ export async function lockStatus(
       platforms: [],
       missingPlatforms: file.spec.platforms.length ? file.spec.platforms : ['linux-64'],
     };
+  const mismatches = new Map<string, string>();
+  for (const platform of lock.platforms) {
+    const problem = await explicitMismatch(projectDir, lock, platform);
+    if (problem) mismatches.set(platform, problem);
+  }
   const platforms = lock.platforms.map((platform) => {
     // Judge with the virtual packages the lock was made with (recorded in custom_metadata), else defaults.
     const recorded = lock.customMetadata?.[virtualPackagesKey(platform)];
@@ -49,7 +54,8 @@ export async function lockStatus(
       packages: lock.packages.filter((p) => p.platform === platform).length,
       lockedHash,
       currentHash,
-      stale: lockedHash !== currentHash,
+      stale: lockedHash !== currentHash || mismatches.has(platform),
+      ...(mismatches.has(platform) ? { mismatch: mismatches.get(platform)! } : {}),
     };
   });
   const missingPlatforms = file.spec.platforms.filter((p) => !lock.platforms.includes(p));
@@ -59,6 +65,40 @@ export async function lockStatus(
     platforms,
     missingPlatforms,
   };
+}
+
+/**
+ * Whether `conda-<platform>.lock` (what a build installs) and conda-lock.yml (what status and the
+ * UI read) describe the same packages; a message saying how they differ, or undefined.
+ */
+async function explicitMismatch(
+  projectDir: string,
+  lock: CondaLock,
+  platform: string,
+): Promise<string | undefined> {
+  const name = explicitLockName(platform);
+  let text: string;
+  try {
+    text = await readFile(join(projectDir, name), 'utf8');
+  } catch {
+    return `${name} is missing although conda-lock.yml locks ${platform}: lock again`;
+  }
+  let explicit: string[];
+  try {
+    explicit = parseExplicitLockfile(text, platform).packages.map((p) => stripAuth(p.url));
+  } catch (error) {
+    return `${name} cannot be read (${(error as Error).message}): lock again`;
+  }
+  const unified = new Set(
+    lock.packages
+      .filter((p) => p.platform === platform && p.manager === 'conda')
+      .map((p) => stripAuth(p.url)),
+  );
+  const own = new Set(explicit);
+  const onlyExplicit = explicit.filter((u) => !unified.has(u)).length;
+  const onlyUnified = [...unified].filter((u) => !own.has(u)).length;
+  if (onlyExplicit === 0 && onlyUnified === 0) return undefined;
+  return `${name} and conda-lock.yml list different packages (${onlyExplicit} only in ${name}, ${onlyUnified} only in conda-lock.yml): lock again`;
 }
 
 /** Resolves a path given by the UI and refuses anything outside the project folder. */
@@ -140,21 +180,17 @@ export async function importLockfiles(
       `${missingMd5.url} has no md5 in the imported file; conda-lock.yml requires md5 hashes`,
     );
   }
-  const written: string[] = [];
-  for (const platform of merged.platforms) {
-    const path = join(projectDir, explicitLockName(platform));
-    await writeFileAtomic(
-      path,
-      writeExplicitLockfile(merged.packages, {
-        platform,
-        inputHash: merged.inputHashes[platform] ?? '',
-        generator: `${APP_NAME} ${APP_VERSION} (imported)`,
-      }),
-    );
-    written.push(path);
-  }
-  const unified = join(projectDir, UNIFIED_LOCK);
-  await writeFileAtomic(unified, writeCondaLockYml(merged));
-  written.push(unified);
+  // One unit, like a lock: the explicit files and conda-lock.yml never disagree after a crash.
+  const commit: CommitFile[] = merged.platforms.map((platform) => ({
+    name: explicitLockName(platform),
+    data: writeExplicitLockfile(merged.packages, {
+      platform,
+      inputHash: merged.inputHashes[platform] ?? '',
+      generator: `${APP_NAME} ${APP_VERSION} (imported)`,
+    }),
+  }));
+  commit.push({ name: UNIFIED_LOCK, data: writeCondaLockYml(merged) });
+  await commitFiles(projectDir, commit);
+  const written = commit.map((f) => join(projectDir, f.name));
   return { files: written, platforms: merged.platforms };
 }
