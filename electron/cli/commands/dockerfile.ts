@@ -2,6 +2,7 @@ import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
 import { assertCustomGlobs } from '../../services/analysis/prune-guard';
 import { cacheDir } from '../../services/channels/channel-url';
+import { environmentVariables } from '../../services/project/environment-store';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
 import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
@@ -25,7 +26,9 @@ export const dockerfileCommand: CliCommand = {
       context.out(generateDockerignore(recipe));
       return 0;
     }
-    const text = generateDockerfile(values.classic ? { ...recipe, buildkitCache: false } : recipe);
+    const text = generateDockerfile(values.classic ? { ...recipe, buildkitCache: false } : recipe, {
+      variables: await environmentVariables(context.projectDir),
+    });
     context.out(text);
     return 0;
   },

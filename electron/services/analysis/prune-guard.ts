@@ -28,7 +28,7 @@ export async function cachedFileLists(
   }
   let packages;
   try {
-    packages = parseExplicitLockfile(text, recipe.platform).packages.filter(
+    packages = parseExplicitLockfile(text).packages.filter(
       (p) => p.manager === 'conda',
     );
   } catch {

@@ -1,11 +1,14 @@
 import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { ExportResult } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
+import { cacheDir } from '../channels/channel-url';
+import { deliveryFiles } from '../delivery/delivery-files';
 import { commitFiles, recoverFolder } from '../fs/commit-files';
 import { diskError } from '../fs/disk-errors';
+import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
 import { exportReadme } from './export-readme';
@@ -24,6 +27,9 @@ export interface ExportOptions {
   force?: boolean;
   /** Defaults to the project's condense.yml. */
   recipe?: Recipe;
+  /** User cache root (package metadata for the SBOM and the smoke imports); defaults to `cacheDir()`. */
+  cacheRoot?: string;
+  signal?: AbortSignal;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -75,7 +81,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     );
   }
   const recipe = options.recipe ?? (await loadRecipe(options.projectDir));
-  const generated = generatedFiles(recipe);
+  const generated = generatedFiles(recipe, await environmentVariables(options.projectDir));
   const files = new Map<string, string | Uint8Array>([
     ['Dockerfile', generated.dockerfile],
     ['.dockerignore', generated.dockerignore],
@@ -99,6 +105,13 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
   }
   await copy('environment.yml');
   for (const name of await lockfilesOf(options.projectDir, recipe)) await copy(name);
+  const delivery = await deliveryFiles({
+    projectDir: options.projectDir,
+    recipe,
+    cacheRoot: options.cacheRoot ?? cacheDir(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  for (const [name, text] of delivery) files.set(name, text);
   files.set(
     'README.md',
     exportReadme(recipe, basename(options.projectDir), [...files.keys()]) +
@@ -109,7 +122,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
   });
   const dir = await realpath(options.dir);
   // An export interrupted earlier is finished first, so the checks below see whole files.
-  await recoverFolder(dir);
+  await recoverFolder(dir, { deep: true });
   const projectDir = await realpath(options.projectDir);
   const targets = [...files.keys()].map((name) => [name, inside(dir, name)] as const);
   if (!options.force) {
@@ -133,6 +146,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
         name === '.dockerignore' ||
         name === 'README.md',
     );
+  for (const name of written) await mkdir(dirname(join(dir, name)), { recursive: true });
   // One unit: a crash leaves the folder as it was or with the whole export, never half of it.
   await commitFiles(
     dir,

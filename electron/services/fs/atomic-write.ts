@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, rm } from 'node:fs/promises';
+import { link, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 import { diskError } from './disk-errors';
@@ -24,6 +24,8 @@ export async function writeTempSibling(
     throw diskError(error, path);
   }
   try {
+    // open() applies the umask; the file must get exactly `mode` (a 0600 file stays 0600).
+    await handle.chmod(mode);
     await handle.writeFile(data);
     await handle.sync();
     await handle.close();
@@ -70,5 +72,25 @@ export async function writeFileExclusive(path: string, data: string): Promise<bo
     throw diskError(error, path);
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/**
+ * Replaces an existing file atomically the way an editor saving it would: through a symlink to its
+ * target (the link stays a link), keeping the file's mode. A missing file is created with 0644.
+ */
+export async function replaceFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const { target, mode } = await replaceTarget(path);
+  await writeFileAtomic(target, data, mode);
+}
+
+/** The real file behind `path` (symlinks followed) and its permission bits. */
+export async function replaceTarget(path: string): Promise<{ target: string; mode: number }> {
+  try {
+    const target = await realpath(path);
+    return { target, mode: (await stat(target)).mode & 0o7777 };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { target: path, mode: 0o644 };
+    throw error;
   }
 }

@@ -70,7 +70,7 @@ function alive(pid: number): boolean {
  * Brings a folder back to a whole state after a crash: finishes a journaled commit, and removes the
  * temporary files of writers that are gone. Cheap when there is nothing to do (one readdir).
  */
-export async function recoverFolder(dir: string): Promise<void> {
+export async function recoverFolder(dir: string, options: { deep?: boolean } = {}): Promise<void> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -91,5 +91,20 @@ export async function recoverFolder(dir: string): Promise<void> {
   for (const name of names) {
     const match = TEMP_FILE.exec(name);
     if (match && !alive(Number(match[1]))) await rm(join(dir, name), { force: true });
+  }
+  // An export also writes into subfolders (`.github/workflows/`): their temps too.
+  if (options.deep) await removeDeadTemps(dir, 3);
+}
+
+async function removeDeadTemps(dir: string, depth: number): Promise<void> {
+  if (depth === 0) return;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await removeDeadTemps(path, depth - 1);
+    else {
+      const match = TEMP_FILE.exec(entry.name);
+      if (match && !alive(Number(match[1]))) await rm(path, { force: true });
+    }
   }
 }
