@@ -40,6 +40,7 @@ describe.skipIf(!hasDocker)('build record', () => {
         repository: REPO,
         smoke: { modules: [] },
         keepBuilds: 0,
+        network: 'host',
       },
       {
         signal: new AbortController().signal,
@@ -67,6 +68,7 @@ describe.skipIf(!hasDocker)('build record', () => {
         repository: REPO,
         smoke: { modules: [] },
         keepBuilds: 0,
+        network: 'host',
       },
       {
         signal: controller.signal,

@@ -4,19 +4,28 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { type ServedChannel, serveSyntheticChannel } from '../../../test/support/channels';
 import { withPlaceholders } from './export-secrets';
 import { exportProject } from './export-service';
 
 let root: string;
+let channel: ServedChannel;
+let LOCK: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'condense-export-secrets-'));
+  process.env.CONDENSE_CACHE_DIR = join(root, 'cache');
+  // A real package: the export's SBOM reads each locked package.
+  channel = await serveSyntheticChannel();
+  const data = JSON.parse(
+    await readFile(join(channel.dir, 'linux-64', 'repodata.json'), 'utf8'),
+  ) as { 'packages.conda': Record<string, { md5: string }> };
+  const [file, record] = Object.entries(data['packages.conda'])[0]!;
+  LOCK = `# platform: linux-64\n@EXPLICIT\n${channel.url}/linux-64/${file}#${record.md5}\n`;
 });
 afterAll(async () => {
+  await channel.close();
   await rm(root, { recursive: true, force: true });
 });
-
-const LOCK =
-  '@EXPLICIT\nhttps://conda.example.com/linux-64/six-1.16.0-0.conda#e5f25f8dbc060e9a8d912e432202afc2\n';
 
 async function project(name: string, environment: string): Promise<string> {
   const dir = join(root, name);
