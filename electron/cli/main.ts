@@ -2,9 +2,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { isCondenseError } from '../../shared/api/errors';
+import { redact } from '../../shared/format/redact';
 import { APP_VERSION } from '../services/app-info';
 import type { CliCommand, CliContext } from './command';
 import { commands } from './commands/index';
+import { stopOnSignals } from './signals';
 
 const GLOBAL_OPTIONS = {
   project: { type: 'string' as const, short: 'C' },
@@ -84,14 +86,13 @@ export async function runCli(
     return 0;
   }
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const stopper = stopOnSignals(controller, io);
   const context: CliContext = {
     projectDir: resolve(
       typeof parsed.values.project === 'string' ? parsed.values.project : process.cwd(),
     ),
     out: (text) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    progress: (text) => io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    progress: (text) => io.stderr.write(redact(text.endsWith('\n') ? text : `${text}\n`)),
     signal: controller.signal,
   };
   try {
@@ -100,9 +101,9 @@ export async function runCli(
   } catch (error) {
     const message =
       isCondenseError(error) || error instanceof Error ? error.message : String(error);
-    io.stderr.write(`condense ${name}: ${message.split('\n')[0]}\n`);
-    return controller.signal.aborted ? 130 : 1;
+    io.stderr.write(`condense ${name}: ${redact(message.split('\n')[0]!)}\n`);
+    return stopper.exitCode() ?? 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopper.dispose();
   }
 }

@@ -1,3 +1,5 @@
+import { redact, redactFields } from '../format/redact';
+
 /**
  * One error class with a stable code crosses every door (IPC, WebSocket, CLI). Electron only carries an
  * error's message, so errors travel as an envelope and are rebuilt on the other side.
@@ -47,18 +49,19 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo
 
 /** Normalises anything thrown (rattler throws plain strings) into an ErrorInfo. */
 export function toErrorInfo(thrown: unknown): ErrorInfo {
+  // Messages cross every door: credentials never do (user:pass@, /t/TOKEN/, token=...).
   if (thrown instanceof CondenseError) {
     return {
       code: thrown.code,
-      message: thrown.message,
-      ...(thrown.details ? { details: thrown.details } : {}),
+      message: redact(thrown.message),
+      ...(thrown.details ? { details: redactFields(thrown.details) } : {}),
     };
   }
   if (thrown instanceof Error) {
     if (thrown.name === 'AbortError') return { code: 'CANCELLED', message: 'Cancelled.' };
-    return { code: 'INTERNAL', message: thrown.message };
+    return { code: 'INTERNAL', message: redact(thrown.message) };
   }
-  if (typeof thrown === 'string') return { code: 'INTERNAL', message: thrown };
+  if (typeof thrown === 'string') return { code: 'INTERNAL', message: redact(thrown) };
   return { code: 'INTERNAL', message: 'Unknown error' };
 }
 

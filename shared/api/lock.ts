@@ -67,8 +67,10 @@ export interface PlatformLockStatus {
   lockedHash: string;
   /** Hash of environment.yml as it is now. */
   currentHash: string;
-  /** environment.yml changed after this platform was locked. */
+  /** environment.yml changed after this platform was locked, or the two lockfiles disagree. */
   stale: boolean;
+  /** Set when `conda-<platform>.lock` and conda-lock.yml describe different packages: why. */
+  mismatch?: string;
 }
 
 export interface LockStatus {

@@ -47,6 +47,8 @@ export interface PruneSettings {
   remove: string[];
   /** Custom path globs relative to the prefix (`lib/python*\/site-packages/foo/data`); removed with `rm -rf`. */
   custom: string[];
+  /** Custom globs written with `force: true`: the top-level-folder and share guards are waived. */
+  force?: string[];
   /**
    * Python bytecode caches: `keep` what the install wrote (the `pycache` rule off), `drop` them (the
    * rule on: smaller, slower start-up), `compile` every module after pruning (`compileall` with

@@ -30,7 +30,7 @@ export function resolvePrune(settings: PruneSettings, platform: RecipePlatform):
     selector: resolveSelector(rule, platform),
   }));
   for (const glob of settings.custom) {
-    const problem = customGlobProblem(glob);
+    const problem = customGlobProblem(glob, settings.force?.includes(glob) === true);
     if (problem) throw new Error(`custom prune glob "${glob}" ${problem}`);
     rules.push({
       id: `custom:${glob}`,

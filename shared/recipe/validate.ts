@@ -1,6 +1,8 @@
 import { CondenseError } from '../api/errors';
 import { VARIANT_ID } from '../api/fields';
+import { formatSize } from '../format/size';
 import { findRule, PRUNE_PRESETS, PRUNE_RULES } from './catalog';
+import { dotSegmentProblem, topLevelProblem } from './guards';
 import type {
   Entrypoint,
   PackageSpec,
@@ -78,6 +80,13 @@ function text(c: Collector, field: string, value: unknown, fallback: string): st
     c.add(field, 'must not contain newlines or other control characters');
     return fallback;
   }
+  if (value.length > MAX_VALUE_LENGTH) {
+    c.add(
+      field,
+      `is ${formatSize(value.length)} long; Dockerfile lines are limited to 64 KiB (BuildKit), so values may be at most ${formatSize(MAX_VALUE_LENGTH)}: put long data in a file instead`,
+    );
+    return fallback;
+  }
   return value;
 }
 
@@ -116,17 +125,58 @@ function stringMap(
   return out;
 }
 
-/** Validates a custom prune glob: relative to the prefix, no `..`, not matching the whole prefix. */
-export function customGlobProblem(glob: string): string | null {
+/**
+ * Validates a custom prune glob: relative to the prefix, never reaching `.` or `..`, not matching
+ * the whole prefix, and (unless `force`) not removing a whole top-level folder (see guards.ts).
+ */
+export function customGlobProblem(
+  glob: string,
+  force = false,
+  topLevel: Iterable<string> = [],
+): string | null {
   if (!SAFE_GLOB.test(glob))
     return 'may only contain letters, digits, . _ - + @ / and the wildcards * ?';
   if (glob.startsWith('/')) return 'must be relative to the environment prefix (no leading /)';
   const segments = glob.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..'))
     return 'must not contain empty, "." or ".." segments (it would leave the prefix)';
+  const dots = dotSegmentProblem(glob);
+  if (dots) return dots;
   if (/^[*?]+$/.test(segments[0]!))
     return 'its first segment must name something (a bare wildcard would empty the prefix)';
-  return null;
+  return force ? null : topLevelProblem(glob, topLevel);
+}
+
+/** Longest text value accepted: BuildKit reads a Dockerfile line of at most 64 KiB, quoting may double it. */
+export const MAX_VALUE_LENGTH = 16 * 1024;
+
+/** `custom` entries: a glob, or `{glob, force: true}` to waive the top-level and share guards. */
+function customEntries(
+  c: Collector,
+  field: string,
+  raw: unknown,
+  forcedList: unknown,
+): { custom: string[]; force: string[] } {
+  const force = new Set(textList(c, field.replace(/custom$/, 'force'), forcedList));
+  if (raw === undefined) return { custom: [], force: [...force] };
+  if (!Array.isArray(raw)) {
+    c.add(field, 'must be a list of globs (or {glob, force: true})');
+    return { custom: [], force: [] };
+  }
+  const custom: string[] = [];
+  raw.forEach((item: unknown, i) => {
+    if (isObject(item)) {
+      const glob = text(c, `${field}[${i}].glob`, item.glob, '');
+      if (item.force !== undefined && typeof item.force !== 'boolean')
+        c.add(`${field}[${i}].force`, 'must be true or false');
+      for (const key of Object.keys(item))
+        if (key !== 'glob' && key !== 'force')
+          c.add(`${field}[${i}].${key}`, 'unknown field; a custom rule has glob and force');
+      if (item.force === true) force.add(glob);
+      custom.push(glob);
+    } else custom.push(text(c, `${field}[${i}]`, item, ''));
+  });
+  return { custom, force: [...force].filter((g) => custom.includes(g)) };
 }
 
 function pruneSettings(c: Collector, field: string, value: unknown): PruneSettings {
@@ -149,9 +199,9 @@ function pruneSettings(c: Collector, field: string, value: unknown): PruneSettin
     });
     return [...new Set(list)];
   };
-  const custom = textList(c, `${field}.custom`, raw.custom);
+  const { custom, force } = customEntries(c, `${field}.custom`, raw.custom, raw.force);
   custom.forEach((glob, i) => {
-    const problem = customGlobProblem(glob);
+    const problem = customGlobProblem(glob, force.includes(glob));
     if (problem) c.add(`${field}.custom[${i}]`, `"${glob}" ${problem}`);
   });
   const bytecode = bytecodeMode(c, `${field}.bytecode`, raw.bytecode);
@@ -160,6 +210,7 @@ function pruneSettings(c: Collector, field: string, value: unknown): PruneSettin
     add: ids('add'),
     remove: ids('remove'),
     custom: [...new Set(custom)],
+    ...(force.length ? { force } : {}),
     ...(bytecode ? { bytecode } : {}),
   };
 }

@@ -1,5 +1,7 @@
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
+import { assertCustomGlobs } from '../../services/analysis/prune-guard';
+import { cacheDir } from '../../services/channels/channel-url';
 import { environmentVariables } from '../../services/project/environment-store';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
@@ -19,6 +21,7 @@ export const dockerfileCommand: CliCommand = {
   async run(context, values) {
     const { recipe, note } = withPruneOptions(await loadRecipe(context.projectDir), values);
     if (note) context.progress(note);
+    await assertCustomGlobs(context.projectDir, recipe, cacheDir());
     if (values.dockerignore) {
       context.out(generateDockerignore(recipe));
       return 0;

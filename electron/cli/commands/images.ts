@@ -82,6 +82,7 @@ export const imagesCommand: CliCommand = {
         repository,
         keep: keep ?? checkKeep(undefined),
         onProgress: (message) => context.progress(message),
+        signal: context.signal,
       });
       context.progress(
         `Removed ${result.removed.length} tag(s); ${result.buildsMarked.length} build(s) marked as images removed.`,
@@ -91,7 +92,7 @@ export const imagesCommand: CliCommand = {
         return 0;
       }
     }
-    const images = await listProjectImages(engine, repository);
+    const images = await listProjectImages(engine, repository, context.signal);
     context.out(values.json ? JSON.stringify(images, null, 2) : imagesText(images));
     return 0;
   },

@@ -12,7 +12,7 @@ export const lockCommand: CliCommand = {
   name: 'lock',
   summary: 'Lock environment.yml into conda-<platform>.lock and conda-lock.yml',
   usage:
-    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda VERSION] [--conda-lock PATH] [--timeout SECONDS]',
+    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda VERSION] [--conda-lock PATH] [--conda PATH] [--timeout SECONDS]',
   options: {
     platform: { type: 'string', multiple: true },
     engine: { type: 'string' },
@@ -22,6 +22,7 @@ export const lockCommand: CliCommand = {
     cuda: { type: 'string' },
     'conda-lock': { type: 'string' },
     timeout: { type: 'string' },
+    conda: { type: 'string' },
   },
   async run(context, values) {
     const engine = values.engine ?? 'builtin';
@@ -53,13 +54,14 @@ export const lockCommand: CliCommand = {
       ...(typeof values.cuda === 'string' ? { cuda: values.cuda } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
     });
-    // The path the user typed is this machine's own setting, unlike a request from a page.
-    const condaLockPath =
-      typeof values['conda-lock'] === 'string' ? values['conda-lock'] : undefined;
+    // The paths the user typed are this machine's own settings, unlike a request from a page.
     const result = await lockProject(
       options,
       { signal: context.signal, progress: (message) => context.progress(message) },
-      condaLockPath ? { condaLockPath } : {},
+      {
+        ...(typeof values['conda-lock'] === 'string' ? { condaLockPath: values['conda-lock'] } : {}),
+        ...(typeof values.conda === 'string' ? { condaPath: values.conda } : {}),
+      },
     ).catch((error: unknown) => {
       // The CLI frame prints only an error's first line; the solver's conflict chain follows it.
       if (error instanceof Error && error.message.includes('\n')) {

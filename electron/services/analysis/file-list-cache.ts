@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { LockedPackage } from '../../../shared/conda/lock-model';
+import { redact } from '../../../shared/format/redact';
+import { channelGet } from '../channels/channel-fetch';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { PackageMetadata } from './conda-package-reader';
 import { readPackageMetadata } from './conda-package-reader';
@@ -31,23 +33,42 @@ function cacheKey(pkg: LockedPackage): string {
 
 async function download(pkg: LockedPackage, options: FileListOptions): Promise<Uint8Array> {
   if (pkg.url.startsWith('file:')) return new Uint8Array(await readFile(fileURLToPath(pkg.url)));
-  let response: Response;
+  let response: { ok: boolean; status: number; bytes: () => Promise<Uint8Array> };
   try {
-    response = await (options.fetchImpl ?? fetch)(pkg.url, { signal: options.signal ?? null });
+    if (options.fetchImpl) {
+      const raw = await options.fetchImpl(pkg.url, { signal: options.signal ?? null });
+      response = {
+        ok: raw.ok,
+        status: raw.status,
+        bytes: async () => new Uint8Array(await raw.arrayBuffer()),
+      };
+    } else {
+      // Deadlines on every wait (silence, trickle) and cancel, like every channel request.
+      const answer = await channelGet(pkg.url, {
+        what: `package ${pkg.name}`,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      response = {
+        ok: answer.ok,
+        status: answer.status,
+        bytes: () => Promise.resolve(answer.body),
+      };
+    }
   } catch (error) {
     if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
+    if (error instanceof CondenseError) throw error;
     throw new CondenseError(
       'CHANNEL_UNREACHABLE',
-      `Could not download ${pkg.name} from ${pkg.url} (${error instanceof Error ? error.message : String(error)}); check the channel is reachable`,
+      `Could not download ${pkg.name} from ${redact(pkg.url)} (${error instanceof Error ? error.message : String(error)}); check the channel is reachable`,
     );
   }
   if (!response.ok) {
     throw new CondenseError(
       response.status === 404 ? 'PACKAGE_NOT_FOUND' : 'CHANNEL_UNREACHABLE',
-      `The channel answered ${response.status} for ${pkg.url}; lock again if the package was removed`,
+      `The channel answered ${response.status} for ${redact(pkg.url)}; lock again if the package was removed`,
     );
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = await response.bytes();
   if (pkg.md5) {
     const md5 = createHash('md5').update(bytes).digest('hex');
     if (md5 !== pkg.md5) {
@@ -63,8 +84,8 @@ async function download(pkg: LockedPackage, options: FileListOptions): Promise<U
 /** The metadata of one package: from the cache, else downloaded, read and cached. */
 export async function fileListOf(
   pkg: LockedPackage,
-  options: FileListOptions,
-): Promise<PackageMetadata & { cached: boolean }> {
+  options: FileListOptions & { cachedOnly?: boolean },
+): Promise<(PackageMetadata & { cached: boolean }) | undefined> {
   const dir = join(options.cacheRoot, 'file-lists');
   const path = join(dir, `${cacheKey(pkg)}.json`);
   try {
@@ -76,6 +97,7 @@ export async function fileListOf(
   } catch {
     // Missing or unreadable: fetch again.
   }
+  if (options.cachedOnly) return undefined;
   const filename = decodeURIComponent(pkg.url.split('/').pop() ?? '');
   const metadata = readPackageMetadata(await download(pkg, options), filename);
   await mkdir(dir, { recursive: true });
@@ -96,7 +118,7 @@ export async function fileListsOf(
       if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
       const i = next++;
       const pkg = packages[i]!;
-      results[i] = await fileListOf(pkg, options);
+      results[i] = (await fileListOf(pkg, options))!;
       done += 1;
       options.onProgress?.(done, packages.length, pkg.name);
     }

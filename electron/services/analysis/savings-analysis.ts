@@ -12,6 +12,7 @@ import { estimateSavings } from '../../../shared/recipe/savings';
 import { checkImageFiles } from '../build/preflight';
 import { fileListsOf } from './file-list-cache';
 import { installedFiles, pythonVersionOf } from './installed-files';
+import { customGlobIssues } from './prune-guard';
 
 export interface AnalyzeOptions {
   projectDir: string;
@@ -77,6 +78,9 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
 export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsReport> {
   const { recipe } = options;
   const { lists, cached, pythonVersion, warnings } = await lockedFileLists(options);
+  // The refusals a build would give, shown with their estimate before anyone builds.
+  for (const issue of customGlobIssues(recipe, lists))
+    warnings.push(`${issue.field}: ${issue.message} (a build refuses it)`);
   options.onProgress?.('Matching prune rules', 1);
   const every: PruneSettings = {
     preset: 'none',

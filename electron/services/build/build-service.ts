@@ -18,7 +18,7 @@ import { removeLeftoverChecks } from '../checks/check-container';
 import { runImageChecks } from '../checks/run-checks';
 import { planSmoke } from '../checks/smoke-modules';
 import type { Engine } from '../docker/engine';
-import { engineInfo } from '../docker/engine';
+import { engineCall, engineInfo } from '../docker/engine';
 import { projectFolder } from '../project/project-folder';
 import { createBuildContext } from './build-context';
 import type { BuildSource } from './build-request';
@@ -73,7 +73,7 @@ export async function buildProject(
   const variants = selectVariants(input.variants, request.variants);
   const engine = deps.engine();
   job.emit('progress', { message: `Connecting to ${engine.target.host}` });
-  const info: EngineInfo = await engineInfo(engine);
+  const info: EngineInfo = await engineInfo(engine, job.signal);
   const builder = info.buildkit && !request.classic ? 'buildkit' : 'classic';
   const dockerfile =
     builder === 'classic' && input.classicDockerfile ? input.classicDockerfile : input.dockerfile;
@@ -110,6 +110,34 @@ export async function buildProject(
   const repository = request.repository ?? defaultRepository(request.projectDir);
   const lockHash = await recipeLockHash(request.projectDir);
   const { log } = await openBuild(request.projectDir, id);
+  // Written before anything is tagged: an image tagged `<variant>-<id>` always has a record, even
+  // when Condense is killed or the project's disk fills up during the build (then it reads as
+  // interrupted). The final record replaces it atomically.
+  const engineSummary = {
+    host: info.host,
+    context: info.context,
+    version: info.version,
+    architecture: info.architecture,
+  };
+  await saveBuild(request.projectDir, {
+    id,
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    durationMs: 0,
+    state: 'cancelled',
+    builder,
+    engine: engineSummary,
+    dockerfileSha256: createHash('sha256').update(dockerfile).digest('hex'),
+    variants: [],
+    error: {
+      code: 'CANCELLED',
+      message:
+        'The build was interrupted before it finished (Condense stopped or the disk filled up).',
+    },
+  }).catch(async (error: unknown) => {
+    await log.close();
+    throw error;
+  });
   const results: (VariantResult | undefined)[] = new Array<VariantResult | undefined>(
     variants.length,
   );
@@ -175,12 +203,7 @@ export async function buildProject(
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     state: cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded',
     builder,
-    engine: {
-      host: info.host,
-      context: info.context,
-      version: info.version,
-      architecture: info.architecture,
-    },
+    engine: engineSummary,
     dockerfileSha256: createHash('sha256').update(dockerfile).digest('hex'),
     variants: built,
     ...(failed?.error ? { error: failed.error } : {}),
@@ -209,6 +232,7 @@ async function applyRetention(
       repository,
       keep: checkKeep(request.keepBuilds, 'keepBuilds'),
       onProgress: (message) => job.emit('progress', { message }),
+      signal: job.signal,
     });
     if (pruned.removed.length > 0) {
       job.emit('progress', {
@@ -295,12 +319,18 @@ async function buildVariant(
     if (checks.passed) {
       for (const tag of options.tags) {
         const at = tag.lastIndexOf(':');
-        await engine.docker
-          .getImage(built.imageId)
-          .tag({ repo: tag.slice(0, at), tag: tag.slice(at + 1) });
+        await engineCall(
+          engine,
+          `tag ${tag}`,
+          () =>
+            engine.docker
+              .getImage(built.imageId)
+              .tag({ repo: tag.slice(0, at), tag: tag.slice(at + 1) }),
+          job.signal,
+        );
       }
     }
-    const image = await imageResults(engine, built.imageId);
+    const image = await imageResults(engine, built.imageId, job.signal);
     // The size in the log too, as people read it (the same formatter as the UI and CLI tables).
     job.emit('progress', {
       message: `Built ${variant.id}: ${formatSize(image.sizeBytes)} in ${image.layers.length} layers`,

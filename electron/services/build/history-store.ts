@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import type { BuildLogLine, BuildRecord, BuildSummary } from '../../../shared/api/build';
 import { CondenseError } from '../../../shared/api/errors';
 import { BUILD_ID } from '../../../shared/api/fields';
+import { redactFields } from '../../../shared/format/redact';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { diskError } from '../fs/disk-errors';
 import { parseBuildRecord } from './build-record';
 
 /** `<project>/.condense/builds`: one folder per build with build.json and build.log (JSON lines). */
@@ -44,7 +46,7 @@ export class BuildLogWriter {
   }
 
   write(line: BuildLogLine): void {
-    if (!this.failed) this.stream.write(`${JSON.stringify(line)}\n`);
+    if (!this.failed) this.stream.write(`${JSON.stringify(redactFields(line))}\n`);
   }
 
   close(): Promise<void> {
@@ -57,7 +59,9 @@ export async function openBuild(
   buildId: string,
 ): Promise<{ dir: string; log: BuildLogWriter }> {
   const dir = buildDir(projectDir, buildId);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw diskError(error, join(dir, 'build.json'));
+  });
   return { dir, log: new BuildLogWriter(join(dir, 'build.log')) };
 }
 

@@ -2,7 +2,7 @@ import type { LayerInfo } from '../../../shared/api/build';
 import type { HistoryEntry } from '../../../shared/build/layers';
 import { layersFromHistory } from '../../../shared/build/layers';
 import type { Engine } from '../docker/engine';
-import { engineError } from '../docker/engine';
+import { engineCall, engineError } from '../docker/engine';
 
 export interface ImageResults {
   imageId: string;
@@ -12,13 +12,19 @@ export interface ImageResults {
 }
 
 /** Size, tags and per-layer sizes (with the instruction that made each layer) of a built image. */
-export async function imageResults(engine: Engine, imageId: string): Promise<ImageResults> {
+export async function imageResults(
+  engine: Engine,
+  imageId: string,
+  signal?: AbortSignal,
+): Promise<ImageResults> {
   try {
     const image = engine.docker.getImage(imageId);
-    const [inspect, history] = await Promise.all([
-      image.inspect(),
-      image.history() as Promise<HistoryEntry[]>,
-    ]);
+    const [inspect, history] = await engineCall(
+      engine,
+      `inspect image ${imageId}`,
+      () => Promise.all([image.inspect(), image.history() as Promise<HistoryEntry[]>]),
+      signal,
+    );
     return {
       imageId: inspect.Id,
       tags: inspect.RepoTags ?? [],

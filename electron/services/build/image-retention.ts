@@ -1,8 +1,8 @@
 import type { ImagePruneResult, ProjectImage } from '../../../shared/api/build';
-import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
+import { CondenseError, isCondenseError, toErrorInfo } from '../../../shared/api/errors';
 import { DEFAULT_KEEP_BUILDS } from '../../../shared/build/retention';
 import type { Engine } from '../docker/engine';
-import { engineError } from '../docker/engine';
+import { engineCall, engineError } from '../docker/engine';
 import { listBuilds, loadBuild, saveBuild } from './history-store';
 
 export { DEFAULT_KEEP_BUILDS };
@@ -25,13 +25,15 @@ export function checkKeep(keep: unknown, name = 'keep'): number {
 export async function listProjectImages(
   engine: Engine,
   repository: string,
+  signal?: AbortSignal,
 ): Promise<ProjectImage[]> {
-  let images;
-  try {
-    images = await engine.docker.listImages({ filters: { reference: [`${repository}:*`] } });
-  } catch (error) {
-    throw engineError(error, engine.target);
-  }
+  const images = await engineCall(
+    engine,
+    `list images of ${repository}`,
+    (abortSignal) =>
+      engine.docker.listImages({ filters: { reference: [`${repository}:*`] }, abortSignal }),
+    signal,
+  );
   const rows: ProjectImage[] = [];
   for (const image of images) {
     for (const tag of image.RepoTags ?? []) {
@@ -75,6 +77,7 @@ export async function pruneProjectImages(
     repository: string;
     keep: number;
     onProgress?: (message: string) => void;
+    signal?: AbortSignal;
   },
 ): Promise<ImagePruneResult> {
   const result: ImagePruneResult = { removed: [], kept: [], buildsMarked: [] };
@@ -84,15 +87,21 @@ export async function pruneProjectImages(
   const withImages = builds.filter((b) => b.variants.some((v) => v.imageId));
   const keepIds = new Set(withImages.slice(0, options.keep).map((b) => b.id));
   const older = new Set(withImages.slice(options.keep).map((b) => b.id));
-  const images = await listProjectImages(engine, options.repository);
+  const images = await listProjectImages(engine, options.repository, options.signal);
   const remaining = new Map<string, number>();
   for (const image of images) {
     if (!image.buildId || !older.has(image.buildId)) continue;
     options.onProgress?.(`Removing ${image.tag}`);
     try {
-      await engine.docker.getImage(image.tag).remove();
+      await engineCall(
+        engine,
+        `remove ${image.tag}`,
+        (abortSignal) => engine.docker.getImage(image.tag).remove({ abortSignal }),
+        options.signal,
+      );
       result.removed.push(image.tag);
     } catch (error) {
+      if (isCondenseError(error, 'TIMEOUT') || isCondenseError(error, 'CANCELLED')) throw error;
       const status = statusOf(error);
       if (status === 404) continue;
       const reason =

@@ -7,6 +7,8 @@ import { defaultServiceCheck } from '../../../shared/checks/model';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
 import type { Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
+import { assertCustomGlobs } from '../analysis/prune-guard';
+import { cacheDir } from '../channels/channel-url';
 import { environmentVariables } from '../project/environment-store';
 import { loadRecipe } from '../recipe/recipe-file';
 import { RECIPE_FILE } from '../recipe/recipe-file';
@@ -33,6 +35,8 @@ export function hasRecipe(projectDir: string): boolean {
 /** What to build from the project's condense.yml. */
 export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildInput> {
   const recipe = await loadRecipe(projectDir);
+  // Once the lock's file lists are known, a custom glob that empties the environment is refused.
+  await assertCustomGlobs(projectDir, recipe, cacheDir());
   const variables = await environmentVariables(projectDir);
   const rules = (prune: typeof recipe.prune) =>
     resolvePrune(prune, recipe.platform).map((rule) => rule.id);

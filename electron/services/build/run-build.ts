@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
 
 import type { BuildLogLine, BuildStep, NetworkMode } from '../../../shared/api/build';
-import { CondenseError } from '../../../shared/api/errors';
+import { CondenseError, isCondenseError } from '../../../shared/api/errors';
 import type { BuildStreamMessage, DecodedBuild } from '../../../shared/build/progress-decoder';
 import { BuildProgressDecoder } from '../../../shared/build/progress-decoder';
 import type { Engine } from '../docker/engine';
-import { engineError, engineMessage } from '../docker/engine';
+import { buildIdleTimeoutMs, engineCall, engineError, engineMessage } from '../docker/engine';
+import { type Deadline, deadline } from '../wait/deadline';
 import { CONTEXT_DOCKERFILE } from './build-context';
 import { baseImages, buildFailure } from './build-errors';
 
@@ -25,6 +26,8 @@ export interface RunBuildOptions {
   network?: NetworkMode;
   variant?: string;
   signal?: AbortSignal;
+  /** How long the engine may send nothing; default {@link buildIdleTimeoutMs}. */
+  idleTimeoutMs?: number;
   onStep?: (step: BuildStep) => void;
   onLog?: (line: BuildLogLine) => void;
 }
@@ -43,9 +46,30 @@ const fromBase64 = (text: string) => Buffer.from(text, 'base64');
  * abort is CANCELLED.
  */
 export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult> {
-  const { engine, signal } = options;
+  const idleMs = options.idleTimeoutMs ?? buildIdleTimeoutMs();
+  // An idle deadline: every line from the engine starts the clock again, so a long build that keeps
+  // talking runs on while an engine that stops answering ends the build.
+  const idle = deadline(idleMs, options.signal);
+  try {
+    return await runBuildWatched(options, idle);
+  } catch (error) {
+    if (idle.expired) {
+      throw idle.error(
+        `The Docker engine at ${options.engine.target.host} (build${options.variant ? ` of ${options.variant}` : ''})`,
+        'a silent step ran longer than the build idle timeout (CONDENSE_BUILD_IDLE_TIMEOUT), or the engine hangs',
+      );
+    }
+    throw error;
+  } finally {
+    idle.dispose();
+  }
+}
+
+async function runBuildWatched(options: RunBuildOptions, idle: Deadline): Promise<RunBuildResult> {
+  const { engine } = options;
+  const signal = idle.signal;
   const started = performance.now();
-  signal?.throwIfAborted();
+  if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Build cancelled.');
   const decoder = new BuildProgressDecoder({
     ...(options.variant ? { variant: options.variant } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
@@ -64,7 +88,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
     ...(options.labels ? { labels: options.labels } : {}),
     ...(options.builder === 'buildkit' ? { version: '2' } : { version: '1' }),
-    ...(signal ? { abortSignal: signal } : {}),
+    abortSignal: signal,
   };
   let stream: NodeJS.ReadableStream;
   try {
@@ -79,8 +103,12 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     if (mapped instanceof CondenseError) throw mapped;
     throw buildFailure({ error: engineMessage(error) }, []);
   }
+  // The response stream does not always end on the request's abort: end it here.
+  const onAbort = () => (stream as unknown as Readable).destroy();
+  signal.addEventListener('abort', onAbort, { once: true });
   try {
     await readLines(stream, (line) => {
+      idle.touch();
       let message: BuildStreamMessage;
       try {
         message = JSON.parse(line) as BuildStreamMessage;
@@ -92,11 +120,13 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   } catch (error) {
     if (signal?.aborted) throw new CondenseError('CANCELLED', 'Build cancelled.');
     throw engineError(error, engine.target);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
   if (signal?.aborted) throw new CondenseError('CANCELLED', 'Build cancelled.');
   const decoded = decoder.finish();
   if (decoded.error || !decoded.imageId) {
-    const missing = await missingImages(engine, baseImages(options.dockerfile));
+    const missing = await missingImages(engine, baseImages(options.dockerfile), options.signal);
     throw buildFailure(
       decoded.error ? decoded : { ...decoded, error: 'The engine sent no image id.' },
       missing,
@@ -105,12 +135,22 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   return { imageId: decoded.imageId, decoded, durationMs: performance.now() - started };
 }
 
-async function missingImages(engine: Engine, images: string[]): Promise<string[]> {
+async function missingImages(
+  engine: Engine,
+  images: string[],
+  signal?: AbortSignal,
+): Promise<string[]> {
   const missing: string[] = [];
   for (const image of images) {
     try {
-      await engine.docker.getImage(image).inspect();
-    } catch {
+      await engineCall(
+        engine,
+        `inspect ${image}`,
+        () => engine.docker.getImage(image).inspect(),
+        signal,
+      );
+    } catch (error) {
+      if (isCondenseError(error, 'TIMEOUT') || isCondenseError(error, 'CANCELLED')) break;
       missing.push(image);
     }
   }

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
+import { redact } from '../../../shared/format/redact';
 
 /** A channel as Condense uses it: where to fetch from, and what may be written into a lockfile. */
 export interface ChannelRef {
@@ -53,7 +54,7 @@ export function resolveChannels(channels: string[]): ChannelRef[] {
     else {
       throw new CondenseError(
         'INVALID_INPUT',
-        `channel "${stripAuth(name)}" is neither a channel name nor an http(s) URL`,
+        `channel "${redact(name)}" is neither a channel name nor an http(s) URL`,
       );
     }
     refs.push({ name: stripAuth(name), fetchUrl, publicUrl: stripAuth(fetchUrl) });

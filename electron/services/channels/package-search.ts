@@ -1,6 +1,8 @@
 import { Version } from '@conda-org/rattler';
 
+import { CondenseError } from '../../../shared/api/errors';
 import type { PackageSearchResult } from '../../../shared/api/lock';
+import { channelGet, channelTimeoutMs } from './channel-fetch';
 import type { ChannelRef } from './channel-url';
 import type { RepodataCache, RepodataRecord } from './repodata-cache';
 import { MissingSubdirError } from './repodata-cache';
@@ -32,15 +34,21 @@ async function summaries(
 ): Promise<Record<string, string>> {
   // channeldata.json carries summaries; many channels (and all synthetic ones) lack it, so it is optional.
   try {
-    const response = await fetch(`${channel.fetchUrl}/channeldata.json`, {
-      signal: signal ?? AbortSignal.timeout(10_000),
+    const response = await channelGet(`${channel.fetchUrl}/channeldata.json`, {
+      what: `channel ${channel.publicUrl}`,
+      timeoutMs: Math.min(channelTimeoutMs(), 10_000),
+      maxBytes: 64 * 1024 * 1024,
+      ...(signal ? { signal } : {}),
     });
     if (!response.ok) return {};
-    const data = (await response.json()) as { packages?: Record<string, { summary?: string }> };
+    const data = JSON.parse(response.body.toString('utf8')) as {
+      packages?: Record<string, { summary?: string }>;
+    };
     return Object.fromEntries(
       Object.entries(data.packages ?? {}).flatMap(([n, p]) => (p.summary ? [[n, p.summary]] : [])),
     );
   } catch {
+    if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
     return {};
   }
 }

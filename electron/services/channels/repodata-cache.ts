@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { decompress } from 'fzstd';
-
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { authorized, type ChannelRef } from './channel-url';
+import { type ChannelAnswer,channelGet } from './channel-fetch';
+import { type ChannelRef } from './channel-url';
+import { checkRepodata, decompressRepodata, repodataMaxBytes } from './repodata-check';
 import {
   deserializeIndex,
   indexRepodata,
@@ -19,6 +19,8 @@ import type { ShardIndex } from './sharded-repodata';
 export interface RepodataEntry {
   /** `<publicUrl>/<subdir>/repodata.json` (no credentials). */
   url: string;
+  /** Cache key: a hash of the full channel identity (fetch URL, token included) and subdir. */
+  key: string;
   bytes: Buffer;
   /** `downloaded` (200), `revalidated` (304), `memory` (checked this session), `offline` (upstream unreachable, disk copy used). */
   source: 'downloaded' | 'revalidated' | 'memory' | 'offline';
@@ -35,6 +37,14 @@ interface CacheMeta {
   etag?: string;
   lastModified?: string;
   fetchedAt: string;
+}
+
+/**
+ * The cache key of a channel's subdir: a hash of the full identity, so two channels that differ only
+ * by their token get different entries, and no token is written to disk (file names are the hash).
+ */
+export function channelKey(channel: Pick<ChannelRef, 'fetchUrl'>, subdir: string): string {
+  return createHash('sha256').update(`${channel.fetchUrl}/${subdir}`).digest('hex').slice(0, 32);
 }
 
 /** A subdir the channel does not have (404), as opposed to a channel that cannot be reached. */
@@ -88,23 +98,22 @@ export class RepodataCache {
    * Keeps an entry in memory, and drops it (with its index) after `keepMs` without use, so an app
    * left open does not hold conda-forge's 240 MB forever.
    */
-  private remember(url: string, entry: RepodataEntry, checkedAt = Date.now()): void {
-    this.memory.set(url, { entry, checkedAt });
-    clearTimeout(this.evictions.get(url));
+  private remember(key: string, entry: RepodataEntry, checkedAt = Date.now()): void {
+    this.memory.set(key, { entry, checkedAt });
+    clearTimeout(this.evictions.get(key));
     const timer = setTimeout(
       () => {
-        this.memory.delete(url);
-        this.indexes.delete(url);
-        this.evictions.delete(url);
+        this.memory.delete(key);
+        this.indexes.delete(key);
+        this.evictions.delete(key);
       },
       this.options.keepMs ?? 10 * 60_000,
     );
     timer.unref();
-    this.evictions.set(url, timer);
+    this.evictions.set(key, timer);
   }
 
-  private paths(url: string) {
-    const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
+  private paths(key: string) {
     const base = join(this.options.dir, 'repodata', key);
     return { data: `${base}.json`, meta: `${base}.meta.json`, index: `${base}.index.bin` };
   }
@@ -131,28 +140,31 @@ export class RepodataCache {
     variant: Variant,
     validators: CacheMeta | undefined,
     signal?: AbortSignal,
-  ): Promise<Response> {
-    const { target, headers } = authorized(
-      `${channel.fetchUrl}/${subdir}/repodata.json${variant === 'zst' ? '.zst' : ''}`,
-    );
-    headers['accept-encoding'] = 'gzip';
+  ): Promise<ChannelAnswer> {
+    const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
-    return fetch(target, {
-      headers,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
+    return channelGet(
+      `${channel.fetchUrl}/${subdir}/repodata.json${variant === 'zst' ? '.zst' : ''}`,
+      {
+        headers,
+        what: `channel ${channel.publicUrl}`,
+        maxBytes: repodataMaxBytes(),
+        ...(signal ? { signal } : {}),
+        ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+      },
+    );
   }
 
   async get(channel: ChannelRef, subdir: string, signal?: AbortSignal): Promise<RepodataEntry> {
     const url = `${channel.publicUrl}/${subdir}/repodata.json`;
-    const remembered = this.memory.get(url);
+    const key = channelKey(channel, subdir);
+    const remembered = this.memory.get(key);
     if (remembered && Date.now() - remembered.checkedAt < (this.options.freshMs ?? 60_000)) {
-      this.remember(url, remembered.entry, remembered.checkedAt);
+      this.remember(key, remembered.entry, remembered.checkedAt);
       return { ...remembered.entry, source: 'memory' };
     }
-    const paths = this.paths(url);
+    const paths = this.paths(key);
     let meta: CacheMeta | undefined;
     let cached: Buffer | undefined;
     try {
@@ -170,7 +182,7 @@ export class RepodataCache {
     // repodata.json.zst is about a fifth of the plain file (conda-forge serves it); a channel that
     // has none is remembered as plain, so revalidation costs one request.
     const variants: Variant[] = meta?.variant === 'json' ? ['json'] : ['zst', 'json'];
-    let response: Response | undefined;
+    let response: ChannelAnswer | undefined;
     let variant: Variant = 'json';
     for (variant of variants) {
       const conditional =
@@ -188,40 +200,32 @@ export class RepodataCache {
         if (cached && meta) {
           const entry: RepodataEntry = {
             url,
+            key,
             bytes: cached,
             source: 'offline',
             etag: meta.etag,
             lastModified: meta.lastModified,
           };
-          this.remember(url, entry);
+          this.remember(key, entry);
           return entry;
         }
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        const reason =
-          error instanceof Error && error.name === 'TimeoutError'
-            ? 'timed out'
-            : (cause?.code ?? cause?.message ?? (error as Error).message);
-        throw new CondenseError(
-          'CHANNEL_UNREACHABLE',
-          `cannot reach channel ${channel.publicUrl} (${url}: ${reason}) and there is no cached copy: check the URL or your network`,
-          { url, reason },
-        );
+        // channelGet's message names the channel, host, port and what went wrong.
+        throw error;
       }
       if (response.status !== 404) break;
-      // Drain the 404 body so the connection can be reused.
-      await response.arrayBuffer();
     }
     if (!response) throw new MissingSubdirError(channel.publicUrl, subdir);
-    const final: Response = response;
+    const final: ChannelAnswer = response;
     if (final.status === 304 && cached && meta) {
       const entry: RepodataEntry = {
         url,
+        key,
         bytes: cached,
         source: 'revalidated',
         etag: meta.etag,
         lastModified: meta.lastModified,
       };
-      this.remember(url, entry);
+      this.remember(key, entry);
       return entry;
     }
     if (final.status === 404) throw new MissingSubdirError(channel.publicUrl, subdir);
@@ -239,17 +243,11 @@ export class RepodataCache {
         { url, status: final.status },
       );
     }
-    const raw = Buffer.from(await final.arrayBuffer());
-    let bytes: Buffer;
-    try {
-      bytes = variant === 'zst' ? Buffer.from(decompress(raw)) : raw;
-    } catch {
-      throw new CondenseError(
-        'CHANNEL_UNREACHABLE',
-        `${url}.zst from ${channel.publicUrl} is not valid zstd data`,
-        { url },
-      );
-    }
+    const bytes = checkRepodata(
+      variant === 'zst' ? decompressRepodata(final.body, channel, subdir) : final.body,
+      channel,
+      subdir,
+    );
     // Written in the background: the lock does not wait for 240 MB to reach the disk (the process
     // stays alive until the writes end; the meta file goes last, so a half-written cache is never used).
     const etag = final.headers.get('etag') ?? undefined;
@@ -266,8 +264,8 @@ export class RepodataCache {
       };
       await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
     });
-    const entry: RepodataEntry = { url, bytes, source: 'downloaded', etag, lastModified };
-    this.remember(url, entry);
+    const entry: RepodataEntry = { url, key, bytes, source: 'downloaded', etag, lastModified };
+    this.remember(key, entry);
     return entry;
   }
 
@@ -276,9 +274,9 @@ export class RepodataCache {
    * the cached repodata (checked against its size and ETag), so a new process does not rebuild it.
    */
   async index(entry: RepodataEntry): Promise<RepodataIndex> {
-    const known = this.indexes.get(entry.url);
+    const known = this.indexes.get(entry.key);
     if (known?.bytes === entry.bytes) return known;
-    const path = this.paths(entry.url).index;
+    const path = this.paths(entry.key).index;
     const validator = `${entry.etag ?? ''}|${entry.lastModified ?? ''}`;
     let index = await readFile(path).then(
       (data) => deserializeIndex(data, entry.bytes, validator),
@@ -292,7 +290,7 @@ export class RepodataCache {
         await writeFileAtomic(path, serializeIndex(built, validator));
       });
     }
-    this.indexes.set(entry.url, index);
+    this.indexes.set(entry.key, index);
     return index;
   }
 }

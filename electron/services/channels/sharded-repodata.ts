@@ -6,8 +6,10 @@ import { decompress } from 'fzstd';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { authorized, type ChannelRef } from './channel-url';
+import { type ChannelAnswer, channelGet } from './channel-fetch';
+import { type ChannelRef } from './channel-url';
 import { decode, type MsgValue } from './msgpack';
+import { channelKey } from './repodata-cache';
 
 /**
  * Sharded repodata (CEP 16): `<subdir>/repodata_shards.msgpack.zst` maps each package name to the
@@ -42,21 +44,25 @@ const isMap = (v: MsgValue | undefined): v is { [key: string]: MsgValue } =>
 const hex = (v: MsgValue | undefined) =>
   v instanceof Uint8Array ? Buffer.from(v).toString('hex') : undefined;
 
-async function get(
+function get(
   url: string,
   extra: Record<string, string>,
+  what: string,
   signal?: AbortSignal,
-): Promise<Response> {
-  const { target, headers } = authorized(url);
-  const timeout = AbortSignal.timeout(30_000);
-  return fetch(target, {
-    headers: { ...headers, ...extra },
-    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-  });
+): Promise<ChannelAnswer> {
+  return channelGet(url, { headers: extra, what, ...(signal ? { signal } : {}) });
 }
 
 function parseIndex(url: string, subdir: string, fetchDir: string, data: Uint8Array): ShardIndex {
-  const value = decode(decompress(data));
+  let value: MsgValue;
+  try {
+    value = decode(decompress(data));
+  } catch (error) {
+    throw new CondenseError(
+      'CHANNEL_UNREACHABLE',
+      `${url} is not a valid sharded repodata index (${(error as Error).message}); it was not used or cached`,
+    );
+  }
   if (!isMap(value) || !isMap(value.shards))
     throw new CondenseError('CHANNEL_UNREACHABLE', `${url} is not a sharded repodata index`);
   const info = isMap(value.info) ? value.info : {};
@@ -88,10 +94,11 @@ export async function getShardIndex(
 ): Promise<ShardIndex | undefined> {
   const url = `${channel.publicUrl}/${subdir}/repodata_shards.msgpack.zst`;
   // Checked in the last minute: used without asking upstream again (a second lock, app open).
-  const recent = cache.recentShardIndexes.get(url);
+  const key = channelKey(channel, `${subdir}/shards`);
+  const recent = cache.recentShardIndexes.get(key);
   if (recent && Date.now() - recent.checkedAt < FRESH_MS) return recent.index;
-  const index = await loadShardIndex(cache.dir, channel, subdir, url, signal);
-  cache.recentShardIndexes.set(url, { ...(index ? { index } : {}), checkedAt: Date.now() });
+  const index = await loadShardIndex(cache.dir, channel, subdir, url, key, signal);
+  cache.recentShardIndexes.set(key, { ...(index ? { index } : {}), checkedAt: Date.now() });
   return index;
 }
 
@@ -102,9 +109,9 @@ async function loadShardIndex(
   channel: ChannelRef,
   subdir: string,
   url: string,
+  key: string,
   signal?: AbortSignal,
 ): Promise<ShardIndex | undefined> {
-  const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
   const dir = join(cacheDir, 'shards');
   const metaPath = join(dir, `${key}.index.meta.json`);
   const dataPath = join(dir, `${key}.index.msgpack.zst`);
@@ -115,12 +122,17 @@ async function loadShardIndex(
   if (meta?.absent && Date.now() - meta.checkedAt < ABSENT_RECHECK_MS) return undefined;
   const cached = meta && !meta.absent ? await readFile(dataPath).catch(() => undefined) : undefined;
   const fetchDir = `${channel.fetchUrl}/${subdir}`;
-  let response: Response;
+  let response: ChannelAnswer;
   try {
     const conditional: Record<string, string> = {};
     if (cached && meta?.etag) conditional['if-none-match'] = meta.etag;
     if (cached && meta?.lastModified) conditional['if-modified-since'] = meta.lastModified;
-    response = await get(`${fetchDir}/repodata_shards.msgpack.zst`, conditional, signal);
+    response = await get(
+      `${fetchDir}/repodata_shards.msgpack.zst`,
+      conditional,
+      `channel ${channel.publicUrl}`,
+      signal,
+    );
   } catch (error) {
     if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
     if (cached) return parseIndex(url, subdir, fetchDir, cached);
@@ -131,14 +143,13 @@ async function loadShardIndex(
   await mkdir(dir, { recursive: true });
   if (response.status === 304 && cached) return parseIndex(url, subdir, fetchDir, cached);
   if (!response.ok) {
-    await response.arrayBuffer();
     await writeFileAtomic(
       metaPath,
       JSON.stringify({ absent: true, checkedAt: Date.now() } satisfies IndexMeta),
     );
     return undefined;
   }
-  const data = new Uint8Array(await response.arrayBuffer());
+  const data = new Uint8Array(response.body);
   const index = parseIndex(url, subdir, fetchDir, data);
   await writeFileAtomic(dataPath, data);
   const fresh: IndexMeta = {
@@ -188,19 +199,20 @@ export class ShardedRepodata {
       return;
     }
     const path = join(this.cacheDir, 'shards', `${digest}.msgpack.zst`);
-    let data = await readFile(path).catch(() => undefined);
+    let data: Buffer | undefined = await readFile(path).catch(() => undefined);
     if (!data) {
       const url = `${this.index.shardsBase}${digest}.msgpack.zst`;
-      let response: Response;
+      let response: ChannelAnswer;
       try {
-        response = await get(url, {}, signal);
-      } catch {
-        if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
-        throw new CondenseError(
-          'CHANNEL_UNREACHABLE',
-          `cannot fetch the repodata shard of "${name}" (${this.index.url}) and it is not cached`,
-          { name },
+        response = await get(
+          url,
+          {},
+          `the repodata shard of "${name}" (${this.index.url})`,
+          signal,
         );
+      } catch (error) {
+        if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
+        throw error;
       }
       if (!response.ok) {
         throw new CondenseError(
@@ -209,7 +221,7 @@ export class ShardedRepodata {
           { name },
         );
       }
-      data = Buffer.from(await response.arrayBuffer());
+      data = response.body;
       // Content addressed: a shard that does not hash to its name is refused rather than cached.
       if (createHash('sha256').update(data).digest('hex') !== digest) {
         throw new CondenseError(

@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 
 import { CHECK_LABEL, CHECK_OWNER_LABEL } from '../../../shared/checks/model';
 import type { Engine } from '../docker/engine';
+import { engineCall } from '../docker/engine';
 
 /** Which process started a check container: a later run removes it once that process is gone. */
 const OWNER = `${hostname()}:${process.pid}`;
@@ -75,14 +76,23 @@ export async function withCheckContainer<T>(
   use: (container: Docker.Container) => Promise<T>,
 ): Promise<T> {
   signal?.throwIfAborted();
-  const container = await engine.docker.createContainer({
-    ...options,
-    Labels: { ...options.Labels, ...checkLabels(kind) },
-  });
+  const container = await engineCall(
+    engine,
+    `create the ${kind} container`,
+    (abortSignal) =>
+      engine.docker.createContainer({
+        ...options,
+        Labels: { ...options.Labels, ...checkLabels(kind) },
+        abortSignal,
+      }),
+    signal,
+  );
   activeContainers.add(container.id);
   let removal: Promise<unknown> | undefined;
   const remove = () =>
-    (removal ??= container.remove({ force: true }).catch((error: { statusCode?: number }) => {
+    (removal ??= engineCall(engine, `remove the ${kind} container`, (abortSignal) =>
+      container.remove({ force: true, abortSignal }),
+    ).catch((error: { statusCode?: number }) => {
       // 404: removed already; 409: removal in progress.
       if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
     }));

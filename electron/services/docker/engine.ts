@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 
 import type { EngineInfo } from '../../../shared/api/build';
 import { CondenseError } from '../../../shared/api/errors';
+import { envSeconds, withDeadline } from '../wait/deadline';
 import type { EngineTarget, TargetInputs } from './engine-target';
 import { resolveEngineTarget } from './engine-target';
 
@@ -109,13 +110,49 @@ interface InfoReply {
   Architecture?: string;
 }
 
-/** The engine's version, API version, architecture and BuildKit support. */
-export async function engineInfo(engine: Engine): Promise<EngineInfo> {
+/** How long one Engine API call may wait for its answer; `$CONDENSE_ENGINE_TIMEOUT` seconds. */
+export const engineTimeoutMs = () => envSeconds('CONDENSE_ENGINE_TIMEOUT', 30_000);
+/** How long a build may send nothing (a silent RUN step); `$CONDENSE_BUILD_IDLE_TIMEOUT` seconds. */
+export const buildIdleTimeoutMs = () => envSeconds('CONDENSE_BUILD_IDLE_TIMEOUT', 20 * 60_000);
+
+/**
+ * One Engine API call with a deadline ({@link engineTimeoutMs}) that also ends on `signal`. `work`
+ * gets the deadline's signal for dockerode's `abortSignal`; an engine that accepts the connection and
+ * never answers ends in a TIMEOUT naming the engine and the call. Other errors go through `engineError`.
+ */
+export async function engineCall<T>(
+  engine: Engine,
+  what: string,
+  work: (abortSignal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
   try {
-    const [version, info] = await Promise.all([
-      engine.docker.version() as Promise<VersionReply>,
-      engine.docker.info() as Promise<InfoReply>,
-    ]);
+    return await withDeadline(
+      engineTimeoutMs(),
+      signal,
+      `The Docker engine at ${engine.target.host} (${what})`,
+      work,
+      'check that Docker is running and not overloaded, or raise CONDENSE_ENGINE_TIMEOUT',
+    );
+  } catch (error) {
+    throw engineError(error, engine.target);
+  }
+}
+
+/** The engine's version, API version, architecture and BuildKit support. */
+export async function engineInfo(engine: Engine, signal?: AbortSignal): Promise<EngineInfo> {
+  try {
+    const [version, info] = await engineCall(
+      engine,
+      'version and info',
+      (abortSignal) =>
+        Promise.all([
+          // @types/dockerode lacks the options argument dockerode takes (abortSignal included).
+          (engine.docker.version as (o: object) => Promise<VersionReply>)({ abortSignal }),
+          (engine.docker.info as (o: object) => Promise<InfoReply>)({ abortSignal }),
+        ]),
+      signal,
+    );
     const apiVersion = version.ApiVersion ?? '';
     const os = version.Os ?? info.OSType ?? 'linux';
     return {

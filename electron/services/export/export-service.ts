@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, realpath, rm, symlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
@@ -6,12 +6,20 @@ import type { ExportResult } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
 import { cacheDir } from '../channels/channel-url';
 import { deliveryFiles } from '../delivery/delivery-files';
-import { copyFileAtomic, writeFileAtomic } from '../fs/atomic-write';
+import { copyFileAtomic } from '../fs/atomic-write';
+import { commitFiles, recoverFolder } from '../fs/commit-files';
+import { diskError } from '../fs/disk-errors';
 import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
 import { exportContext } from './export-context';
 import { exportReadme } from './export-readme';
+import {
+  placeholderNote,
+  type PlaceholderVariable,
+  readProjectFile,
+  withPlaceholders,
+} from './export-secrets';
 
 export interface ExportOptions {
   projectDir: string;
@@ -66,7 +74,8 @@ const GENERATED = ['Dockerfile', 'Dockerfile.classic', '.dockerignore'];
  * Writes everything needed to build the image without Condense: Dockerfile (and Dockerfile.classic
  * when the main one needs BuildKit), .dockerignore, environment.yml, the lockfiles, every file the
  * Dockerfile copies from the build context (the own package, `files:` entries...) and a README with
- * the build commands. Nothing is written when a file exists (unless `force`), and every write is atomic.
+ * the build commands. Channel credentials become `${VAR}` placeholders. Nothing is written when a file
+ * exists (unless `force`); every write is atomic, and the generated files land as one unit.
  */
 export async function exportProject(options: ExportOptions): Promise<ExportResult> {
   if (!isAbsolute(options.dir)) {
@@ -86,17 +95,25 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
   ]);
   // The cache mount needs BuildKit; the classic builder gets the form that cleans in the same step.
   if (recipe.buildkitCache) files.set('Dockerfile.classic', generated.classicDockerfile);
-  try {
-    files.set('environment.yml', await readFile(join(options.projectDir, 'environment.yml')));
-  } catch {
+  const modes = new Map<string, number>();
+  const variables = new Map<string, PlaceholderVariable>();
+  // The user's files: symlinks out of the project refused, modes kept, credentials replaced by
+  // `${VAR}` placeholders (the README says which to set).
+  const copy = async (name: string) => {
+    const { data, mode } = await readProjectFile(options.projectDir, name);
+    const clean = withPlaceholders(data.toString('utf8'));
+    for (const v of clean.variables) variables.set(v.name, v);
+    files.set(name, clean.variables.length ? clean.text : data);
+    modes.set(name, mode);
+  };
+  if (!(await exists(join(options.projectDir, 'environment.yml')))) {
     throw new CondenseError(
       'NOT_FOUND',
       `No environment.yml in ${options.projectDir}: is this a Condense project folder?`,
     );
   }
-  for (const name of await lockfilesOf(options.projectDir, recipe)) {
-    files.set(name, await readFile(join(options.projectDir, name)));
-  }
+  await copy('environment.yml');
+  for (const name of await lockfilesOf(options.projectDir, recipe)) await copy(name);
   const delivery = await deliveryFiles({
     projectDir: options.projectDir,
     recipe,
@@ -104,8 +121,12 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     ...(options.signal ? { signal: options.signal } : {}),
   });
   for (const [name, text] of delivery) files.set(name, text);
-  await mkdir(options.dir, { recursive: true });
+  await mkdir(options.dir, { recursive: true }).catch((error: unknown) => {
+    throw diskError(error, join(options.dir, 'README.md'));
+  });
   const dir = await realpath(options.dir);
+  // An export interrupted earlier is finished first, so the checks below see whole files.
+  await recoverFolder(dir, { deep: true });
   const projectDir = await realpath(options.projectDir);
   const context = (
     await exportContext({
@@ -120,7 +141,11 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     ? 'README.condense.md'
     : 'README.md';
   const names = [...files.keys(), ...context.map((e) => e.path)];
-  files.set(readmeName, exportReadme(recipe, basename(options.projectDir), names));
+  files.set(
+    readmeName,
+    exportReadme(recipe, basename(options.projectDir), names) +
+      placeholderNote([...variables.values()]),
+  );
   const targets = [...files.keys(), ...context.map((e) => e.path)].map(
     (name) => [name, inside(dir, name)] as const,
   );
@@ -135,16 +160,10 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
       );
     }
   }
-  const written: string[] = [];
   const intoProject = dir === projectDir;
-  for (const [name, content] of files) {
-    // Exporting into the project itself: its own inputs stay as they are.
-    if (intoProject && !GENERATED.includes(name) && name !== readmeName) continue;
-    const target = inside(dir, name);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFileAtomic(target, content);
-    written.push(name);
-  }
+  const written: string[] = [];
+  // The build context's own files first (streamed, each atomic); the generated files last as one
+  // unit, so a crash never leaves a Dockerfile beside half of what it copies.
   if (!intoProject) {
     for (const entry of context) {
       const target = inside(dir, entry.path);
@@ -158,5 +177,18 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
       written.push(entry.path);
     }
   }
-  return { dir, files: written };
+  // Exporting into the project itself: its own inputs stay as they are.
+  const committed = [...files.keys()].filter(
+    (name) => !intoProject || GENERATED.includes(name) || name === readmeName,
+  );
+  for (const name of committed) await mkdir(dirname(inside(dir, name)), { recursive: true });
+  await commitFiles(
+    dir,
+    committed.map((name) => ({
+      name,
+      data: files.get(name)!,
+      ...(modes.has(name) ? { mode: modes.get(name)! } : {}),
+    })),
+  );
+  return { dir, files: [...committed, ...written] };
 }

@@ -3,21 +3,38 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, link, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+import { diskError } from './disk-errors';
+
+/** Temporary siblings carry the writer's pid, so recovery can tell a dead writer's leftovers. */
+export const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
 /** Writes `data` to a fsynced temporary sibling of `path` and returns its name. */
-async function writeTempSibling(
+export async function writeTempSibling(
   path: string,
   data: string | Uint8Array,
   mode: number,
 ): Promise<string> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', mode);
+  const temp = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  let handle;
+  try {
+    handle = await open(temp, 'wx', mode);
+  } catch (error) {
+    throw diskError(error, path);
+  }
   try {
     // open() applies the umask; the file must get exactly `mode` (a 0600 file stays 0600).
     await handle.chmod(mode);
     await handle.writeFile(data);
     await handle.sync();
-  } finally {
     await handle.close();
+  } catch (error) {
+    // A full disk must not leave a 0-byte or half temp file behind.
+    await handle.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw diskError(error, path);
   }
   return temp;
 }
@@ -36,7 +53,7 @@ export async function writeFileAtomic(
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw diskError(error, path);
   }
 }
 
@@ -53,7 +70,7 @@ export async function writeFileExclusive(path: string, data: string): Promise<bo
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw diskError(error, path);
   } finally {
     await rm(temp, { force: true });
   }
@@ -100,5 +117,3 @@ export async function replaceTarget(path: string): Promise<{ target: string; mod
     throw error;
   }
 }
-
-export { writeTempSibling };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
 import type { JobEvent, JobKind, JobSummary } from '../../../shared/api/jobs';
+import { redactFields } from '../../../shared/format/redact';
 
 export interface JobContext {
   jobId: string;
@@ -84,7 +85,8 @@ export class JobManager {
       done: Promise.resolve(),
     };
     const emit = (kind: string, data: unknown) => {
-      const event: JobEvent = { jobId, job, seq: ++seq, kind, data };
+      // Every message leaving a job (progress, log lines, errors) passes the one redaction.
+      const event: JobEvent = { jobId, job, seq: ++seq, kind, data: redactFields(data) };
       record.events.push(event);
       // Trim in chunks: a splice per event made a 100,000-line build log quadratic.
       if (record.events.length > REPLAY_LIMIT + REPLAY_SLACK) {

@@ -62,6 +62,9 @@ beforeAll(async () => {
   fake = join(root, 'conda-lock');
   await writeFile(fake, FAKE);
   await chmod(fake, 0o755);
+  // The conda it is given (found beside conda-lock, as in an environment that has both).
+  await writeFile(join(root, 'conda'), '#!/bin/sh\nexit 0\n');
+  await chmod(join(root, 'conda'), 0o755);
   await writeFile(
     join(root, 'environment.yml'),
     'channels: [conda-forge]\ndependencies:\n  - six\n  - pip:\n      - requests\n',
@@ -119,7 +122,12 @@ describe('conda-lock engine', () => {
     expect(messages.some((m) => m.startsWith('INFO:conda_lock'))).toBe(true);
     expect(result.engine).toBe('conda-lock');
     expect(result.platforms).toEqual([{ platform: 'linux-64', packages: 1 }]);
-    expect((await readFile(join(root, 'args.txt'), 'utf8')).split('\n')).toContain('--strip-auth');
+    const args = (await readFile(join(root, 'args.txt'), 'utf8')).split('\n');
+    expect(args).toContain('--strip-auth');
+    expect(args.slice(args.indexOf('--conda'), args.indexOf('--conda') + 2)).toEqual([
+      '--conda',
+      join(root, 'conda'),
+    ]);
   });
 
   it('turns a non-zero exit into a message with its stderr', async () => {

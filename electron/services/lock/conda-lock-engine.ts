@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 import { CondenseError } from '../../../shared/api/errors';
+import { trackGroup } from '../process/child-groups';
+import { findCondaExecutable, locateExecutable } from './conda-executable';
 import { ENVIRONMENT_FILE, UNIFIED_LOCK } from './lock-files';
 
 export interface CondaLockRun {
@@ -9,6 +11,8 @@ export interface CondaLockRun {
   platforms: string[];
   /** Executable; default `conda-lock` from PATH (or $CONDENSE_CONDA_LOCK). */
   condaLockPath?: string;
+  /** conda, mamba or micromamba for conda-lock's `--conda`; default found by {@link findCondaExecutable}. */
+  condaPath?: string;
   update?: string[];
   /** Default 30 minutes: conda-lock solves can be slow (users report hours on big stacks). */
   timeoutMs?: number;
@@ -17,7 +21,9 @@ export interface CondaLockRun {
 }
 
 /** The argument array (never a shell string) for conda-lock. */
-export function condaLockArguments(run: Pick<CondaLockRun, 'platforms' | 'update'>): string[] {
+export function condaLockArguments(
+  run: Pick<CondaLockRun, 'platforms' | 'update' | 'condaPath'>,
+): string[] {
   return [
     'lock',
     '--file',
@@ -34,10 +40,19 @@ export function condaLockArguments(run: Pick<CondaLockRun, 'platforms' | 'update
     '--strip-auth',
     ...run.platforms.flatMap((p) => ['--platform', p]),
     ...(run.update ?? []).flatMap((n) => ['--update', n]),
+    ...(run.condaPath ? ['--conda', run.condaPath] : []),
   ];
 }
 
 const KILL_GRACE_MS = 3000;
+
+function notFound(executable: string): CondenseError {
+  return new CondenseError(
+    'ENGINE_UNAVAILABLE',
+    `conda-lock was not found (${executable}): install it (pip install conda-lock or conda install -c conda-forge conda-lock), set its path, or use the built-in engine`,
+    { executable },
+  );
+}
 
 /**
  * Runs conda-lock in the project folder, streams its output lines as progress, aborts on the signal,
@@ -51,7 +66,15 @@ export function runCondaLock(run: CondaLockRun): Promise<void> {
       reject(new CondenseError('CANCELLED', 'Cancelled.'));
       return;
     }
-    const child = spawn(executable, condaLockArguments(run), {
+    let condaPath: string;
+    try {
+      if (!locateExecutable(executable)) throw notFound(executable);
+      condaPath = findCondaExecutable(executable, run.condaPath);
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    const child = spawn(executable, condaLockArguments({ ...run, condaPath }), {
       cwd: run.projectDir,
       shell: false,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,6 +82,8 @@ export function runCondaLock(run: CondaLockRun): Promise<void> {
       // conda-lock would leave that running and holding the output pipes open.
       detached: true,
     });
+    // Remembered so that the CLI's exit (or a forced exit after SIGTERM) takes the group along.
+    const forget = child.pid !== undefined ? trackGroup(child.pid) : () => undefined;
     const killGroup = (signal: NodeJS.Signals) => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, signal);
@@ -87,6 +112,9 @@ export function runCondaLock(run: CondaLockRun): Promise<void> {
     });
 
     const finish = (error?: CondenseError) => {
+      // A stopped conda-lock may leave its solver behind in the group.
+      if (reason) killGroup('SIGKILL');
+      forget();
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       run.signal?.removeEventListener('abort', onAbort);
@@ -94,15 +122,8 @@ export function runCondaLock(run: CondaLockRun): Promise<void> {
       else resolve();
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') {
-        finish(
-          new CondenseError(
-            'ENGINE_UNAVAILABLE',
-            `conda-lock was not found (${executable}): install it (pip install conda-lock or conda install -c conda-forge conda-lock), set its path, or use the built-in engine`,
-            { executable },
-          ),
-        );
-      } else
+      if (error.code === 'ENOENT') finish(notFound(executable));
+      else
         finish(
           new CondenseError(
             'EXTERNAL_TOOL_FAILED',

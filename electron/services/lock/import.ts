@@ -14,7 +14,7 @@ import {
 import type { CondaLock } from '../../../shared/conda/lock-model';
 import { APP_NAME, APP_VERSION } from '../app-info';
 import { stripAuth } from '../channels/channel-url';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { type CommitFile, commitFiles } from '../fs/commit-files';
 import { explicitLockName, UNIFIED_LOCK } from './lock-files';
 
 /** The lockfile formats Condense reads. */
@@ -140,23 +140,19 @@ export async function importLockfiles(
       `${missingMd5.url} has no md5 in the imported file; conda-lock.yml requires md5 hashes`,
     );
   }
-  const written: string[] = [];
-  for (const platform of merged.platforms) {
-    const path = join(projectDir, explicitLockName(platform));
-    await writeFileAtomic(
-      path,
-      writeExplicitLockfile(merged.packages, {
-        platform,
-        inputHash: merged.inputHashes[platform] ?? '',
-        generator: `${APP_NAME} ${APP_VERSION} (imported)`,
-        categories,
-      }),
-    );
-    written.push(path);
-  }
-  const unified = join(projectDir, UNIFIED_LOCK);
-  await writeFileAtomic(unified, writeCondaLockYml(merged));
-  written.push(unified);
+  // One unit, like a lock: the explicit files and conda-lock.yml never disagree after a crash.
+  const commit: CommitFile[] = merged.platforms.map((platform) => ({
+    name: explicitLockName(platform),
+    data: writeExplicitLockfile(merged.packages, {
+      platform,
+      inputHash: merged.inputHashes[platform] ?? '',
+      generator: `${APP_NAME} ${APP_VERSION} (imported)`,
+      categories,
+    }),
+  }));
+  commit.push({ name: UNIFIED_LOCK, data: writeCondaLockYml(merged) });
+  await commitFiles(projectDir, commit);
+  const written = commit.map((f) => join(projectDir, f.name));
   return {
     files: written,
     platforms: merged.platforms.map((platform) => ({

@@ -10,6 +10,7 @@ import type { CondaLock } from '../../../shared/conda/lock-model';
 import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms';
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
+import { recoverFolder } from '../fs/commit-files';
 import { ENVIRONMENT_FILE } from '../project/skeletons';
 
 export { ENVIRONMENT_FILE };
@@ -43,6 +44,8 @@ export async function readEnvironment(
 
 /** The project's conda-lock.yml, or undefined when there is none. */
 export async function readUnifiedLock(projectDir: string): Promise<CondaLock | undefined> {
+  // A lock interrupted by a crash is finished (or its leftovers removed) before anyone reads it.
+  await recoverFolder(projectDir);
   let text: string;
   try {
     text = await readFile(join(projectDir, UNIFIED_LOCK), 'utf8');

@@ -340,7 +340,7 @@ describe('lock errors', () => {
       ),
       'CHANNEL_UNREACHABLE',
       new RegExp(
-        `cannot reach channel http://127.0.0.1:${port}/nowhere \\(http://127.0.0.1:${port}/nowhere/linux-64/repodata.json: ECONNREFUSED\\)`,
+        `channel http://127.0.0.1:${port}/nowhere \\(127.0.0.1:${port}, http://127.0.0.1:${port}/nowhere/linux-64/repodata.json.zst\\): cannot connect \\(ECONNREFUSED\\)`,
       ),
     );
   });

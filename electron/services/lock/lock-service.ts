@@ -18,7 +18,7 @@ import { APP_NAME, APP_VERSION } from '../app-info';
 import type { ChannelRef } from '../channels/channel-url';
 import { cacheDir, resolveChannels, stripAuth } from '../channels/channel-url';
 import { RepodataCache } from '../channels/repodata-cache';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { type CommitFile, commitFiles } from '../fs/commit-files';
 import { solveBuiltin } from './builtin-engine';
 import { runCondaLock } from './conda-lock-engine';
 import {
@@ -38,6 +38,8 @@ export interface LockServiceDeps {
    * `$CONDENSE_CONDA_LOCK`), else `conda-lock` on PATH. Never taken from a request.
    */
   condaLockPath?: string;
+  /** conda-lock engine: the conda, mamba or micromamba it solves with (`--conda`); a setting too. */
+  condaPath?: string;
 }
 
 let sharedCache: RepodataCache | undefined;
@@ -105,6 +107,7 @@ export async function lockProject(
       ...options,
       platforms,
       condaLockPath: deps.condaLockPath,
+      condaPath: deps.condaPath,
       signal: context.signal,
       progress,
     });
@@ -201,11 +204,11 @@ export async function lockProject(
   };
   // A cancelled lock leaves the previous lockfiles untouched.
   if (context.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
-  const files: string[] = [];
   const generator = `${APP_NAME} ${APP_VERSION}`;
-  for (const platform of platforms) {
-    const path = join(projectDir, explicitLockName(platform));
-    const text = writeExplicitLockfile(packages, {
+  // conda-<platform>.lock and conda-lock.yml commit as one unit: a crash leaves the old pair or the new.
+  const commit: CommitFile[] = platforms.map((platform) => ({
+    name: explicitLockName(platform),
+    data: writeExplicitLockfile(packages, {
       platform,
       // The file's own category (conda-lock's `category:`) is what this lock installs.
       categories: [
@@ -217,13 +220,11 @@ export async function lockProject(
       inputHash: inputHashes[platform]!,
       generator,
       hash: options.hash,
-    });
-    await writeFileAtomic(path, text);
-    files.push(path);
-  }
-  const unified = join(projectDir, UNIFIED_LOCK);
-  await writeFileAtomic(unified, writeCondaLockYml(lock));
-  files.push(unified);
+    }),
+  }));
+  commit.push({ name: UNIFIED_LOCK, data: writeCondaLockYml(lock) });
+  await commitFiles(projectDir, commit);
+  const files = commit.map((f) => join(projectDir, f.name));
   // Repodata cache writes ran alongside the solve; the lock is done once they are on disk too.
   await cache.flush();
   progress('lock written', 1);
