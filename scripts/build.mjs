@@ -31,7 +31,16 @@ const targets = [
     packages: 'bundle',
     external: ['electron'],
   },
-  { entry: 'electron/cli/index.ts', outfile: 'out/cli/index.mjs', format: 'esm' },
+  // Split so each command's modules (dockerode, rattler's WASM...) load only when that command runs.
+  {
+    entry: 'electron/cli/index.ts',
+    outdir: 'out/cli',
+    format: 'esm',
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  },
 ].filter((t) => existsSync(join(root, t.entry)));
 
 const contexts = await Promise.all(
@@ -40,7 +49,9 @@ const contexts = await Promise.all(
       ...common,
       ...rest,
       entryPoints: [join(root, entry)],
-      outfile: join(root, rest.outfile),
+      ...(rest.outfile
+        ? { outfile: join(root, rest.outfile) }
+        : { outdir: join(root, rest.outdir) }),
     }),
   ),
 );

@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import { isCondenseError } from '../../shared/api/errors';
 import { APP_VERSION } from '../services/app-info';
 import type { CliCommand, CliContext } from './command';
-import { commands } from './commands/index';
+import { type CliCommandEntry, commands } from './commands/index';
 
 const GLOBAL_OPTIONS = {
   project: { type: 'string' as const, short: 'C' },
   help: { type: 'boolean' as const, short: 'h' },
 };
 
-function helpText(list: CliCommand[]): string {
+function helpText(list: CliCommandEntry[]): string {
   const width = Math.max(...list.map((c) => c.name.length), 8);
   return [
     `condense ${APP_VERSION}: conda environments to small, reproducible Docker images`,
@@ -26,7 +26,7 @@ function helpText(list: CliCommand[]): string {
   ].join('\n');
 }
 
-function commandHelp(command: CliCommand): string {
+function commandHelp(entry: CliCommandEntry, command: CliCommand): string {
   const options = Object.entries(command.options).map(
     ([name, o]) =>
       `  --${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple ? ' (repeatable)' : ''}`,
@@ -34,7 +34,7 @@ function commandHelp(command: CliCommand): string {
   return [
     `Usage: condense ${command.usage}`,
     '',
-    command.summary,
+    entry.summary,
     '',
     'Options:',
     ...options,
@@ -62,11 +62,12 @@ export async function runCli(
     io.stdout.write(`${APP_VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`condense: unknown command "${name}"; run condense --help for the list\n`);
     return 2;
   }
+  const command = await entry.load();
   let parsed;
   try {
     parsed = parseArgs({
@@ -80,7 +81,7 @@ export async function runCli(
     return 2;
   }
   if (parsed.values.help) {
-    io.stdout.write(commandHelp(command) + '\n');
+    io.stdout.write(commandHelp(entry, command) + '\n');
     return 0;
   }
   const controller = new AbortController();

@@ -63,8 +63,6 @@ export function variantOptions(values: string[]): Pick<BuildStartRequest, 'only'
 
 /** `condense build`: builds the recipe's variants, streams progress, prints the variant table. */
 export const buildCommand: CliCommand = {
-  name: 'build',
-  summary: 'Build the image (each variant) with BuildKit, smoke-test it and keep it in the history',
   usage:
     'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--no-imports] [--check CMD] [--classic] [--no-cache] [--repository R] [--keep-builds N] [--context NAME] [--concurrency N]',
   options: {

@@ -5,8 +5,6 @@ import { comparisonText } from './build-output';
 
 /** `condense compare [BUILD [OTHER]]`: the variants of a build (the latest by default), or of two. */
 export const compareCommand: CliCommand = {
-  name: 'compare',
-  summary: 'Compare the variants of a build, or two builds: size, layers, time, smoke test',
   usage: 'compare [BUILD [OTHER]] [--layers] [--json]',
   positionals: true,
   options: {

@@ -5,8 +5,6 @@ import type { CliCommand } from '../command';
 
 /** `condense export DIR`: Dockerfile, .dockerignore, environment.yml, lockfiles and a README. */
 export const exportCommand: CliCommand = {
-  name: 'export',
-  summary: 'Write the Dockerfile, .dockerignore, environment, lockfiles and a README into a folder',
   usage: 'export DIR [--force]',
   options: { force: { type: 'boolean' } },
   positionals: true,

@@ -8,8 +8,6 @@ const list = (value: unknown): string[] =>
 
 /** `condense lock`: environment.yml to conda-<platform>.lock and conda-lock.yml. */
 export const lockCommand: CliCommand = {
-  name: 'lock',
-  summary: 'Lock environment.yml into conda-<platform>.lock and conda-lock.yml',
   usage:
     'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda VERSION] [--conda-lock PATH] [--timeout SECONDS]',
   options: {
