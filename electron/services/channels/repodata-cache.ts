@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { decompress } from 'fzstd';
@@ -7,6 +7,8 @@ import { decompress } from 'fzstd';
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { authorized, type ChannelRef } from './channel-url';
+import { DiskIndexTable, DiskRepodata } from './repodata-disk-index';
+import { isFresh, ttlFromEnv } from './repodata-freshness';
 import {
   deserializeIndex,
   indexRepodata,
@@ -20,8 +22,8 @@ export interface RepodataEntry {
   /** `<publicUrl>/<subdir>/repodata.json` (no credentials). */
   url: string;
   bytes: Buffer;
-  /** `downloaded` (200), `revalidated` (304), `memory` (checked this session), `offline` (upstream unreachable, disk copy used). */
-  source: 'downloaded' | 'revalidated' | 'memory' | 'offline';
+  /** `downloaded` (200), `revalidated` (304), `cached` (disk copy still fresh), `memory` (checked this session), `offline` (upstream unreachable, disk copy used). */
+  source: 'downloaded' | 'revalidated' | 'cached' | 'memory' | 'offline';
   etag?: string;
   lastModified?: string;
 }
@@ -35,6 +37,46 @@ interface CacheMeta {
   etag?: string;
   lastModified?: string;
   fetchedAt: string;
+  /** When the channel last answered 200 or 304 (ms), and its Cache-Control then: freshness. */
+  checkedAt?: number;
+  cacheControl?: string;
+}
+
+/** A copy on disk the lock may use: fresh, just revalidated (304), or the channel is unreachable. */
+interface DiskCopy {
+  kind: 'disk';
+  url: string;
+  source: 'cached' | 'revalidated' | 'offline' | 'memory';
+  meta: CacheMeta;
+  paths: { data: string; meta: string; index: string };
+}
+
+/**
+ * The body in one buffer of its announced length (undici's arrayBuffer() holds the chunks and a
+ * copy at once: twice conda-forge's 240 MB at the peak).
+ */
+async function responseBytes(response: Response): Promise<Buffer> {
+  const length = Number(response.headers.get('content-length'));
+  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  if (!response.body || !Number.isSafeInteger(length) || length <= 0 || encoded)
+    return Buffer.from(await response.arrayBuffer());
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    if (at + chunk.length > length)
+      throw new CondenseError(
+        'CHANNEL_UNREACHABLE',
+        `${response.url} sent more than its Content-Length`,
+      );
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  if (at !== length)
+    throw new CondenseError(
+      'CHANNEL_UNREACHABLE',
+      `${response.url} ended after ${at} of ${length} bytes`,
+    );
+  return out;
 }
 
 /** A subdir the channel does not have (404), as opposed to a channel that cannot be reached. */
@@ -62,6 +104,8 @@ export interface RepodataCacheOptions {
   keepMs?: number;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** Freshness override in seconds (see `repodata-freshness.ts`); default `CONDENSE_REPODATA_TTL`. */
+  ttlSeconds?: number;
 }
 
 /**
@@ -78,6 +122,11 @@ export class RepodataCache {
 
   /** Shard indexes (CEP 16) checked by this cache object, by URL; see `getShardIndex`. */
   readonly recentShardIndexes = new Map<string, { index?: ShardIndex; checkedAt: number }>();
+
+  /** The freshness override in seconds, if any (see `repodata-freshness.ts`). */
+  get ttlSeconds(): number | undefined {
+    return this.options.ttlSeconds ?? ttlFromEnv();
+  }
 
   /** The cache folder (shards live in `<dir>/shards/`). */
   get dir(): string {
@@ -145,57 +194,131 @@ export class RepodataCache {
     });
   }
 
-  async get(channel: ChannelRef, subdir: string, signal?: AbortSignal): Promise<RepodataEntry> {
+  /**
+   * A subdir's repodata.json: from memory, from disk while fresh (see `repodata-freshness.ts`), else
+   * revalidated or downloaded. `refresh` asks the channel whatever the freshness says.
+   */
+  async get(
+    channel: ChannelRef,
+    subdir: string,
+    signal?: AbortSignal,
+    options: { refresh?: boolean } = {},
+  ): Promise<RepodataEntry> {
+    const checked = await this.check(channel, subdir, signal, options.refresh ?? false);
+    return checked.kind === 'entry' ? checked.entry : this.readDisk(checked);
+  }
+
+  /**
+   * A subdir's records for a lock: the in-memory index when the bytes are in memory (just
+   * downloaded, or this session), otherwise the cached file through its index on disk, read only for
+   * the names the lock reaches (`DiskRepodata`), so a warm lock never loads conda-forge's 240 MB.
+   */
+  async records(
+    channel: ChannelRef,
+    subdir: string,
+    signal?: AbortSignal,
+    options: { refresh?: boolean } = {},
+  ): Promise<{ source: RepodataEntry['source']; index?: RepodataIndex; disk?: DiskRepodata }> {
+    const checked = await this.check(channel, subdir, signal, options.refresh ?? false);
+    if (checked.kind === 'entry') {
+      return { source: checked.entry.source, index: await this.index(checked.entry) };
+    }
+    const validator = `${checked.meta.etag ?? ''}|${checked.meta.lastModified ?? ''}`;
+    let table = this.tables.get(checked.url);
+    if (table?.validator !== validator) {
+      table = await DiskIndexTable.open(checked.paths.index, checked.paths.data, validator);
+      if (table) this.tables.set(checked.url, table);
+    }
+    if (table) return { source: checked.source, disk: new DiskRepodata(table, subdir) };
+    // No index on disk yet (a cache written by an older Condense): build it once from the file.
+    const entry = await this.readDisk(checked);
+    return { source: checked.source, index: await this.index(entry) };
+  }
+
+  /** Disk copies checked this session (fresh or 304), by URL. */
+  private readonly recentDisk = new Map<string, { copy: DiskCopy; checkedAt: number }>();
+
+  /** Disk index tables opened this session, by URL (a few MB each, against 240 MB of repodata). */
+  private readonly tables = new Map<string, DiskIndexTable>();
+
+  /** The bytes of a disk copy (the one in memory when its validators match). */
+  private async readDisk(checked: DiskCopy): Promise<RepodataEntry> {
+    const remembered = this.memory.get(checked.url);
+    const same =
+      remembered !== undefined &&
+      remembered.entry.etag === checked.meta.etag &&
+      remembered.entry.lastModified === checked.meta.lastModified;
+    const bytes = same ? remembered.entry.bytes : await readFile(checked.paths.data);
+    const entry: RepodataEntry = {
+      url: checked.url,
+      bytes,
+      source: checked.source,
+      etag: checked.meta.etag,
+      lastModified: checked.meta.lastModified,
+    };
+    this.remember(checked.url, entry);
+    return entry;
+  }
+
+  /** Decides where the repodata comes from, asking the channel only when the copies are not fresh. */
+  private async check(
+    channel: ChannelRef,
+    subdir: string,
+    signal: AbortSignal | undefined,
+    refresh: boolean,
+  ): Promise<{ kind: 'entry'; entry: RepodataEntry } | DiskCopy> {
     const url = `${channel.publicUrl}/${subdir}/repodata.json`;
     const remembered = this.memory.get(url);
-    if (remembered && Date.now() - remembered.checkedAt < (this.options.freshMs ?? 60_000)) {
+    if (
+      !refresh &&
+      remembered &&
+      Date.now() - remembered.checkedAt < (this.options.freshMs ?? 60_000)
+    ) {
       this.remember(url, remembered.entry, remembered.checkedAt);
-      return { ...remembered.entry, source: 'memory' };
+      return { kind: 'entry', entry: { ...remembered.entry, source: 'memory' } };
     }
+    const recent = this.recentDisk.get(url);
+    if (!refresh && recent && Date.now() - recent.checkedAt < (this.options.freshMs ?? 60_000))
+      return { ...recent.copy, source: 'memory' };
     const paths = this.paths(url);
-    let meta: CacheMeta | undefined;
-    let cached: Buffer | undefined;
-    try {
-      meta = JSON.parse(await readFile(paths.meta, 'utf8')) as CacheMeta;
-      // Same validators as the copy in memory: reuse it (and its index) instead of reading 240 MB.
-      const same =
-        remembered !== undefined &&
-        remembered.entry.etag === meta.etag &&
-        remembered.entry.lastModified === meta.lastModified;
-      cached = same ? remembered.entry.bytes : await readFile(paths.data);
-    } catch {
-      meta = undefined;
-      cached = undefined;
-    }
+    const meta = await readFile(paths.meta, 'utf8').then(
+      (text) => JSON.parse(text) as CacheMeta,
+      () => undefined,
+    );
+    const copy =
+      meta &&
+      (await stat(paths.data).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+        ? meta
+        : undefined;
+    const disk = (source: DiskCopy['source'], m: CacheMeta): DiskCopy => {
+      const found: DiskCopy = { kind: 'disk', url, source, meta: m, paths };
+      // Like the bytes in memory: a second lock this session does not ask again for a while.
+      if (source !== 'offline') this.recentDisk.set(url, { copy: found, checkedAt: Date.now() });
+      return found;
+    };
+    const policy = { ttlSeconds: this.ttlSeconds, refresh };
+    if (copy && isFresh(copy, policy)) return disk('cached', copy);
     // repodata.json.zst is about a fifth of the plain file (conda-forge serves it); a channel that
     // has none is remembered as plain, so revalidation costs one request.
-    const variants: Variant[] = meta?.variant === 'json' ? ['json'] : ['zst', 'json'];
+    const variants: Variant[] = copy?.variant === 'json' ? ['json'] : ['zst', 'json'];
     let response: Response | undefined;
     let variant: Variant = 'json';
     for (variant of variants) {
-      const conditional =
-        cached !== undefined && meta !== undefined && (meta.variant ?? 'json') === variant;
+      const conditional = copy !== undefined && (copy.variant ?? 'json') === variant;
       try {
         response = await this.request(
           channel,
           subdir,
           variant,
-          conditional ? meta : undefined,
+          conditional ? copy : undefined,
           signal,
         );
       } catch (error) {
         if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
-        if (cached && meta) {
-          const entry: RepodataEntry = {
-            url,
-            bytes: cached,
-            source: 'offline',
-            etag: meta.etag,
-            lastModified: meta.lastModified,
-          };
-          this.remember(url, entry);
-          return entry;
-        }
+        if (copy) return disk('offline', copy);
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         const reason =
           error instanceof Error && error.name === 'TimeoutError'
@@ -213,16 +336,12 @@ export class RepodataCache {
     }
     if (!response) throw new MissingSubdirError(channel.publicUrl, subdir);
     const final: Response = response;
-    if (final.status === 304 && cached && meta) {
-      const entry: RepodataEntry = {
-        url,
-        bytes: cached,
-        source: 'revalidated',
-        etag: meta.etag,
-        lastModified: meta.lastModified,
-      };
-      this.remember(url, entry);
-      return entry;
+    const cacheControl = final.headers.get('cache-control') ?? undefined;
+    if (final.status === 304 && copy) {
+      // Fresh again from now: the next lock within the window asks nobody.
+      const checked: CacheMeta = { ...copy, checkedAt: Date.now(), cacheControl };
+      this.background(() => writeFileAtomic(paths.meta, JSON.stringify(checked, null, 2)));
+      return disk('revalidated', checked);
     }
     if (final.status === 404) throw new MissingSubdirError(channel.publicUrl, subdir);
     if (final.status === 401 || final.status === 403) {
@@ -239,7 +358,7 @@ export class RepodataCache {
         { url, status: final.status },
       );
     }
-    const raw = Buffer.from(await final.arrayBuffer());
+    const raw = await responseBytes(final);
     let bytes: Buffer;
     try {
       bytes = variant === 'zst' ? Buffer.from(decompress(raw)) : raw;
@@ -263,12 +382,14 @@ export class RepodataCache {
         etag,
         lastModified,
         fetchedAt: new Date().toISOString(),
+        checkedAt: Date.now(),
+        cacheControl,
       };
       await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
     });
     const entry: RepodataEntry = { url, bytes, source: 'downloaded', etag, lastModified };
     this.remember(url, entry);
-    return entry;
+    return { kind: 'entry', entry };
   }
 
   /**

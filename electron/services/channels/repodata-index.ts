@@ -156,7 +156,7 @@ export function filteredRepodata(
   ]);
 }
 
-interface IndexHeader {
+export interface IndexHeader {
   version: 1;
   /** Byte length of the repodata.json the index was built from. */
   size: number;
@@ -189,41 +189,45 @@ export function serializeIndex(index: RepodataIndex, validator: string): Buffer 
   return Buffer.concat([length, headerBytes, Buffer.from(offsets.buffer, 0, k * 4)]);
 }
 
+/** The header and offsets of a serialized index, or undefined when it is not one. */
+export function readIndexHeader(
+  data: Buffer,
+): { header: IndexHeader; offsets: Int32Array } | undefined {
+  try {
+    const headerLength = data.readUInt32LE(0);
+    const header = JSON.parse(data.toString('utf8', 4, 4 + headerLength)) as IndexHeader;
+    if (header.version !== 1) return undefined;
+    const start = 4 + headerLength;
+    // Copy into an aligned buffer: the offsets start at an arbitrary byte position.
+    const offsets = new Int32Array(
+      data.buffer.slice(data.byteOffset + start, data.byteOffset + data.length),
+    );
+    return { header, offsets };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a serialized index back; undefined when it does not belong to these bytes. */
 export function deserializeIndex(
   data: Buffer,
   bytes: Buffer,
   validator: string,
 ): RepodataIndex | undefined {
-  try {
-    const headerLength = data.readUInt32LE(0);
-    const header = JSON.parse(data.toString('utf8', 4, 4 + headerLength)) as IndexHeader;
-    if (header.version !== 1 || header.size !== bytes.length || header.validator !== validator)
-      return undefined;
-    const start = 4 + headerLength;
-    // Copy into an aligned buffer: the offsets start at an arbitrary byte position.
-    const offsets = new Int32Array(
-      data.buffer.slice(data.byteOffset + start, data.byteOffset + data.length),
-    );
-    const byName = new Map<string, number[][]>();
-    let k = 0;
-    let records = 0;
-    header.names.forEach((name, i) => {
-      const list: number[][] = [];
-      for (let c = 0; c < header.counts[i]!; c++, k += 5)
-        list.push([
-          offsets[k]!,
-          offsets[k + 1]!,
-          offsets[k + 2]!,
-          offsets[k + 3]!,
-          offsets[k + 4]!,
-        ]);
-      records += list.length;
-      byName.set(name, list);
-    });
-    if (k !== offsets.length) return undefined;
-    return { bytes, byName, records, ...(header.info ? { info: header.info } : {}) };
-  } catch {
-    return undefined;
-  }
+  const parsed = readIndexHeader(data);
+  if (!parsed) return undefined;
+  const { header, offsets } = parsed;
+  if (header.size !== bytes.length || header.validator !== validator) return undefined;
+  const byName = new Map<string, number[][]>();
+  let k = 0;
+  let records = 0;
+  header.names.forEach((name, i) => {
+    const list: number[][] = [];
+    for (let c = 0; c < header.counts[i]!; c++, k += 5)
+      list.push([offsets[k]!, offsets[k + 1]!, offsets[k + 2]!, offsets[k + 3]!, offsets[k + 4]!]);
+    records += list.length;
+    byName.set(name, list);
+  });
+  if (k !== offsets.length) return undefined;
+  return { bytes, byName, records, ...(header.info ? { info: header.info } : {}) };
 }

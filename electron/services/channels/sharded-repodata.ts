@@ -8,6 +8,7 @@ import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { authorized, type ChannelRef } from './channel-url';
 import { decode, type MsgValue } from './msgpack';
+import { type FreshnessPolicy, isFresh, ttlFromEnv } from './repodata-freshness';
 
 /**
  * Sharded repodata (CEP 16): `<subdir>/repodata_shards.msgpack.zst` maps each package name to the
@@ -29,6 +30,7 @@ export interface ShardIndex {
 interface IndexMeta {
   etag?: string;
   lastModified?: string;
+  cacheControl?: string;
   /** The channel had no sharded index when last asked. */
   absent?: boolean;
   checkedAt: number;
@@ -80,17 +82,23 @@ function parseIndex(url: string, subdir: string, fetchDir: string, data: Uint8Ar
 export async function getShardIndex(
   cache: {
     dir: string;
+    ttlSeconds?: number;
     recentShardIndexes: Map<string, { index?: ShardIndex; checkedAt: number }>;
   },
   channel: ChannelRef,
   subdir: string,
   signal?: AbortSignal,
+  options: { refresh?: boolean } = {},
 ): Promise<ShardIndex | undefined> {
   const url = `${channel.publicUrl}/${subdir}/repodata_shards.msgpack.zst`;
   // Checked in the last minute: used without asking upstream again (a second lock, app open).
   const recent = cache.recentShardIndexes.get(url);
-  if (recent && Date.now() - recent.checkedAt < FRESH_MS) return recent.index;
-  const index = await loadShardIndex(cache.dir, channel, subdir, url, signal);
+  if (!options.refresh && recent && Date.now() - recent.checkedAt < FRESH_MS) return recent.index;
+  const policy = {
+    ttlSeconds: cache.ttlSeconds ?? ttlFromEnv(),
+    refresh: options.refresh ?? false,
+  };
+  const index = await loadShardIndex(cache.dir, channel, subdir, url, policy, signal);
   cache.recentShardIndexes.set(url, { ...(index ? { index } : {}), checkedAt: Date.now() });
   return index;
 }
@@ -102,6 +110,7 @@ async function loadShardIndex(
   channel: ChannelRef,
   subdir: string,
   url: string,
+  policy: FreshnessPolicy,
   signal?: AbortSignal,
 ): Promise<ShardIndex | undefined> {
   const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
@@ -112,9 +121,11 @@ async function loadShardIndex(
     (t) => JSON.parse(t) as IndexMeta,
     () => undefined,
   );
-  if (meta?.absent && Date.now() - meta.checkedAt < ABSENT_RECHECK_MS) return undefined;
+  if (!policy.refresh && meta?.absent && Date.now() - meta.checkedAt < ABSENT_RECHECK_MS)
+    return undefined;
   const cached = meta && !meta.absent ? await readFile(dataPath).catch(() => undefined) : undefined;
   const fetchDir = `${channel.fetchUrl}/${subdir}`;
+  if (cached && meta && isFresh(meta, policy)) return parseIndex(url, subdir, fetchDir, cached);
   let response: Response;
   try {
     const conditional: Record<string, string> = {};
@@ -129,7 +140,15 @@ async function loadShardIndex(
     return undefined;
   }
   await mkdir(dir, { recursive: true });
-  if (response.status === 304 && cached) return parseIndex(url, subdir, fetchDir, cached);
+  if (response.status === 304 && cached && meta) {
+    const checked: IndexMeta = {
+      ...meta,
+      checkedAt: Date.now(),
+      cacheControl: response.headers.get('cache-control') ?? undefined,
+    };
+    await writeFileAtomic(metaPath, JSON.stringify(checked));
+    return parseIndex(url, subdir, fetchDir, cached);
+  }
   if (!response.ok) {
     await response.arrayBuffer();
     await writeFileAtomic(
@@ -144,6 +163,7 @@ async function loadShardIndex(
   const fresh: IndexMeta = {
     etag: response.headers.get('etag') ?? undefined,
     lastModified: response.headers.get('last-modified') ?? undefined,
+    cacheControl: response.headers.get('cache-control') ?? undefined,
     checkedAt: Date.now(),
   };
   await writeFileAtomic(metaPath, JSON.stringify(fresh));

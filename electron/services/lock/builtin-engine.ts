@@ -27,6 +27,8 @@ export interface BuiltinSolveOptions {
   /** Packages of the previous lock the solver should keep when they still fit. */
   preferred: LockedPackage[];
   cache: RepodataCache;
+  /** Ask the channels now, however fresh the cached repodata is (`condense lock --refresh`). */
+  refresh?: boolean;
   signal?: AbortSignal;
   progress?: (message: string) => void;
 }
@@ -36,8 +38,19 @@ interface Fetched {
   subdir: string;
   /** repodata.json indexed by name; never parsed whole (conda-forge's linux-64 is ~240 MB). */
   index?: RepodataIndex;
-  /** Set when the channel serves CEP 16 shards: `index` then covers only the shards fetched. */
-  sharded?: ShardedRepodata;
+  /**
+   * Records read by name on demand: CEP 16 shards, or the disk cache through its index. `index`
+   * then covers only the names fetched so far.
+   */
+  partial?: PartialRepodata;
+}
+
+/** A subdir whose records are fetched by name (shards, or the cached file's index). */
+interface PartialRepodata {
+  has(name: string): boolean;
+  fetched(name: string): boolean;
+  fetch(names: string[], signal?: AbortSignal): Promise<void>;
+  repodata(): Buffer;
 }
 
 const EMPTY = (subdir: string) =>
@@ -69,7 +82,10 @@ export function reachableNames(roots: string[], indexes: RepodataIndex[]): Set<s
 
 /** Fetches (or revalidates) each channel's platform and noarch repodata. */
 export async function fetchChannelRepodata(
-  options: Pick<BuiltinSolveOptions, 'channels' | 'platform' | 'cache' | 'signal' | 'progress'>,
+  options: Pick<
+    BuiltinSolveOptions,
+    'channels' | 'platform' | 'cache' | 'refresh' | 'signal' | 'progress'
+  >,
 ): Promise<Fetched[]> {
   // Every (channel, subdir) at once: downloads overlap with indexing. Results are read in order, so
   // the error reported is the same whichever request finishes first.
@@ -77,17 +93,18 @@ export async function fetchChannelRepodata(
     [options.platform, 'noarch'].map((subdir) => ({
       channel,
       subdir,
-      result: (async (): Promise<Pick<Fetched, 'index' | 'sharded'>> => {
-        const shards = await getShardIndex(options.cache, channel, subdir, options.signal);
+      result: (async (): Promise<Pick<Fetched, 'index' | 'partial'>> => {
+        const refresh = { refresh: options.refresh ?? false };
+        const shards = await getShardIndex(options.cache, channel, subdir, options.signal, refresh);
         if (shards) {
           options.progress?.(
             `repodata ${channel.publicUrl}/${subdir}: sharded (${shards.shards.size} names)`,
           );
-          return { sharded: new ShardedRepodata(options.cache.dir, shards) };
+          return { partial: new ShardedRepodata(options.cache.dir, shards) };
         }
-        const entry = await options.cache.get(channel, subdir, options.signal);
-        options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${entry.source}`);
-        return { index: await options.cache.index(entry) };
+        const found = await options.cache.records(channel, subdir, options.signal, refresh);
+        options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${found.source}`);
+        return found.disk ? { partial: found.disk } : { index: found.index! };
       })(),
     })),
   );
@@ -112,7 +129,7 @@ export async function fetchChannelRepodata(
     options.progress?.(`repodata ${channel.publicUrl}/${subdir}: none (404)`);
     fetched.push({ channel, subdir });
   });
-  if (fetched.every((f) => f.subdir === 'noarch' || (!f.index && !f.sharded))) {
+  if (fetched.every((f) => f.subdir === 'noarch' || (!f.index && !f.partial))) {
     throw new CondenseError(
       'NOT_FOUND',
       `no channel has a "${options.platform}" subdir (${options.channels.map((c) => c.publicUrl).join(', ')}): choose another platform or add a channel that builds for it`,
@@ -128,7 +145,7 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
   const fetched = await fetchChannelRepodata(options);
 
   const unknown = specs.filter(
-    (s) => !fetched.some((f) => f.index?.byName.has(s.name) || f.sharded?.has(s.name)),
+    (s) => !fetched.some((f) => f.index?.byName.has(s.name) || f.partial?.has(s.name)),
   );
   if (unknown.length > 0) {
     throw new CondenseError(
@@ -140,19 +157,21 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
   const roots = specs.map((s) => s.name);
   const indexes = () => fetched.flatMap((f) => (f.index ? [f.index] : []));
   let names = reachableNames(roots, indexes());
-  // Sharded channels: fetch the shards of newly reachable names until the set stops growing (one
-  // round per level of the dependency graph).
+  // Shards and disk indexes: fetch the records of newly reachable names until the set stops
+  // growing (one round per level of the dependency graph; the subdirs of a round in parallel).
   for (;;) {
-    let grew = false;
-    for (const f of fetched) {
-      if (!f.sharded) continue;
-      const missing = [...names].filter((n) => f.sharded!.has(n) && !f.sharded!.fetched(n));
-      if (missing.length === 0) continue;
-      await f.sharded.fetch(missing, options.signal);
-      f.index = indexRepodata(f.sharded.repodata());
-      grew = true;
-    }
-    if (!grew) break;
+    const grown = await Promise.all(
+      fetched.map(async (f) => {
+        const partial = f.partial;
+        if (!partial) return false;
+        const missing = [...names].filter((n) => partial.has(n) && !partial.fetched(n));
+        if (missing.length === 0) return false;
+        await partial.fetch(missing, options.signal);
+        f.index = indexRepodata(partial.repodata());
+        return true;
+      }),
+    );
+    if (!grown.includes(true)) break;
     names = reachableNames(roots, indexes());
   }
   // `channel::name` is enforced here, by serving `name` only from that channel (and subdir): passing

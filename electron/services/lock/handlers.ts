@@ -56,6 +56,11 @@ export function validateLockOptions(request: LockOptions): LockOptions {
       field: 'engine',
     });
   }
+  for (const key of ['updateAll', 'refresh'] as const) {
+    if (request[key] !== undefined && typeof request[key] !== 'boolean') {
+      throw new CondenseError('INVALID_INPUT', `${key} must be true or false`, { field: key });
+    }
+  }
   if (request.hash !== undefined && request.hash !== 'md5' && request.hash !== 'sha256') {
     throw new CondenseError('INVALID_INPUT', 'hash must be "md5" or "sha256"', { field: 'hash' });
   }

@@ -134,6 +134,7 @@ export async function lockProject(
       virtualPackages,
       preferred,
       cache,
+      refresh: options.refresh ?? false,
       signal: context.signal,
       progress: (m) => progress(m),
     });
