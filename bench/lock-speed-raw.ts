@@ -16,12 +16,20 @@ const locked = virtualPackagesFor(platform).map((v) => ({
   depends: [],
 }));
 const started = performance.now();
+const cpu = process.cpuUsage();
 const solved = await simpleSolve(specs, [url], [platform as Platform, 'noarch'], locked);
 const ms = performance.now() - started;
+const used = process.cpuUsage(cpu);
+const cpuMs = Math.round((used.user + used.system) / 1000);
 const packages = solved
   .filter((s) => !s.packageName.startsWith('__'))
   .map((s) => s.url)
   .sort();
 console.log(
-  JSON.stringify({ ms, packages, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }),
+  JSON.stringify({
+    ms,
+    cpuMs,
+    packages,
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
 );
