@@ -152,6 +152,13 @@ export class RepodataCache {
     this.evictions.set(url, timer);
   }
 
+  private forget(url: string): void {
+    this.memory.delete(url);
+    this.indexes.delete(url);
+    clearTimeout(this.evictions.get(url));
+    this.evictions.delete(url);
+  }
+
   private paths(url: string) {
     const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
     const base = join(this.options.dir, 'repodata', key);
@@ -161,13 +168,23 @@ export class RepodataCache {
   private readonly pending = new Set<Promise<void>>();
 
   /** Runs a cache write without making the caller wait; `flush` waits for all of them. */
-  private background(write: () => Promise<void>): void {
+  private background(write: () => Promise<void>, url?: string): void {
     const promise = write()
       // The cache is best effort: a failed write only means the next lock downloads again.
       .catch(() => undefined)
       .finally(() => this.pending.delete(promise));
     this.pending.add(promise);
+    if (url) {
+      const all = Promise.all([this.writing.get(url), promise]).then(() => undefined);
+      this.writing.set(url, all);
+      void all.then(() => {
+        if (this.writing.get(url) === all) this.writing.delete(url);
+      });
+    }
   }
+
+  /** Cache writes in flight per URL: a check waits for them rather than find half a copy. */
+  private readonly writing = new Map<string, Promise<void>>();
 
   /** Waits until every cache write started so far has reached the disk. */
   async flush(): Promise<void> {
@@ -221,7 +238,28 @@ export class RepodataCache {
   ): Promise<{ source: RepodataEntry['source']; index?: RepodataIndex; disk?: DiskRepodata }> {
     const checked = await this.check(channel, subdir, signal, options.refresh ?? false);
     if (checked.kind === 'entry') {
-      return { source: checked.entry.source, index: await this.index(checked.entry) };
+      const { entry } = checked;
+      const index = await this.index(entry);
+      if (entry.source === 'downloaded') {
+        // Only this lock holds the bytes (240 MB for conda-forge): once on disk with their index,
+        // later locks read the records they need from there, so a four-platform lock keeps one
+        // subdir in memory at a time.
+        void this.writing.get(entry.url)?.then(async () => {
+          const remembered = this.memory.get(entry.url);
+          if (remembered?.entry.bytes !== entry.bytes) return;
+          const paths = this.paths(entry.url);
+          const meta = await readFile(paths.meta, 'utf8').then(
+            (text) => JSON.parse(text) as CacheMeta,
+            () => undefined,
+          );
+          if (!meta || this.memory.get(entry.url) !== remembered) return;
+          this.forget(entry.url);
+          // Still "checked this session" for the next lock, now through the disk copy.
+          const copy: DiskCopy = { kind: 'disk', url: entry.url, source: 'memory', meta, paths };
+          this.recentDisk.set(entry.url, { copy, checkedAt: remembered.checkedAt });
+        });
+      }
+      return { source: entry.source, index };
     }
     const validator = `${checked.meta.etag ?? ''}|${checked.meta.lastModified ?? ''}`;
     let table = this.tables.get(checked.url);
@@ -277,6 +315,7 @@ export class RepodataCache {
       this.remember(url, remembered.entry, remembered.checkedAt);
       return { kind: 'entry', entry: { ...remembered.entry, source: 'memory' } };
     }
+    await this.writing.get(url);
     const recent = this.recentDisk.get(url);
     if (!refresh && recent && Date.now() - recent.checkedAt < (this.options.freshMs ?? 60_000))
       return { ...recent.copy, source: 'memory' };
@@ -340,7 +379,7 @@ export class RepodataCache {
     if (final.status === 304 && copy) {
       // Fresh again from now: the next lock within the window asks nobody.
       const checked: CacheMeta = { ...copy, checkedAt: Date.now(), cacheControl };
-      this.background(() => writeFileAtomic(paths.meta, JSON.stringify(checked, null, 2)));
+      this.background(() => writeFileAtomic(paths.meta, JSON.stringify(checked, null, 2)), url);
       return disk('revalidated', checked);
     }
     if (final.status === 404) throw new MissingSubdirError(channel.publicUrl, subdir);
@@ -386,7 +425,7 @@ export class RepodataCache {
         cacheControl,
       };
       await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
-    });
+    }, url);
     const entry: RepodataEntry = { url, bytes, source: 'downloaded', etag, lastModified };
     this.remember(url, entry);
     return { kind: 'entry', entry };
@@ -411,7 +450,7 @@ export class RepodataCache {
       this.background(async () => {
         await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
         await writeFileAtomic(path, serializeIndex(built, validator));
-      });
+      }, entry.url);
     }
     this.indexes.set(entry.url, index);
     return index;

@@ -1,48 +1,54 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
-import { readIndexHeader } from './repodata-index';
+import type { IndexHeader } from './repodata-index';
 
 /**
  * A cached repodata.json used through its serialized index without reading the file: a lock reads
  * only the records of the names it reaches (a few thousand of conda-forge's 465,000), the way
- * sharded repodata (CEP 16) would. The offsets stay one Int32Array; nothing is built per record.
+ * sharded repodata (CEP 16) would; of the index itself, only the header and those names' offsets.
  */
 export class DiskIndexTable {
   private constructor(
     readonly dataPath: string,
-    /** name -> [first entry, entry count] in `offsets` (5 int32 per record). */
+    private readonly indexPath: string,
+    /** Where the int32 offsets start in the index file (5 per record, in name order). */
+    private readonly offsetsStart: number,
+    /** name -> [first entry, entry count] */
     private readonly spans: Map<string, [number, number]>,
-    private readonly offsets: Int32Array,
     /** The raw `info` object of the repodata.json. */
     readonly info: Buffer | undefined,
     readonly validator: string,
   ) {}
 
-  /** The table, or undefined when the index is missing or belongs to other bytes. */
+  /**
+   * Reads the index's header (names and counts, a few hundred KB for conda-forge); the offsets are
+   * read per name when asked. Undefined when the index is missing or belongs to other bytes.
+   */
   static async open(
     indexPath: string,
     dataPath: string,
     validator: string,
   ): Promise<DiskIndexTable | undefined> {
     try {
-      const [data, info] = await Promise.all([readFile(indexPath), stat(dataPath)]);
-      const parsed = readIndexHeader(data);
-      if (!parsed || parsed.header.size !== info.size || parsed.header.validator !== validator)
+      const [index, data] = await Promise.all([stat(indexPath), stat(dataPath)]);
+      const [length] = await readRanges(indexPath, [[0, 4]]);
+      const headerLength = length!.readUInt32LE(0);
+      const [headerBytes] = await readRanges(indexPath, [[4, 4 + headerLength]]);
+      const header = JSON.parse(headerBytes!.toString('utf8')) as IndexHeader;
+      if (header.version !== 1 || header.size !== data.size || header.validator !== validator)
         return undefined;
-      const { header, offsets } = parsed;
       const spans = new Map<string, [number, number]>();
       let at = 0;
       header.names.forEach((name, i) => {
         spans.set(name, [at, header.counts[i]!]);
         at += header.counts[i]!;
       });
-      if (at * 5 !== offsets.length) return undefined;
-      let infoBytes: Buffer | undefined;
-      if (header.info) {
-        const [start, end] = header.info;
-        infoBytes = await readRange(dataPath, [[start, end]]).then((r) => r[0]);
-      }
-      return new DiskIndexTable(dataPath, spans, offsets, infoBytes, validator);
+      const offsetsStart = 4 + headerLength;
+      if (offsetsStart + at * 20 !== index.size) return undefined;
+      const info = header.info
+        ? (await readRanges(dataPath, [[header.info[0], header.info[1]]]))[0]
+        : undefined;
+      return new DiskIndexTable(dataPath, indexPath, offsetsStart, spans, info, validator);
     } catch {
       return undefined;
     }
@@ -56,27 +62,27 @@ export class DiskIndexTable {
     return this.spans.keys();
   }
 
-  /** [keyStart, keyEnd, valueStart, valueEnd, isConda] of each record of `name`. */
-  entries(name: string): number[][] {
-    const span = this.spans.get(name);
-    if (!span) return [];
-    const out: number[][] = [];
-    for (let i = span[0]; i < span[0] + span[1]; i++) {
-      const k = i * 5;
-      out.push([
-        this.offsets[k]!,
-        this.offsets[k + 1]!,
-        this.offsets[k + 2]!,
-        this.offsets[k + 3]!,
-        this.offsets[k + 4]!,
-      ]);
-    }
-    return out;
+  /** [keyStart, keyEnd, valueStart, valueEnd, isConda] of each record of each name. */
+  async entries(names: string[]): Promise<number[][][]> {
+    const spans = names.map((n): [number, number] => this.spans.get(n) ?? [0, 0]);
+    const buffers = await readRanges(
+      this.indexPath,
+      spans.map(([first, count]) => [
+        this.offsetsStart + first * 20,
+        this.offsetsStart + (first + count) * 20,
+      ]),
+    );
+    return buffers.map((buffer) => {
+      const out: number[][] = [];
+      for (let k = 0; k + 20 <= buffer.length; k += 20)
+        out.push([0, 4, 8, 12, 16].map((o) => buffer.readInt32LE(k + o)));
+      return out;
+    });
   }
 }
 
 /** Reads byte ranges [start, end) of a file with one handle. */
-async function readRange(path: string, ranges: [number, number][]): Promise<Buffer[]> {
+async function readRanges(path: string, ranges: [number, number][]): Promise<Buffer[]> {
   const handle = await open(path, 'r');
   try {
     return await Promise.all(
@@ -122,8 +128,9 @@ export class DiskRepodata {
     const wanted = names.filter((n) => this.has(n) && !this.fetched(n));
     const ranges: [number, number][] = [];
     const plan: { name: string; entries: number[][]; range: number; spanStart?: number }[] = [];
-    for (const name of wanted) {
-      const entries = this.table.entries(name);
+    const all = await this.table.entries(wanted);
+    for (const [i, name] of wanted.entries()) {
+      const entries = all[i]!;
       const start = Math.min(...entries.map((e) => e[0]! - 1));
       const end = Math.max(...entries.map((e) => e[3]!));
       const total = entries.reduce((sum, e) => sum + (e[3]! - e[0]! + 1), 0);
@@ -135,7 +142,7 @@ export class DiskRepodata {
         for (const e of entries) ranges.push([e[0]! - 1, e[3]!]);
       }
     }
-    const buffers = await readRange(this.table.dataPath, ranges);
+    const buffers = await readRanges(this.table.dataPath, ranges);
     for (const { name, entries, range, spanStart } of plan) {
       const out: [Buffer[], Buffer[]] = [[], []];
       entries.forEach((e, i) => {

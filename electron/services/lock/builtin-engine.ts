@@ -53,6 +53,8 @@ interface PartialRepodata {
   repodata(): Buffer;
 }
 
+const EMPTY_INDEX: RepodataIndex = { bytes: Buffer.alloc(0), byName: new Map(), records: 0 };
+
 const EMPTY = (subdir: string) =>
   Buffer.from(JSON.stringify({ info: { subdir }, packages: {}, 'packages.conda': {} }));
 
@@ -61,21 +63,34 @@ const EMPTY = (subdir: string) =>
  * pick. Handing rattler just these (a few thousand records instead of conda-forge's 465,000) is what
  * makes a lock fast; it is the same cut sharded repodata (CEP 16) makes.
  */
-export function reachableNames(roots: string[], indexes: RepodataIndex[]): Set<string> {
+export function reachableNames(
+  roots: string[],
+  indexes: RepodataIndex[],
+  /** Dependency names already worked out, by index position and name (records of a name never change within a lock). */
+  known: Map<string, string[]> = new Map(),
+): Set<string> {
   const seen = new Set<string>(roots);
   const queue = [...roots];
   while (queue.length > 0) {
     const name = queue.pop()!;
-    for (const index of indexes) {
-      for (const entry of index.byName.get(name) ?? []) {
-        for (const dependency of recordDepends(index, entry)) {
-          const next = dependencyName(dependency);
-          if (next.startsWith('__') || seen.has(next)) continue;
-          seen.add(next);
-          queue.push(next);
-        }
+    indexes.forEach((index, position) => {
+      const key = `${position}:${name}`;
+      let next = known.get(key);
+      if (!next) {
+        const names = new Set<string>();
+        for (const entry of index.byName.get(name) ?? [])
+          for (const dependency of recordDepends(index, entry))
+            names.add(dependencyName(dependency));
+        next = [...names];
+        // A name not in this index yet (a shard still to fetch) is worked out again later.
+        if (index.byName.has(name)) known.set(key, next);
       }
-    }
+      for (const dependency of next) {
+        if (dependency.startsWith('__') || seen.has(dependency)) continue;
+        seen.add(dependency);
+        queue.push(dependency);
+      }
+    });
   }
   return seen;
 }
@@ -155,8 +170,10 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
     );
   }
   const roots = specs.map((s) => s.name);
-  const indexes = () => fetched.flatMap((f) => (f.index ? [f.index] : []));
-  let names = reachableNames(roots, indexes());
+  // Every subdir keeps its position even before it has an index, so `known` keys stay stable.
+  const indexes = () => fetched.map((f) => f.index ?? EMPTY_INDEX);
+  const known = new Map<string, string[]>();
+  let names = reachableNames(roots, indexes(), known);
   // Shards and disk indexes: fetch the records of newly reachable names until the set stops
   // growing (one round per level of the dependency graph; the subdirs of a round in parallel).
   for (;;) {
@@ -172,7 +189,7 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
       }),
     );
     if (!grown.includes(true)) break;
-    names = reachableNames(roots, indexes());
+    names = reachableNames(roots, indexes(), known);
   }
   // `channel::name` is enforced here, by serving `name` only from that channel (and subdir): passing
   // channel-qualified specs to rattler's WASM build makes it look up a current directory and panic.
