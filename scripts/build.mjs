@@ -1,6 +1,6 @@
 // Builds the Node side with esbuild (Electron main, preload, CLI) and the renderer with Vite, into out/.
 // Runs on `npm install` through the prepare script, so `npm start` and `npx condense` work at once.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,6 +42,9 @@ const targets = [
     outExtension: { '.js': '.mjs' },
   },
 ].filter((t) => existsSync(join(root, t.entry)));
+
+// The CLI's chunk names carry hashes: start from an empty folder so old chunks do not pile up.
+if (!watch) rmSync(join(root, 'out', 'cli'), { recursive: true, force: true });
 
 const contexts = await Promise.all(
   targets.map(({ entry, ...rest }) =>
