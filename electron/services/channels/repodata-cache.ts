@@ -267,7 +267,15 @@ export class RepodataCache {
       table = await DiskIndexTable.open(checked.paths.index, checked.paths.data, validator);
       if (table) this.tables.set(checked.url, table);
     }
-    if (table) return { source: checked.source, disk: new DiskRepodata(table, subdir) };
+    if (table) {
+      // One reader per copy: the platforms of a lock share noarch's records already read.
+      let disk = this.readers.get(table);
+      if (!disk) {
+        disk = new DiskRepodata(table, subdir);
+        this.readers.set(table, disk);
+      }
+      return { source: checked.source, disk };
+    }
     // No index on disk yet (a cache written by an older Condense): build it once from the file.
     const entry = await this.readDisk(checked);
     return { source: checked.source, index: await this.index(entry) };
@@ -275,6 +283,8 @@ export class RepodataCache {
 
   /** Disk copies checked this session (fresh or 304), by URL. */
   private readonly recentDisk = new Map<string, { copy: DiskCopy; checkedAt: number }>();
+
+  private readonly readers = new WeakMap<DiskIndexTable, DiskRepodata>();
 
   /** Disk index tables opened this session, by URL (a few MB each, against 240 MB of repodata). */
   private readonly tables = new Map<string, DiskIndexTable>();
