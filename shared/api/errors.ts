@@ -19,6 +19,9 @@ export type ErrorCode =
   | 'BUILD_FAILED'
   | 'DISK_FULL'
   | 'UNAUTHORIZED'
+  | 'REGISTRY_UNREACHABLE'
+  | 'TLS_FAILED'
+  | 'QUOTA_EXCEEDED'
   | 'INTERNAL';
 
 export class CondenseError extends Error {

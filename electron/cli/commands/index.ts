@@ -61,4 +61,15 @@ export const commands: CliCommandEntry[] = [
       'Write the Dockerfile, .dockerignore, environment, lockfiles and a README into a folder',
     load: async () => (await import('./export')).exportCommand,
   },
+  {
+    name: 'sbom',
+    summary: 'Write an SPDX 2.3 SBOM of the locked environment (stdout, or --output F)',
+    load: async () => (await import('./sbom')).sbomCommand,
+  },
+  {
+    name: 'push',
+    summary:
+      "Push the latest build's variants to a registry (Docker's credentials; --json prints digests)",
+    load: async () => (await import('./push')).pushCommand,
+  },
 ];

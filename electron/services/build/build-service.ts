@@ -13,9 +13,11 @@ import type {
   VariantSpec,
 } from '../../../shared/api/build';
 import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
+import { SBOM_LABEL, sbomNamespace } from '../../../shared/delivery/sbom';
 import { formatSize } from '../../../shared/format/size';
 import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
+import { loadRecipe } from '../recipe/recipe-file';
 import { createBuildContext } from './build-context';
 import { newBuildId, openBuild, saveBuild } from './history-store';
 import { imageResults } from './image-results';
@@ -101,6 +103,21 @@ export function selectVariants(given: VariantSpec[] | undefined, only?: string[]
   return only?.length ? variants.filter((v) => only.includes(v.id)) : variants;
 }
 
+/**
+ * The hash of the lockfile a recipe installs, which names the image's SBOM (`condense sbom`); none
+ * for a project without a recipe or a lock.
+ */
+async function recipeLockHash(projectDir: string): Promise<string | undefined> {
+  if (!hasRecipe(projectDir)) return undefined;
+  try {
+    const recipe = await loadRecipe(projectDir);
+    const text = await readFile(join(projectDir, recipe.lockfile));
+    return createHash('sha256').update(text).digest('hex');
+  } catch {
+    return undefined; // the build itself reports a missing lock or a bad recipe
+  }
+}
+
 /** `condense/<project folder>` in the characters Docker allows. */
 export function defaultRepository(projectDir: string): string {
   const name = basename(projectDir)
@@ -182,6 +199,7 @@ export async function buildProject(
   const id = newBuildId();
   const startedAt = new Date();
   const repository = request.repository ?? defaultRepository(request.projectDir);
+  const lockHash = await recipeLockHash(request.projectDir);
   const { log } = await openBuild(request.projectDir, id);
   const results: (VariantResult | undefined)[] = new Array<VariantResult | undefined>(
     variants.length,
@@ -204,6 +222,9 @@ export async function buildProject(
         dockerfile,
         builder,
         tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
+        ...(lockHash
+          ? { labels: { [SBOM_LABEL]: sbomNamespace(repository, lockHash, variant.id) } }
+          : {}),
         job,
         onLog: (line) => log.write(line),
       },
@@ -295,6 +316,7 @@ async function buildVariant(
     dockerfile: string;
     builder: 'buildkit' | 'classic';
     tags: string[];
+    labels?: Record<string, string>;
     job: BuildJobContext;
     onLog: (line: BuildLogLine) => void;
     /** Why no smoke test runs (see `planSmoke`). */
@@ -326,6 +348,7 @@ async function buildVariant(
       dockerfile: options.dockerfile,
       builder: options.builder,
       tags: options.tags,
+      ...(options.labels ? { labels: options.labels } : {}),
       variant: variant.id,
       signal: job.signal,
       ...(variant.target ? { target: variant.target } : {}),

@@ -18,6 +18,8 @@ export interface RunBuildOptions {
   target?: string;
   tags?: string[];
   buildArgs?: Record<string, string>;
+  /** Image labels set by the engine (the Dockerfile stays as generated). */
+  labels?: Record<string, string>;
   noCache?: boolean;
   variant?: string;
   signal?: AbortSignal;
@@ -57,6 +59,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     nocache: options.noCache ?? false,
     ...(options.target ? { target: options.target } : {}),
     ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
+    ...(options.labels ? { labels: options.labels } : {}),
     ...(options.builder === 'buildkit' ? { version: '2' } : { version: '1' }),
     ...(signal ? { abortSignal: signal } : {}),
   };

@@ -2,6 +2,7 @@ import { formatSizeColumn, sizeScale } from '../../../shared/format/size';
 import { LayerChart, TotalsChart } from '../components/Charts';
 import { EngineImages } from '../components/EngineImages';
 import { EmptyState } from '../components/Notice';
+import { PushPanel } from '../components/PushPanel';
 import { useApp } from '../store';
 import type { VariantView } from '../store/build-view';
 import { smokeSummary } from '../store/build-view';
@@ -111,6 +112,7 @@ export function ResultsScreen() {
         ))}
       </div>
       <EngineImages />
+      <PushPanel />
     </section>
   );
 }

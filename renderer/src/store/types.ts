@@ -166,6 +166,14 @@ export interface ImagesSlice {
   pruneOldImages: (keep?: number) => Promise<void>;
 }
 
+/** Pushing the latest build to a registry (Results screen). */
+export interface PushSlice {
+  /** The running or last push job. */
+  pushJobId?: string;
+  pushError?: string;
+  startPush: (registry: string, options?: { insecure?: boolean }) => Promise<void>;
+}
+
 export interface StepView {
   id: string;
   name: string;
@@ -209,6 +217,7 @@ export type AppState = UiSlice &
   RecipeSlice &
   BuildSlice &
   ImagesSlice &
+  PushSlice &
   JobsSlice;
 
 export type SliceCreator<S> = (deps: StoreDeps) => StateCreator<AppState, [], [], S>;
