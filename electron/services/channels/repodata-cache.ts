@@ -265,7 +265,19 @@ export class RepodataCache {
     let table = this.tables.get(checked.url);
     if (table?.validator !== validator) {
       table = await DiskIndexTable.open(checked.paths.index, checked.paths.data, validator);
-      if (table) this.tables.set(checked.url, table);
+      if (table) {
+        this.tables.set(checked.url, table);
+        // An app left open lets go of the table (and the records read through it) `keepMs` after
+        // opening it; the next lock opens it again (a few ms).
+        const opened = table;
+        const timer = setTimeout(
+          () => {
+            if (this.tables.get(checked.url) === opened) this.tables.delete(checked.url);
+          },
+          this.options.keepMs ?? 10 * 60_000,
+        );
+        timer.unref();
+      }
     }
     if (table) {
       // One reader per copy: the platforms of a lock share noarch's records already read.

@@ -182,8 +182,10 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
         const partial = f.partial;
         if (!partial) return false;
         const missing = [...names].filter((n) => partial.has(n) && !partial.fetched(n));
-        if (missing.length === 0) return false;
-        await partial.fetch(missing, options.signal);
+        // A reader shared with an earlier lock (or platform) may hold every name already: it still
+        // needs this lock's index once.
+        if (missing.length === 0 && f.index) return false;
+        if (missing.length > 0) await partial.fetch(missing, options.signal);
         f.index = indexRepodata(partial.repodata());
         return true;
       }),
