@@ -30,7 +30,7 @@ export const SCALE_ENVIRONMENT = [
   'libblas=*=*openblas',
 ];
 
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 export const LINUX_TARGET = 465_000;
 export const NOARCH_TARGET = 120_000;
 
@@ -490,8 +490,10 @@ function* realNoarch(): Generator<Rec> {
   ];
   for (const [name, versions, depends] of noarch) {
     for (const v of versions) {
-      const build = name === 'typing_extensions' ? 'pyha770c72_0' : `pyhd8ed1ab_0`;
-      yield {
+      const unix = depends.includes('__unix');
+      const build =
+        name === 'typing_extensions' ? 'pyha770c72_0' : unix ? 'pyh707e725_0' : `pyhd8ed1ab_0`;
+      const record = {
         name,
         version: v,
         build,
@@ -499,6 +501,12 @@ function* realNoarch(): Generator<Rec> {
         depends,
         noarch: name === 'tzdata' || name === 'brotli' ? 'generic' : 'python',
       };
+      yield record;
+      // conda-forge builds such packages twice: `__unix` and `__win` (so win-64 can lock them).
+      if (unix) {
+        const windows = depends.filter((d) => d !== '__unix');
+        yield { ...record, build: 'pyh7428d3b_0', depends: ['__win', ...windows] };
+      }
     }
   }
 }
@@ -532,6 +540,18 @@ function* filler(subdir: string, target: number, already: number): Generator<Rec
       }
     }
   }
+}
+
+/** Linux-only dependencies dropped from the other platforms' records (their solvers have no `__glibc`). */
+function forSubdir(subdir: string, records: Iterable<Rec>): Iterable<Rec> {
+  if (subdir.startsWith('linux-') || subdir === 'noarch') return records;
+  const linuxOnly = (d: string) => d.startsWith('__glibc') || d.startsWith('ld_impl_linux-64');
+  return (function* () {
+    for (const r of records) {
+      if (r.name === 'ld_impl_linux-64') continue;
+      yield { ...r, depends: r.depends.filter((d) => !linuxOnly(d)) };
+    }
+  })();
 }
 
 async function writeSubdir(dir: string, subdir: string, records: Iterable<Rec>): Promise<number> {
@@ -576,29 +596,66 @@ async function writeSubdir(dir: string, subdir: string, records: Iterable<Rec>):
   return count;
 }
 
-/** Writes the scale channel into `dir` once (kept between runs, keyed by generator version). */
-export async function ensureScaleChannel(dir: string): Promise<{ linux: number; noarch: number }> {
-  const marker = join(dir, `generated-v${GENERATOR_VERSION}`);
-  if (existsSync(marker)) return { linux: LINUX_TARGET, noarch: NOARCH_TARGET };
-  seed = 0x9e3779b9;
-  const linuxReal = [...realLinux()];
-  const noarchReal = [...realNoarch()];
-  const linux = await writeSubdir(
-    dir,
-    'linux-64',
-    (function* () {
-      yield* linuxReal;
-      yield* filler('linux-64', LINUX_TARGET, linuxReal.length);
-    })(),
-  );
-  const noarch = await writeSubdir(
-    dir,
-    'noarch',
-    (function* () {
-      yield* noarchReal;
-      yield* filler('noarch', NOARCH_TARGET, noarchReal.length);
-    })(),
-  );
-  await writeFile(marker, `${JSON.stringify({ linux, noarch })}\n`);
-  return { linux, noarch };
+/** The platforms besides linux-64 that `ensureScaleChannel` can add, each of linux-64's size. */
+export const EXTRA_PLATFORMS = ['linux-aarch64', 'osx-arm64', 'win-64'];
+
+export interface ScaleOptions {
+  /** Platforms besides linux-64 (each with its own random filler and hashes). */
+  extraPlatforms?: string[];
+  /** Records per platform subdir; default conda-forge's linux-64 size. */
+  records?: number;
+  /** Records in noarch. */
+  noarchRecords?: number;
+}
+
+/** Writes the scale channel into `dir` once (kept between runs, keyed by generator version and size). */
+export async function ensureScaleChannel(
+  dir: string,
+  options: ScaleOptions = {},
+): Promise<{ linux: number; noarch: number }> {
+  const linuxTarget = options.records ?? LINUX_TARGET;
+  const noarchTarget = options.noarchRecords ?? NOARCH_TARGET;
+  const marker = join(dir, `generated-v${GENERATOR_VERSION}-${linuxTarget}-${noarchTarget}`);
+  if (!existsSync(marker)) {
+    seed = 0x9e3779b9;
+    const linuxReal = [...realLinux()];
+    const noarchReal = [...realNoarch()];
+    await writeSubdir(
+      dir,
+      'linux-64',
+      (function* () {
+        yield* linuxReal;
+        yield* filler('linux-64', linuxTarget, linuxReal.length);
+      })(),
+    );
+    await writeSubdir(
+      dir,
+      'noarch',
+      (function* () {
+        yield* noarchReal;
+        yield* filler('noarch', noarchTarget, noarchReal.length);
+      })(),
+    );
+    await writeFile(marker, '');
+  }
+  for (const platform of options.extraPlatforms ?? []) {
+    const done = `${marker}-${platform}`;
+    if (existsSync(done)) continue;
+    // A seed per platform, so a platform added later has the same records as one made at once.
+    seed = [...platform].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193), 0x811c9dc5);
+    const real = [...realLinux()];
+    await writeSubdir(
+      dir,
+      platform,
+      forSubdir(
+        platform,
+        (function* () {
+          yield* real;
+          yield* filler(platform, linuxTarget, real.length);
+        })(),
+      ),
+    );
+    await writeFile(done, '');
+  }
+  return { linux: linuxTarget, noarch: noarchTarget };
 }

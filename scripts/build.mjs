@@ -1,6 +1,6 @@
 // Builds the Node side with esbuild (Electron main, preload, CLI) and the renderer with Vite, into out/.
 // Runs on `npm install` through the prepare script, so `npm start` and `npx condense` work at once.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,8 +31,20 @@ const targets = [
     packages: 'bundle',
     external: ['electron'],
   },
-  { entry: 'electron/cli/index.ts', outfile: 'out/cli/index.mjs', format: 'esm' },
+  // Split so each command's modules (dockerode, rattler's WASM...) load only when that command runs.
+  {
+    entry: 'electron/cli/index.ts',
+    outdir: 'out/cli',
+    format: 'esm',
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  },
 ].filter((t) => existsSync(join(root, t.entry)));
+
+// The CLI's chunk names carry hashes: start from an empty folder so old chunks do not pile up.
+if (!watch) rmSync(join(root, 'out', 'cli'), { recursive: true, force: true });
 
 const contexts = await Promise.all(
   targets.map(({ entry, ...rest }) =>
@@ -40,7 +52,9 @@ const contexts = await Promise.all(
       ...common,
       ...rest,
       entryPoints: [join(root, entry)],
-      outfile: join(root, rest.outfile),
+      ...(rest.outfile
+        ? { outfile: join(root, rest.outfile) }
+        : { outdir: join(root, rest.outdir) }),
     }),
   ),
 );

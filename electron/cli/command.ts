@@ -10,9 +10,8 @@ export interface CliContext {
   signal: AbortSignal;
 }
 
+/** A command's options and work; its name and summary are in `commands/index.ts`. */
 export interface CliCommand {
-  name: string;
-  summary: string;
   /** One usage line after `condense `, e.g. `lock [--platform P]...`. */
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;

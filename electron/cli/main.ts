@@ -5,7 +5,7 @@ import { isCondenseError } from '../../shared/api/errors';
 import { redact } from '../../shared/format/redact';
 import { APP_VERSION } from '../services/app-info';
 import type { CliCommand, CliContext } from './command';
-import { commands } from './commands/index';
+import { type CliCommandEntry, commands } from './commands/index';
 import { stopOnSignals } from './signals';
 
 const GLOBAL_OPTIONS = {
@@ -13,7 +13,7 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean' as const, short: 'h' },
 };
 
-function helpText(list: CliCommand[]): string {
+function helpText(list: CliCommandEntry[]): string {
   const width = Math.max(...list.map((c) => c.name.length), 8);
   return [
     `condense ${APP_VERSION}: conda environments to small, reproducible Docker images`,
@@ -28,7 +28,7 @@ function helpText(list: CliCommand[]): string {
   ].join('\n');
 }
 
-function commandHelp(command: CliCommand): string {
+function commandHelp(entry: CliCommandEntry, command: CliCommand): string {
   const options = Object.entries(command.options).map(
     ([name, o]) =>
       `  --${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple ? ' (repeatable)' : ''}`,
@@ -36,7 +36,7 @@ function commandHelp(command: CliCommand): string {
   return [
     `Usage: condense ${command.usage}`,
     '',
-    command.summary,
+    entry.summary,
     '',
     'Options:',
     ...options,
@@ -64,11 +64,12 @@ export async function runCli(
     io.stdout.write(`${APP_VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`condense: unknown command "${name}"; run condense --help for the list\n`);
     return 2;
   }
+  const command = await entry.load();
   let parsed;
   try {
     parsed = parseArgs({
@@ -82,7 +83,7 @@ export async function runCli(
     return 2;
   }
   if (parsed.values.help) {
-    io.stdout.write(commandHelp(command) + '\n');
+    io.stdout.write(commandHelp(entry, command) + '\n');
     return 0;
   }
   const controller = new AbortController();

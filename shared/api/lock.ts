@@ -31,6 +31,8 @@ export interface LockOptions {
   update?: string[];
   /** Ignore the previous lock entirely. */
   updateAll?: boolean;
+  /** Ask the channels for their repodata now, however fresh the cached copy is. */
+  refresh?: boolean;
   /** Hash fragment in explicit files: `md5` (default, every conda) or `sha256` (conda >= 24.9). */
   hash?: 'md5' | 'sha256';
   /** Adds `__cuda` with this version (`''` for conda-lock's default 11.4). */
@@ -161,6 +163,7 @@ export const lockSchemas = {
     engine: z.enum(['builtin', 'conda-lock']).optional(),
     update: list(name).optional(),
     updateAll: z.boolean().optional(),
+    refresh: z.boolean().optional(),
     hash: z.enum(['md5', 'sha256']).optional(),
     cuda: shortText(64).optional(),
     virtualPackages: list(

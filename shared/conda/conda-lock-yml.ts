@@ -1,6 +1,7 @@
 import { parse, stringify } from 'yaml';
 
 import { CondenseError } from '../api/errors';
+import { parseBlockYaml } from './block-yaml';
 import type { CondaLock, LockedPackage } from './lock-model';
 import { parsePackageFilename } from './lock-model';
 import { dependencyConstraint, dependencyName } from './match-spec';
@@ -77,7 +78,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 export function parseCondaLockYml(text: string): CondaLock {
   let data: unknown;
   try {
-    data = parse(text);
+    data = parseBlockYaml(text) ?? parse(text);
   } catch (error) {
     fail(`invalid YAML: ${(error as Error).message.split('\n')[0]}`);
   }

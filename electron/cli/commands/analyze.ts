@@ -51,8 +51,6 @@ export function savingsTable(report: SavingsReport): string {
 
 /** `condense analyze`: what each prune rule would save, from the locked packages' file lists. */
 export const analyzeCommand: CliCommand = {
-  name: 'analyze',
-  summary: 'Estimate what each prune rule removes from the locked environment',
   usage: 'analyze [--json] [--preset none|safe|expert] [--rule ID]... [--no-rule ID]...',
   options: { ...PRUNE_OPTIONS, json: { type: 'boolean' } },
   async run(context, values) {

@@ -107,8 +107,6 @@ function parseConcurrency(text: string): number {
 
 /** `condense build`: builds the recipe's variants, streams progress, prints the variant table. */
 export const buildCommand: CliCommand = {
-  name: 'build',
-  summary: 'Build the image (each variant) with BuildKit, smoke-test it and keep it in the history',
   usage:
     'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--no-imports] [--check CMD] [--check-timeout SECONDS] [--network default|host|none] [--classic] [--no-cache] [--repository R] [--keep-builds N] [--context NAME] [--concurrency N]',
   options: {

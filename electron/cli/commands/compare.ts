@@ -5,8 +5,6 @@ import { buildListText, comparisonText } from './build-output';
 
 /** `condense compare [BUILD [OTHER]]`: the variants of a build (the latest by default), or of two. */
 export const compareCommand: CliCommand = {
-  name: 'compare',
-  summary: 'Compare the variants of a build, or two builds: size, layers, time, smoke test',
   usage: 'compare [BUILD [OTHER]] [--layers] [--json] | compare --list [--json]',
   positionals: true,
   options: {

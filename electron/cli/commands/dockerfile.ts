@@ -9,8 +9,6 @@ import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
 
 /** `condense dockerfile`: prints the generated Dockerfile (or .dockerignore) of the project's recipe. */
 export const dockerfileCommand: CliCommand = {
-  name: 'dockerfile',
-  summary: 'Print the Dockerfile generated from condense.yml',
   usage:
     'dockerfile [--preset none|safe|expert] [--rule ID]... [--no-rule ID]... [--classic] [--dockerignore]',
   options: {

@@ -30,9 +30,6 @@ function envText(env: EffectiveEnvironment): string {
 
 /** `condense env`: the environment one platform gets, after selectors and `${VAR}` expansion. */
 export const envCommand: CliCommand = {
-  name: 'env',
-  summary:
-    'Show the environment for one platform: channels, conda and pip specs, variables, warnings',
   usage: 'env [--platform P] [--json]',
   options: { platform: { type: 'string' }, json: { type: 'boolean' } },
   async run(context, values) {

@@ -6,9 +6,6 @@ import type { CliCommand } from '../command';
 
 /** `condense export DIR`: a folder that builds alone (Dockerfiles, lockfiles, copied sources, README). */
 export const exportCommand: CliCommand = {
-  name: 'export',
-  summary:
-    'Write a folder that builds on its own: Dockerfiles, .dockerignore, environment, lockfiles, copied sources, README',
   usage: 'export DIR [--force]',
   options: { force: { type: 'boolean' } },
   positionals: true,

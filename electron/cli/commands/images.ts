@@ -51,8 +51,6 @@ export function imagesText(images: ProjectImage[]): string {
 
 /** `condense images [--prune [--keep N]] [--json]`: this project's image tags, and removing old ones. */
 export const imagesCommand: CliCommand = {
-  name: 'images',
-  summary: "List this project's images on the engine; --prune removes older builds' tags",
   usage: 'images [--prune [--keep N]] [--repository R] [--context NAME] [--json]',
   options: {
     prune: { type: 'boolean' },

@@ -5,8 +5,6 @@ import type { CliCommand } from '../command';
 
 /** `condense import FILE...`: explicit files and conda-lock.yml as the project's lock. */
 export const importCommand: CliCommand = {
-  name: 'import',
-  summary: 'Import lockfiles (explicit files, conda-lock.yml) as the project lock',
   usage: 'import FILE... [--dev] [--json]',
   positionals: true,
   options: { json: { type: 'boolean' }, dev: { type: 'boolean' } },

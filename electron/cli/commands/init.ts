@@ -5,8 +5,6 @@ import type { CliCommand } from '../command';
 
 /** `condense init`: the same project skeleton the app's Projects screen creates, never overwriting. */
 export const initCommand: CliCommand = {
-  name: 'init',
-  summary: 'Create a project here: environment.yml and condense.yml (existing files are kept)',
   usage: 'init [--name NAME] [--channel C]... [--python VERSION]',
   options: {
     name: { type: 'string' },

@@ -63,6 +63,15 @@ describe('condense lock on the synthetic channel', () => {
     }
   });
 
+  it('--refresh asks the channel again, however fresh the cached repodata is', async () => {
+    const dir = await project(['python=3.11']);
+    expect((await cli(['lock', '--project', dir])).code).toBe(0);
+    // Whatever the channel's Cache-Control, a refresh makes a conditional request (304 here).
+    const refreshed = await cli(['lock', '--project', dir, '--refresh']);
+    expect(refreshed.code).toBe(0);
+    expect(refreshed.stderr).toMatch(new RegExp(`repodata ${channel.url}/linux-64: revalidated`));
+  });
+
   it('picks the BLAS variant asked for', async () => {
     const dir = await project([
       'python=3.12',

@@ -9,15 +9,14 @@ const list = (value: unknown): string[] =>
 
 /** `condense lock`: environment.yml to conda-<platform>.lock and conda-lock.yml. */
 export const lockCommand: CliCommand = {
-  name: 'lock',
-  summary: 'Lock environment.yml into conda-<platform>.lock and conda-lock.yml',
   usage:
-    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--sha256] [--cuda VERSION] [--conda-lock PATH] [--conda PATH] [--timeout SECONDS]',
+    'lock [--platform P]... [--engine builtin|conda-lock] [--update NAME]... [--update-all] [--refresh] [--sha256] [--cuda VERSION] [--conda-lock PATH] [--conda PATH] [--timeout SECONDS]',
   options: {
     platform: { type: 'string', multiple: true },
     engine: { type: 'string' },
     update: { type: 'string', multiple: true },
     'update-all': { type: 'boolean' },
+    refresh: { type: 'boolean' },
     sha256: { type: 'boolean' },
     cuda: { type: 'string' },
     'conda-lock': { type: 'string' },
@@ -50,6 +49,7 @@ export const lockCommand: CliCommand = {
       ...(list(values.platform).length ? { platforms: list(values.platform) } : {}),
       ...(list(values.update).length ? { update: list(values.update) } : {}),
       ...(values['update-all'] ? { updateAll: true } : {}),
+      ...(values.refresh ? { refresh: true } : {}),
       ...(values.sha256 ? { hash: 'sha256' as const } : {}),
       ...(typeof values.cuda === 'string' ? { cuda: values.cuda } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),

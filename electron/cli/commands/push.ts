@@ -5,9 +5,6 @@ import type { CliCommand } from '../command';
 
 /** `condense push`: the latest build's variants to a registry, with Docker's own credentials. */
 export const pushCommand: CliCommand = {
-  name: 'push',
-  summary:
-    "Push the latest build's variants to a registry (Docker's credentials; --json prints digests)",
   usage: 'push --registry R [--variant V]... [--insecure] [--context NAME] [--json]',
   options: {
     registry: { type: 'string' },

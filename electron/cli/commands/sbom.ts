@@ -7,8 +7,6 @@ import type { CliCommand } from '../command';
 
 /** `condense sbom`: SPDX 2.3 JSON from the lock, with what the variants' prune rules remove. */
 export const sbomCommand: CliCommand = {
-  name: 'sbom',
-  summary: 'Write an SPDX 2.3 SBOM of the locked environment (stdout, or --output F)',
   usage: 'sbom [--variant V] [--output F]',
   options: { variant: { type: 'string' }, output: { type: 'string' } },
   async run(context, values) {

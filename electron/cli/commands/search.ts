@@ -10,8 +10,6 @@ import type { CliCommand } from '../command';
 
 /** `condense search TEXT`: package names across the project's channels (or --channel ones). */
 export const searchCommand: CliCommand = {
-  name: 'search',
-  summary: "Search package names in the project's channels",
   usage: 'search TEXT [--channel C]... [--platform P] [--json]',
   positionals: true,
   options: {

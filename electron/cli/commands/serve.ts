@@ -24,8 +24,6 @@ export function parsePort(value: unknown): number {
 
 /** `condense serve`: browser mode, for machines without a display or Docker on a remote workstation. */
 export const serveCommand: CliCommand = {
-  name: 'serve',
-  summary: 'Serve the app to a browser on 127.0.0.1 and print its URL with the access token',
   usage: 'serve [--port N] [--token-file FILE]',
   options: { port: { type: 'string' }, 'token-file': { type: 'string' } },
   async run(context, values) {

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { type ChannelAnswer,channelGet } from './channel-fetch';
+import { type ChannelAnswer, channelGet } from './channel-fetch';
 import { type ChannelRef } from './channel-url';
 import { checkRepodata, decompressRepodata, repodataMaxBytes } from './repodata-check';
+import { DiskIndexTable, DiskRepodata } from './repodata-disk-index';
+import { isFresh, ttlFromEnv } from './repodata-freshness';
 import {
   deserializeIndex,
   indexRepodata,
@@ -22,8 +24,8 @@ export interface RepodataEntry {
   /** Cache key: a hash of the full channel identity (fetch URL, token included) and subdir. */
   key: string;
   bytes: Buffer;
-  /** `downloaded` (200), `revalidated` (304), `memory` (checked this session), `offline` (upstream unreachable, disk copy used). */
-  source: 'downloaded' | 'revalidated' | 'memory' | 'offline';
+  /** `downloaded` (200), `revalidated` (304), `cached` (disk copy still fresh), `memory` (checked this session), `offline` (upstream unreachable, disk copy used). */
+  source: 'downloaded' | 'revalidated' | 'cached' | 'memory' | 'offline';
   etag?: string;
   lastModified?: string;
 }
@@ -37,6 +39,19 @@ interface CacheMeta {
   etag?: string;
   lastModified?: string;
   fetchedAt: string;
+  /** When the channel last answered 200 or 304 (ms), and its Cache-Control then: freshness. */
+  checkedAt?: number;
+  cacheControl?: string;
+}
+
+/** A copy on disk the lock may use: fresh, just revalidated (304), or the channel is unreachable. */
+interface DiskCopy {
+  kind: 'disk';
+  url: string;
+  key: string;
+  source: 'cached' | 'revalidated' | 'offline' | 'memory';
+  meta: CacheMeta;
+  paths: { data: string; meta: string; index: string };
 }
 
 /**
@@ -72,6 +87,8 @@ export interface RepodataCacheOptions {
   keepMs?: number;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** Freshness override in seconds (see `repodata-freshness.ts`); default `CONDENSE_REPODATA_TTL`. */
+  ttlSeconds?: number;
 }
 
 /**
@@ -88,6 +105,11 @@ export class RepodataCache {
 
   /** Shard indexes (CEP 16) checked by this cache object, by URL; see `getShardIndex`. */
   readonly recentShardIndexes = new Map<string, { index?: ShardIndex; checkedAt: number }>();
+
+  /** The freshness override in seconds, if any (see `repodata-freshness.ts`). */
+  get ttlSeconds(): number | undefined {
+    return this.options.ttlSeconds ?? ttlFromEnv();
+  }
 
   /** The cache folder (shards live in `<dir>/shards/`). */
   get dir(): string {
@@ -113,6 +135,13 @@ export class RepodataCache {
     this.evictions.set(key, timer);
   }
 
+  private forget(key: string): void {
+    this.memory.delete(key);
+    this.indexes.delete(key);
+    clearTimeout(this.evictions.get(key));
+    this.evictions.delete(key);
+  }
+
   private paths(key: string) {
     const base = join(this.options.dir, 'repodata', key);
     return { data: `${base}.json`, meta: `${base}.meta.json`, index: `${base}.index.bin` };
@@ -121,13 +150,23 @@ export class RepodataCache {
   private readonly pending = new Set<Promise<void>>();
 
   /** Runs a cache write without making the caller wait; `flush` waits for all of them. */
-  private background(write: () => Promise<void>): void {
+  private background(write: () => Promise<void>, key?: string): void {
     const promise = write()
       // The cache is best effort: a failed write only means the next lock downloads again.
       .catch(() => undefined)
       .finally(() => this.pending.delete(promise));
     this.pending.add(promise);
+    if (key) {
+      const all = Promise.all([this.writing.get(key), promise]).then(() => undefined);
+      this.writing.set(key, all);
+      void all.then(() => {
+        if (this.writing.get(key) === all) this.writing.delete(key);
+      });
+    }
   }
+
+  /** Cache writes in flight per cache key: a check waits for them rather than find half a copy. */
+  private readonly writing = new Map<string, Promise<void>>();
 
   /** Waits until every cache write started so far has reached the disk. */
   async flush(): Promise<void> {
@@ -156,59 +195,184 @@ export class RepodataCache {
     );
   }
 
-  async get(channel: ChannelRef, subdir: string, signal?: AbortSignal): Promise<RepodataEntry> {
+  /**
+   * A subdir's repodata.json: from memory, from disk while fresh (see `repodata-freshness.ts`), else
+   * revalidated or downloaded. `refresh` asks the channel whatever the freshness says.
+   */
+  async get(
+    channel: ChannelRef,
+    subdir: string,
+    signal?: AbortSignal,
+    options: { refresh?: boolean } = {},
+  ): Promise<RepodataEntry> {
+    const checked = await this.check(channel, subdir, signal, options.refresh ?? false);
+    return checked.kind === 'entry' ? checked.entry : this.readDisk(checked);
+  }
+
+  /**
+   * A subdir's records for a lock: the in-memory index when the bytes are in memory (just
+   * downloaded, or this session), otherwise the cached file through its index on disk, read only for
+   * the names the lock reaches (`DiskRepodata`), so a warm lock never loads conda-forge's 240 MB.
+   */
+  async records(
+    channel: ChannelRef,
+    subdir: string,
+    signal?: AbortSignal,
+    options: { refresh?: boolean } = {},
+  ): Promise<{ source: RepodataEntry['source']; index?: RepodataIndex; disk?: DiskRepodata }> {
+    const checked = await this.check(channel, subdir, signal, options.refresh ?? false);
+    if (checked.kind === 'entry') {
+      const { entry } = checked;
+      const index = await this.index(entry);
+      if (entry.source === 'downloaded') {
+        // Only this lock holds the bytes (240 MB for conda-forge): once on disk with their index,
+        // later locks read the records they need from there, so a four-platform lock keeps one
+        // subdir in memory at a time.
+        void this.writing.get(entry.key)?.then(async () => {
+          const remembered = this.memory.get(entry.key);
+          if (remembered?.entry.bytes !== entry.bytes) return;
+          const paths = this.paths(entry.key);
+          const meta = await readFile(paths.meta, 'utf8').then(
+            (text) => JSON.parse(text) as CacheMeta,
+            () => undefined,
+          );
+          if (!meta || this.memory.get(entry.key) !== remembered) return;
+          this.forget(entry.key);
+          // Still "checked this session" for the next lock, now through the disk copy.
+          const copy: DiskCopy = {
+            kind: 'disk',
+            url: entry.url,
+            key: entry.key,
+            source: 'memory',
+            meta,
+            paths,
+          };
+          this.recentDisk.set(entry.key, { copy, checkedAt: remembered.checkedAt });
+        });
+      }
+      return { source: entry.source, index };
+    }
+    const validator = `${checked.meta.etag ?? ''}|${checked.meta.lastModified ?? ''}`;
+    let table = this.tables.get(checked.key);
+    if (table?.validator !== validator) {
+      table = await DiskIndexTable.open(checked.paths.index, checked.paths.data, validator);
+      if (table) {
+        this.tables.set(checked.key, table);
+        // An app left open lets go of the table (and the records read through it) `keepMs` after
+        // opening it; the next lock opens it again (a few ms).
+        const opened = table;
+        const timer = setTimeout(
+          () => {
+            if (this.tables.get(checked.key) === opened) this.tables.delete(checked.key);
+          },
+          this.options.keepMs ?? 10 * 60_000,
+        );
+        timer.unref();
+      }
+    }
+    if (table) {
+      // One reader per copy: the platforms of a lock share noarch's records already read.
+      let disk = this.readers.get(table);
+      if (!disk) {
+        disk = new DiskRepodata(table, subdir);
+        this.readers.set(table, disk);
+      }
+      return { source: checked.source, disk };
+    }
+    // No index on disk yet (a cache written by an older Condense): build it once from the file.
+    const entry = await this.readDisk(checked);
+    return { source: checked.source, index: await this.index(entry) };
+  }
+
+  /** Disk copies checked this session (fresh or 304), by URL. */
+  private readonly recentDisk = new Map<string, { copy: DiskCopy; checkedAt: number }>();
+
+  private readonly readers = new WeakMap<DiskIndexTable, DiskRepodata>();
+
+  /** Disk index tables opened this session, by URL (a few MB each, against 240 MB of repodata). */
+  private readonly tables = new Map<string, DiskIndexTable>();
+
+  /** The bytes of a disk copy (the one in memory when its validators match). */
+  private async readDisk(checked: DiskCopy): Promise<RepodataEntry> {
+    const remembered = this.memory.get(checked.key);
+    const same =
+      remembered !== undefined &&
+      remembered.entry.etag === checked.meta.etag &&
+      remembered.entry.lastModified === checked.meta.lastModified;
+    const bytes = same ? remembered.entry.bytes : await readFile(checked.paths.data);
+    const entry: RepodataEntry = {
+      url: checked.url,
+      key: checked.key,
+      bytes,
+      source: checked.source,
+      etag: checked.meta.etag,
+      lastModified: checked.meta.lastModified,
+    };
+    this.remember(checked.key, entry);
+    return entry;
+  }
+
+  /** Decides where the repodata comes from, asking the channel only when the copies are not fresh. */
+  private async check(
+    channel: ChannelRef,
+    subdir: string,
+    signal: AbortSignal | undefined,
+    refresh: boolean,
+  ): Promise<{ kind: 'entry'; entry: RepodataEntry } | DiskCopy> {
     const url = `${channel.publicUrl}/${subdir}/repodata.json`;
     const key = channelKey(channel, subdir);
     const remembered = this.memory.get(key);
-    if (remembered && Date.now() - remembered.checkedAt < (this.options.freshMs ?? 60_000)) {
+    if (
+      !refresh &&
+      remembered &&
+      Date.now() - remembered.checkedAt < (this.options.freshMs ?? 60_000)
+    ) {
       this.remember(key, remembered.entry, remembered.checkedAt);
-      return { ...remembered.entry, source: 'memory' };
+      return { kind: 'entry', entry: { ...remembered.entry, source: 'memory' } };
     }
+    await this.writing.get(key);
+    const recent = this.recentDisk.get(key);
+    if (!refresh && recent && Date.now() - recent.checkedAt < (this.options.freshMs ?? 60_000))
+      return { ...recent.copy, source: 'memory' };
     const paths = this.paths(key);
-    let meta: CacheMeta | undefined;
-    let cached: Buffer | undefined;
-    try {
-      meta = JSON.parse(await readFile(paths.meta, 'utf8')) as CacheMeta;
-      // Same validators as the copy in memory: reuse it (and its index) instead of reading 240 MB.
-      const same =
-        remembered !== undefined &&
-        remembered.entry.etag === meta.etag &&
-        remembered.entry.lastModified === meta.lastModified;
-      cached = same ? remembered.entry.bytes : await readFile(paths.data);
-    } catch {
-      meta = undefined;
-      cached = undefined;
-    }
+    const meta = await readFile(paths.meta, 'utf8').then(
+      (text) => JSON.parse(text) as CacheMeta,
+      () => undefined,
+    );
+    const copy =
+      meta &&
+      (await stat(paths.data).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+        ? meta
+        : undefined;
+    const disk = (source: DiskCopy['source'], m: CacheMeta): DiskCopy => {
+      const found: DiskCopy = { kind: 'disk', url, key, source, meta: m, paths };
+      // Like the bytes in memory: a second lock this session does not ask again for a while.
+      if (source !== 'offline') this.recentDisk.set(key, { copy: found, checkedAt: Date.now() });
+      return found;
+    };
+    const policy = { ttlSeconds: this.ttlSeconds, refresh };
+    if (copy && isFresh(copy, policy)) return disk('cached', copy);
     // repodata.json.zst is about a fifth of the plain file (conda-forge serves it); a channel that
     // has none is remembered as plain, so revalidation costs one request.
-    const variants: Variant[] = meta?.variant === 'json' ? ['json'] : ['zst', 'json'];
+    const variants: Variant[] = copy?.variant === 'json' ? ['json'] : ['zst', 'json'];
     let response: ChannelAnswer | undefined;
     let variant: Variant = 'json';
     for (variant of variants) {
-      const conditional =
-        cached !== undefined && meta !== undefined && (meta.variant ?? 'json') === variant;
+      const conditional = copy !== undefined && (copy.variant ?? 'json') === variant;
       try {
         response = await this.request(
           channel,
           subdir,
           variant,
-          conditional ? meta : undefined,
+          conditional ? copy : undefined,
           signal,
         );
       } catch (error) {
         if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
-        if (cached && meta) {
-          const entry: RepodataEntry = {
-            url,
-            key,
-            bytes: cached,
-            source: 'offline',
-            etag: meta.etag,
-            lastModified: meta.lastModified,
-          };
-          this.remember(key, entry);
-          return entry;
-        }
+        if (copy) return disk('offline', copy);
         // channelGet's message names the channel, host, port and what went wrong.
         throw error;
       }
@@ -216,17 +380,12 @@ export class RepodataCache {
     }
     if (!response) throw new MissingSubdirError(channel.publicUrl, subdir);
     const final: ChannelAnswer = response;
-    if (final.status === 304 && cached && meta) {
-      const entry: RepodataEntry = {
-        url,
-        key,
-        bytes: cached,
-        source: 'revalidated',
-        etag: meta.etag,
-        lastModified: meta.lastModified,
-      };
-      this.remember(key, entry);
-      return entry;
+    const cacheControl = final.headers.get('cache-control') ?? undefined;
+    if (final.status === 304 && copy) {
+      // Fresh again from now: the next lock within the window asks nobody.
+      const checked: CacheMeta = { ...copy, checkedAt: Date.now(), cacheControl };
+      this.background(() => writeFileAtomic(paths.meta, JSON.stringify(checked, null, 2)), key);
+      return disk('revalidated', checked);
     }
     if (final.status === 404) throw new MissingSubdirError(channel.publicUrl, subdir);
     if (final.status === 401 || final.status === 403) {
@@ -261,12 +420,14 @@ export class RepodataCache {
         etag,
         lastModified,
         fetchedAt: new Date().toISOString(),
+        checkedAt: Date.now(),
+        cacheControl,
       };
       await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
-    });
+    }, key);
     const entry: RepodataEntry = { url, key, bytes, source: 'downloaded', etag, lastModified };
     this.remember(key, entry);
-    return entry;
+    return { kind: 'entry', entry };
   }
 
   /**
@@ -288,7 +449,7 @@ export class RepodataCache {
       this.background(async () => {
         await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
         await writeFileAtomic(path, serializeIndex(built, validator));
-      });
+      }, entry.key);
     }
     this.indexes.set(entry.key, index);
     return index;

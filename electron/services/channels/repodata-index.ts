@@ -19,19 +19,7 @@ const OPEN = 0x7b;
 const CLOSE = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
-
-/** `name-version-build.conda` -> `name` (conda's right split). */
-function nameOfFilename(filename: string): string | undefined {
-  const stem = filename.endsWith('.conda')
-    ? filename.slice(0, -6)
-    : filename.endsWith('.tar.bz2')
-      ? filename.slice(0, -8)
-      : undefined;
-  if (stem === undefined) return undefined;
-  const buildDash = stem.lastIndexOf('-');
-  const versionDash = stem.lastIndexOf('-', buildDash - 1);
-  return versionDash > 0 ? stem.slice(0, versionDash) : undefined;
-}
+const DASH = 0x2d;
 
 const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
@@ -88,12 +76,15 @@ export function indexRepodata(bytes: Buffer): RepodataIndex {
     // suffixes differ and keys of `removed` are not followed by `: {`, so nothing else matches.
     const other = sections.find((s) => s.open > section.open)?.open;
     const close = other ?? bytes.length;
-    const needle = section.suffix;
+    const needle = Buffer.from(section.suffix, 'latin1');
     let previous: number[] | undefined;
+    // Records of one name are usually adjacent (repodata is sorted): compare the name's bytes with
+    // the last one before decoding a string and looking it up.
+    let lastName: { start: number; end: number; list: number[][] } | undefined;
     for (
-      let at = bytes.indexOf(needle, section.open, 'latin1');
+      let at = bytes.indexOf(needle, section.open);
       at >= 0 && at < close;
-      at = bytes.indexOf(needle, at + 1, 'latin1')
+      at = bytes.indexOf(needle, at + 1)
     ) {
       const colon = expect(bytes, at + needle.length, 0x3a);
       if (colon < 0) continue;
@@ -102,13 +93,33 @@ export function indexRepodata(bytes: Buffer): RepodataIndex {
       const keyStart = bytes.lastIndexOf(QUOTE, at - 1) + 1;
       const keyEnd = at + needle.length - 1;
       if (previous) previous[3] = bytes.lastIndexOf(CLOSE, keyStart - 1) + 1;
-      const name = nameOfFilename(bytes.toString('utf8', keyStart, keyEnd));
       const entry = [keyStart, keyEnd, open, -1, section.conda];
       previous = entry;
-      if (name === undefined) continue;
-      const list = byName.get(name);
-      if (list) list.push(entry);
-      else byName.set(name, [entry]);
+      // `name-version-build.<ext>`: the name ends at the second-to-last dash of the stem.
+      const buildDash = bytes.lastIndexOf(DASH, at - 1);
+      if (buildDash < keyStart + 1) continue;
+      const versionDash = bytes.lastIndexOf(DASH, buildDash - 1);
+      if (versionDash <= keyStart) continue;
+      let list: number[][];
+      if (
+        lastName &&
+        lastName.end - lastName.start === versionDash - keyStart &&
+        bytes.compare(bytes, lastName.start, lastName.end, keyStart, versionDash) === 0
+      ) {
+        list = lastName.list;
+        list.push(entry);
+      } else {
+        const name = bytes.toString('utf8', keyStart, versionDash);
+        const known = byName.get(name);
+        if (known) {
+          list = known;
+          list.push(entry);
+        } else {
+          list = [entry];
+          byName.set(name, list);
+        }
+      }
+      lastName = { start: keyStart, end: versionDash, list };
       index.records++;
     }
     if (previous) previous[3] = matchBrace(bytes, previous[2]!) + 1;
@@ -156,7 +167,7 @@ export function filteredRepodata(
   ]);
 }
 
-interface IndexHeader {
+export interface IndexHeader {
   version: 1;
   /** Byte length of the repodata.json the index was built from. */
   size: number;
@@ -189,41 +200,45 @@ export function serializeIndex(index: RepodataIndex, validator: string): Buffer 
   return Buffer.concat([length, headerBytes, Buffer.from(offsets.buffer, 0, k * 4)]);
 }
 
+/** The header and offsets of a serialized index, or undefined when it is not one. */
+export function readIndexHeader(
+  data: Buffer,
+): { header: IndexHeader; offsets: Int32Array } | undefined {
+  try {
+    const headerLength = data.readUInt32LE(0);
+    const header = JSON.parse(data.toString('utf8', 4, 4 + headerLength)) as IndexHeader;
+    if (header.version !== 1) return undefined;
+    const start = 4 + headerLength;
+    // Copy into an aligned buffer: the offsets start at an arbitrary byte position.
+    const offsets = new Int32Array(
+      data.buffer.slice(data.byteOffset + start, data.byteOffset + data.length),
+    );
+    return { header, offsets };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a serialized index back; undefined when it does not belong to these bytes. */
 export function deserializeIndex(
   data: Buffer,
   bytes: Buffer,
   validator: string,
 ): RepodataIndex | undefined {
-  try {
-    const headerLength = data.readUInt32LE(0);
-    const header = JSON.parse(data.toString('utf8', 4, 4 + headerLength)) as IndexHeader;
-    if (header.version !== 1 || header.size !== bytes.length || header.validator !== validator)
-      return undefined;
-    const start = 4 + headerLength;
-    // Copy into an aligned buffer: the offsets start at an arbitrary byte position.
-    const offsets = new Int32Array(
-      data.buffer.slice(data.byteOffset + start, data.byteOffset + data.length),
-    );
-    const byName = new Map<string, number[][]>();
-    let k = 0;
-    let records = 0;
-    header.names.forEach((name, i) => {
-      const list: number[][] = [];
-      for (let c = 0; c < header.counts[i]!; c++, k += 5)
-        list.push([
-          offsets[k]!,
-          offsets[k + 1]!,
-          offsets[k + 2]!,
-          offsets[k + 3]!,
-          offsets[k + 4]!,
-        ]);
-      records += list.length;
-      byName.set(name, list);
-    });
-    if (k !== offsets.length) return undefined;
-    return { bytes, byName, records, ...(header.info ? { info: header.info } : {}) };
-  } catch {
-    return undefined;
-  }
+  const parsed = readIndexHeader(data);
+  if (!parsed) return undefined;
+  const { header, offsets } = parsed;
+  if (header.size !== bytes.length || header.validator !== validator) return undefined;
+  const byName = new Map<string, number[][]>();
+  let k = 0;
+  let records = 0;
+  header.names.forEach((name, i) => {
+    const list: number[][] = [];
+    for (let c = 0; c < header.counts[i]!; c++, k += 5)
+      list.push([offsets[k]!, offsets[k + 1]!, offsets[k + 2]!, offsets[k + 3]!, offsets[k + 4]!]);
+    records += list.length;
+    byName.set(name, list);
+  });
+  if (k !== offsets.length) return undefined;
+  return { bytes, byName, records, ...(header.info ? { info: header.info } : {}) };
 }

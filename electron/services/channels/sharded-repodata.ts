@@ -10,6 +10,7 @@ import { type ChannelAnswer, channelGet } from './channel-fetch';
 import { type ChannelRef } from './channel-url';
 import { decode, type MsgValue } from './msgpack';
 import { channelKey } from './repodata-cache';
+import { type FreshnessPolicy, isFresh, ttlFromEnv } from './repodata-freshness';
 
 /**
  * Sharded repodata (CEP 16): `<subdir>/repodata_shards.msgpack.zst` maps each package name to the
@@ -31,6 +32,7 @@ export interface ShardIndex {
 interface IndexMeta {
   etag?: string;
   lastModified?: string;
+  cacheControl?: string;
   /** The channel had no sharded index when last asked. */
   absent?: boolean;
   checkedAt: number;
@@ -86,18 +88,24 @@ function parseIndex(url: string, subdir: string, fetchDir: string, data: Uint8Ar
 export async function getShardIndex(
   cache: {
     dir: string;
+    ttlSeconds?: number;
     recentShardIndexes: Map<string, { index?: ShardIndex; checkedAt: number }>;
   },
   channel: ChannelRef,
   subdir: string,
   signal?: AbortSignal,
+  options: { refresh?: boolean } = {},
 ): Promise<ShardIndex | undefined> {
   const url = `${channel.publicUrl}/${subdir}/repodata_shards.msgpack.zst`;
   // Checked in the last minute: used without asking upstream again (a second lock, app open).
   const key = channelKey(channel, `${subdir}/shards`);
   const recent = cache.recentShardIndexes.get(key);
-  if (recent && Date.now() - recent.checkedAt < FRESH_MS) return recent.index;
-  const index = await loadShardIndex(cache.dir, channel, subdir, url, key, signal);
+  if (!options.refresh && recent && Date.now() - recent.checkedAt < FRESH_MS) return recent.index;
+  const policy = {
+    ttlSeconds: cache.ttlSeconds ?? ttlFromEnv(),
+    refresh: options.refresh ?? false,
+  };
+  const index = await loadShardIndex(cache.dir, channel, subdir, url, key, policy, signal);
   cache.recentShardIndexes.set(key, { ...(index ? { index } : {}), checkedAt: Date.now() });
   return index;
 }
@@ -110,6 +118,7 @@ async function loadShardIndex(
   subdir: string,
   url: string,
   key: string,
+  policy: FreshnessPolicy,
   signal?: AbortSignal,
 ): Promise<ShardIndex | undefined> {
   const dir = join(cacheDir, 'shards');
@@ -119,9 +128,11 @@ async function loadShardIndex(
     (t) => JSON.parse(t) as IndexMeta,
     () => undefined,
   );
-  if (meta?.absent && Date.now() - meta.checkedAt < ABSENT_RECHECK_MS) return undefined;
+  if (!policy.refresh && meta?.absent && Date.now() - meta.checkedAt < ABSENT_RECHECK_MS)
+    return undefined;
   const cached = meta && !meta.absent ? await readFile(dataPath).catch(() => undefined) : undefined;
   const fetchDir = `${channel.fetchUrl}/${subdir}`;
+  if (cached && meta && isFresh(meta, policy)) return parseIndex(url, subdir, fetchDir, cached);
   let response: ChannelAnswer;
   try {
     const conditional: Record<string, string> = {};
@@ -141,7 +152,15 @@ async function loadShardIndex(
     return undefined;
   }
   await mkdir(dir, { recursive: true });
-  if (response.status === 304 && cached) return parseIndex(url, subdir, fetchDir, cached);
+  if (response.status === 304 && cached && meta) {
+    const checked: IndexMeta = {
+      ...meta,
+      checkedAt: Date.now(),
+      cacheControl: response.headers.get('cache-control') ?? undefined,
+    };
+    await writeFileAtomic(metaPath, JSON.stringify(checked));
+    return parseIndex(url, subdir, fetchDir, cached);
+  }
   if (!response.ok) {
     await writeFileAtomic(
       metaPath,
@@ -155,6 +174,7 @@ async function loadShardIndex(
   const fresh: IndexMeta = {
     etag: response.headers.get('etag') ?? undefined,
     lastModified: response.headers.get('last-modified') ?? undefined,
+    cacheControl: response.headers.get('cache-control') ?? undefined,
     checkedAt: Date.now(),
   };
   await writeFileAtomic(metaPath, JSON.stringify(fresh));

@@ -28,6 +28,8 @@ export interface BuiltinSolveOptions {
   /** Packages of the previous lock the solver should keep when they still fit. */
   preferred: LockedPackage[];
   cache: RepodataCache;
+  /** Ask the channels now, however fresh the cached repodata is (`condense lock --refresh`). */
+  refresh?: boolean;
   signal?: AbortSignal;
   progress?: (message: string) => void;
 }
@@ -37,9 +39,22 @@ interface Fetched {
   subdir: string;
   /** repodata.json indexed by name; never parsed whole (conda-forge's linux-64 is ~240 MB). */
   index?: RepodataIndex;
-  /** Set when the channel serves CEP 16 shards: `index` then covers only the shards fetched. */
-  sharded?: ShardedRepodata;
+  /**
+   * Records read by name on demand: CEP 16 shards, or the disk cache through its index. `index`
+   * then covers only the names fetched so far.
+   */
+  partial?: PartialRepodata;
 }
+
+/** A subdir whose records are fetched by name (shards, or the cached file's index). */
+interface PartialRepodata {
+  has(name: string): boolean;
+  fetched(name: string): boolean;
+  fetch(names: string[], signal?: AbortSignal): Promise<void>;
+  repodata(): Buffer;
+}
+
+const EMPTY_INDEX: RepodataIndex = { bytes: Buffer.alloc(0), byName: new Map(), records: 0 };
 
 const EMPTY = (subdir: string) =>
   Buffer.from(JSON.stringify({ info: { subdir }, packages: {}, 'packages.conda': {} }));
@@ -49,28 +64,44 @@ const EMPTY = (subdir: string) =>
  * pick. Handing rattler just these (a few thousand records instead of conda-forge's 465,000) is what
  * makes a lock fast; it is the same cut sharded repodata (CEP 16) makes.
  */
-export function reachableNames(roots: string[], indexes: RepodataIndex[]): Set<string> {
+export function reachableNames(
+  roots: string[],
+  indexes: RepodataIndex[],
+  /** Dependency names already worked out, by index position and name (records of a name never change within a lock). */
+  known: Map<string, string[]> = new Map(),
+): Set<string> {
   const seen = new Set<string>(roots);
   const queue = [...roots];
   while (queue.length > 0) {
     const name = queue.pop()!;
-    for (const index of indexes) {
-      for (const entry of index.byName.get(name) ?? []) {
-        for (const dependency of recordDepends(index, entry)) {
-          const next = dependencyName(dependency);
-          if (next.startsWith('__') || seen.has(next)) continue;
-          seen.add(next);
-          queue.push(next);
-        }
+    indexes.forEach((index, position) => {
+      const key = `${position}:${name}`;
+      let next = known.get(key);
+      if (!next) {
+        const names = new Set<string>();
+        for (const entry of index.byName.get(name) ?? [])
+          for (const dependency of recordDepends(index, entry))
+            names.add(dependencyName(dependency));
+        next = [...names];
+        // A name not in this index yet (a shard still to fetch) is worked out again later.
+        if (index.byName.has(name)) known.set(key, next);
       }
-    }
+      for (const dependency of next) {
+        if (dependency.startsWith('__') || seen.has(dependency)) continue;
+        seen.add(dependency);
+        queue.push(dependency);
+      }
+    });
   }
   return seen;
 }
 
 /** Fetches (or revalidates) each channel's platform and noarch repodata. */
 export async function fetchChannelRepodata(
-  options: Pick<BuiltinSolveOptions, 'channels' | 'platform' | 'cache' | 'signal' | 'progress'>,
+  options: Pick<
+    BuiltinSolveOptions,
+    'channels' | 'platform' | 'cache' | 'refresh' | 'signal' | 'progress'
+  >,
 ): Promise<Fetched[]> {
   // Every (channel, subdir) at once: downloads overlap with indexing. Results are read in order, so
   // the error reported is the same whichever request finishes first.
@@ -78,17 +109,18 @@ export async function fetchChannelRepodata(
     [options.platform, 'noarch'].map((subdir) => ({
       channel,
       subdir,
-      result: (async (): Promise<Pick<Fetched, 'index' | 'sharded'>> => {
-        const shards = await getShardIndex(options.cache, channel, subdir, options.signal);
+      result: (async (): Promise<Pick<Fetched, 'index' | 'partial'>> => {
+        const refresh = { refresh: options.refresh ?? false };
+        const shards = await getShardIndex(options.cache, channel, subdir, options.signal, refresh);
         if (shards) {
           options.progress?.(
             `repodata ${channel.publicUrl}/${subdir}: sharded (${shards.shards.size} names)`,
           );
-          return { sharded: new ShardedRepodata(options.cache.dir, shards) };
+          return { partial: new ShardedRepodata(options.cache.dir, shards) };
         }
-        const entry = await options.cache.get(channel, subdir, options.signal);
-        options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${entry.source}`);
-        return { index: await options.cache.index(entry) };
+        const found = await options.cache.records(channel, subdir, options.signal, refresh);
+        options.progress?.(`repodata ${channel.publicUrl}/${subdir}: ${found.source}`);
+        return found.disk ? { partial: found.disk } : { index: found.index! };
       })(),
     })),
   );
@@ -113,7 +145,7 @@ export async function fetchChannelRepodata(
     options.progress?.(`repodata ${channel.publicUrl}/${subdir}: none (404)`);
     fetched.push({ channel, subdir });
   });
-  if (fetched.every((f) => f.subdir === 'noarch' || (!f.index && !f.sharded))) {
+  if (fetched.every((f) => f.subdir === 'noarch' || (!f.index && !f.partial))) {
     throw new CondenseError(
       'NOT_FOUND',
       `no channel has a "${options.platform}" subdir (${options.channels.map((c) => c.publicUrl).join(', ')}): choose another platform or add a channel that builds for it`,
@@ -129,7 +161,7 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
   const fetched = await fetchChannelRepodata(options);
 
   const unknown = specs.filter(
-    (s) => !fetched.some((f) => f.index?.byName.has(s.name) || f.sharded?.has(s.name)),
+    (s) => !fetched.some((f) => f.index?.byName.has(s.name) || f.partial?.has(s.name)),
   );
   if (unknown.length > 0) {
     throw new CondenseError(
@@ -139,22 +171,28 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
     );
   }
   const roots = specs.map((s) => s.name);
-  const indexes = () => fetched.flatMap((f) => (f.index ? [f.index] : []));
-  let names = reachableNames(roots, indexes());
-  // Sharded channels: fetch the shards of newly reachable names until the set stops growing (one
-  // round per level of the dependency graph).
+  // Every subdir keeps its position even before it has an index, so `known` keys stay stable.
+  const indexes = () => fetched.map((f) => f.index ?? EMPTY_INDEX);
+  const known = new Map<string, string[]>();
+  let names = reachableNames(roots, indexes(), known);
+  // Shards and disk indexes: fetch the records of newly reachable names until the set stops
+  // growing (one round per level of the dependency graph; the subdirs of a round in parallel).
   for (;;) {
-    let grew = false;
-    for (const f of fetched) {
-      if (!f.sharded) continue;
-      const missing = [...names].filter((n) => f.sharded!.has(n) && !f.sharded!.fetched(n));
-      if (missing.length === 0) continue;
-      await f.sharded.fetch(missing, options.signal);
-      f.index = indexRepodata(f.sharded.repodata());
-      grew = true;
-    }
-    if (!grew) break;
-    names = reachableNames(roots, indexes());
+    const grown = await Promise.all(
+      fetched.map(async (f) => {
+        const partial = f.partial;
+        if (!partial) return false;
+        const missing = [...names].filter((n) => partial.has(n) && !partial.fetched(n));
+        // A reader shared with an earlier lock (or platform) may hold every name already: it still
+        // needs this lock's index once.
+        if (missing.length === 0 && f.index) return false;
+        if (missing.length > 0) await partial.fetch(missing, options.signal);
+        f.index = indexRepodata(partial.repodata());
+        return true;
+      }),
+    );
+    if (!grown.includes(true)) break;
+    names = reachableNames(roots, indexes(), known);
   }
   // `channel::name` is enforced here, by serving `name` only from that channel (and subdir): passing
   // channel-qualified specs to rattler's WASM build makes it look up a current directory and panic.
