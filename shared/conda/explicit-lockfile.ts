@@ -1,4 +1,5 @@
 import { CondenseError } from '../api/errors';
+import { parsePipLine, pipDirectReference } from '../pip/lock-records';
 import type { LockedPackage } from './lock-model';
 import { parsePackageFilename } from './lock-model';
 import { topologicalOrder } from './topological-order';
@@ -45,8 +46,7 @@ export function writeExplicitLockfile(
     lines.push(`${p.url}#${value}`);
   }
   // conda ignores comment lines; conda-lock writes pip packages this way.
-  for (const p of pip)
-    lines.push(`# pip ${p.name} @ ${p.url}${p.sha256 ? `#sha256=${p.sha256}` : ''}`);
+  for (const p of pip) lines.push(`# pip ${pipDirectReference(p)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -71,6 +71,11 @@ export function parseExplicitLockfile(
     const line = rawLine.trim();
     const where = `line ${index + 1}`;
     if (line === '') return;
+    if (line.startsWith('# pip ')) {
+      const pip = parsePipLine(line, result.platform ?? fallbackPlatform ?? 'unknown');
+      if (pip) result.packages.push(pip);
+      return;
+    }
     if (line.startsWith('#')) {
       const header = /^#\s*(platform|input_hash|env_hash):\s*(\S+)/.exec(line);
       if (header?.[1] === 'platform') result.platform = header[2];

@@ -47,6 +47,17 @@ export interface PruneSettings {
   custom: string[];
 }
 
+/** How the environment's `pip:` section is locked and installed. */
+export interface PipSettings {
+  /**
+   * A package published only as source: `refuse` (the lock fails naming it) or `build` (pip builds it
+   * in the builder with --no-build-isolation, so setuptools/wheel must be in the conda environment).
+   */
+  sdist: 'refuse' | 'build';
+  /** More indexes besides the pip section's, e.g. `https://${USER}:${TOKEN}@pypi.example/simple`. */
+  extraIndexUrls: string[];
+}
+
 export type PrunePresetId = 'none' | 'safe' | 'expert';
 
 /** One image flavour built from the same environment install, e.g. to compare prune settings. */
@@ -81,6 +92,7 @@ export interface Recipe {
   prune: PruneSettings;
   /** Extra variants compared against each other; empty for a single image. */
   variants: Variant[];
+  pip: PipSettings;
 }
 
 // Pinned so the same recipe builds the same image. miniforge3 publishes versioned tags; distroless
@@ -111,5 +123,10 @@ export function defaultRecipe(): Recipe {
     buildkitCache: true,
     prune: defaultPrune('safe'),
     variants: [],
+    pip: defaultPipSettings(),
   };
+}
+
+export function defaultPipSettings(): PipSettings {
+  return { sdist: 'refuse', extraIndexUrls: [] };
 }

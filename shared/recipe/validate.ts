@@ -3,13 +3,14 @@ import { findRule, PRUNE_PRESETS, PRUNE_RULES } from './catalog';
 import type {
   Entrypoint,
   PackageSpec,
+  PipSettings,
   PrunePresetId,
   PruneSettings,
   Recipe,
   RecipePlatform,
   Variant,
 } from './model';
-import { defaultRecipe, RECIPE_PLATFORMS } from './model';
+import { defaultPipSettings, defaultRecipe, RECIPE_PLATFORMS } from './model';
 import { hasControlCharacter, SAFE_GLOB } from './quote';
 
 /** One problem in a recipe: the field (dotted path) and what to do. */
@@ -360,8 +361,42 @@ export function checkRecipe(input: unknown): { recipe: Recipe; issues: RecipeIss
     buildkitCache: buildkitCache === true,
     prune: pruneSettings(c, 'prune', raw.prune),
     variants: variants(c, raw.variants),
+    pip: pipSettings(c, raw.pip),
   };
   return { recipe, issues: c.issues };
+}
+
+function pipSettings(c: Collector, value: unknown): PipSettings {
+  const settings = defaultPipSettings();
+  if (value === undefined || value === null) return settings;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    c.add('pip', 'must be a mapping with sdist and extraIndexUrls');
+    return settings;
+  }
+  const raw = value as Record<string, unknown>;
+  if (raw.sdist !== undefined) {
+    if (raw.sdist === 'refuse' || raw.sdist === 'build') settings.sdist = raw.sdist;
+    else c.add('pip.sdist', `must be "refuse" or "build", got ${JSON.stringify(raw.sdist)}`);
+  }
+  if (raw.extraIndexUrls !== undefined) {
+    if (!Array.isArray(raw.extraIndexUrls))
+      c.add('pip.extraIndexUrls', 'must be a list of index URLs');
+    else
+      for (const url of raw.extraIndexUrls) {
+        if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))
+          c.add('pip.extraIndexUrls', `${JSON.stringify(url)} is not an http(s) URL`);
+        else if (
+          /\/\/[^/@]*[^}/@]@/.test(url) &&
+          !/\/\/(\$\{[A-Za-z0-9_]+\}(:\$\{[A-Za-z0-9_]+\})?)@/.test(url)
+        )
+          c.add(
+            'pip.extraIndexUrls',
+            'credentials do not belong in condense.yml: write ${VAR} (from your environment) or use ~/.netrc',
+          );
+        else settings.extraIndexUrls.push(url);
+      }
+  }
+  return settings;
 }
 
 /** Returns the valid recipe or throws INVALID_INPUT naming every bad field. */

@@ -9,6 +9,7 @@ import { inputHashText } from '../../../shared/conda/input-hash';
 import type { CondaLock } from '../../../shared/conda/lock-model';
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
+import { withPipSizes } from '../pip/lock-pip';
 
 export const ENVIRONMENT_FILE = 'environment.yml';
 export const UNIFIED_LOCK = 'conda-lock.yml';
@@ -39,7 +40,7 @@ export async function readUnifiedLock(projectDir: string): Promise<CondaLock | u
   } catch {
     return undefined;
   }
-  return parseCondaLockYml(text);
+  return withPipSizes(parseCondaLockYml(text));
 }
 
 /** sha256 of the canonical input text (see `inputHashText`). */

@@ -92,7 +92,13 @@ export async function readAnyLockfile(path: string): Promise<CondaLock> {
       `${path} names no platform ("# platform:" line missing)`,
     );
   return {
-    channels: [...new Set(parsed.packages.map((p) => p.url.split('/').slice(0, -2).join('/')))],
+    channels: [
+      ...new Set(
+        parsed.packages
+          .filter((p) => p.manager === 'conda')
+          .map((p) => p.url.split('/').slice(0, -2).join('/')),
+      ),
+    ],
     platforms: [platform],
     inputHashes: parsed.inputHash ? { [platform]: parsed.inputHash } : {},
     sources: ['environment.yml'],

@@ -7,10 +7,14 @@ import { writeExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import { formatVirtualPackages, virtualPackagesKey } from '../../../shared/conda/input-hash';
 import { diffLocks } from '../../../shared/conda/lock-diff';
 import type { CondaLock, LockedPackage } from '../../../shared/conda/lock-model';
+import { parsePipSection } from '../../../shared/pip/requirement';
 import { APP_NAME, APP_VERSION } from '../app-info';
 import { cacheDir, resolveChannels } from '../channels/channel-url';
 import { RepodataCache } from '../channels/repodata-cache';
+import type { Engine } from '../docker/engine';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { lockPipPackages } from '../pip/lock-pip';
+import { loadRecipe } from '../recipe/recipe-file';
 import { solveBuiltin } from './builtin-engine';
 import { runCondaLock } from './conda-lock-engine';
 import {
@@ -25,6 +29,8 @@ import { SUPPORTED_PLATFORMS, virtualPackagesFor } from './virtual-packages';
 export interface LockServiceDeps {
   /** Shared across locks so a second lock while the app is open reuses repodata in memory. */
   cache?: RepodataCache;
+  /** The engine pip resolves in (a pip: section); default from DOCKER_HOST / the Docker context. */
+  engine?: Engine;
 }
 
 let sharedCache: RepodataCache | undefined;
@@ -82,13 +88,9 @@ export async function lockProject(
     };
   }
 
-  if (spec.pip.length > 0) {
-    throw new CondenseError(
-      'INVALID_INPUT',
-      `environment.yml has a pip: section (${spec.pip.join(', ')}); the built-in engine solves conda packages only. Lock with the conda-lock engine (condense lock --engine conda-lock), or move these packages to conda dependencies.`,
-      { pip: spec.pip },
-    );
-  }
+  // Read before solving: a bad pip line or condense.yml fails at once, not after the conda solve.
+  const pipSection = parsePipSection(spec.pip);
+  const recipe = pipSection.requirements.length > 0 ? await loadRecipe(projectDir) : undefined;
   if (spec.dependencies.length === 0) {
     throw new CondenseError(
       'INVALID_INPUT',
@@ -138,6 +140,23 @@ export async function lockProject(
       progress: (m) => progress(m),
     });
     packages.push(...solved);
+    if (recipe) {
+      const pip = await lockPipPackages({
+        platform,
+        lines: spec.pip,
+        section: pipSection,
+        recipe,
+        condaPackages: solved,
+        previous,
+        update,
+        updateAll: options.updateAll === true,
+        engine: deps.engine,
+        signal: context.signal,
+        progress: (m) => progress(m),
+      });
+      packages.push(...pip.packages);
+      Object.assign(customMetadata, pip.metadata);
+    }
     inputHashes[platform] = inputHash(spec, platform, virtualPackages);
     customMetadata[virtualPackagesKey(platform)] = formatVirtualPackages(virtualPackages);
   }
