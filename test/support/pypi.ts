@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import type { IndexServer } from '../../fixtures/pypi/index-server';
 import { startIndexServer } from '../../fixtures/pypi/index-server';
+import { FIXTURE_BUILDER_IMAGE, FIXTURE_RUNTIME_IMAGE } from './docker';
 import { available } from './requirements';
 
 /** Where `fixtures/pypi/build.sh` writes the offline package indexes. */
@@ -44,4 +46,41 @@ export async function servePypiIndexes(): Promise<ServedIndexes | undefined> {
       await priv.close();
     },
   };
+}
+
+// click and six come from conda: pip must leave them alone.
+export const CONDA_SPECS = ['python 3.11.*', 'pip', 'click', 'six', 'setuptools'];
+
+/** A project on the realistic channel with a pip section; the private index's login in ${VAR}s. */
+export async function writePipProject(
+  dir: string,
+  channelUrl: string,
+  served: ServedIndexes,
+  pip: string[],
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const privateUrl = served.private.simpleUrl.replace(
+    'http://',
+    'http://${PIP_LOGIN}:${PIP_TOKEN}@',
+  );
+  await writeFile(
+    join(dir, 'environment.yml'),
+    [
+      'name: pip-project',
+      'channels:',
+      `  - ${channelUrl}`,
+      '  - nodefaults',
+      'dependencies:',
+      ...CONDA_SPECS.map((s) => `  - ${s}`),
+      '  - pip:',
+      `    - --index-url ${served.public.simpleUrl}`,
+      `    - --extra-index-url ${privateUrl}`,
+      ...pip.map((l) => `    - ${l}`),
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    join(dir, 'condense.yml'),
+    `version: 1\nbuilderImage: ${FIXTURE_BUILDER_IMAGE}\nruntimeImage: ${FIXTURE_RUNTIME_IMAGE}\nprune:\n  preset: none\n`,
+  );
 }

@@ -1,5 +1,6 @@
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
+import { pipStepOptions } from '../../services/pip/dockerfile-input';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
 import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
@@ -22,7 +23,11 @@ export const dockerfileCommand: CliCommand = {
       context.out(generateDockerignore(recipe));
       return 0;
     }
-    const text = generateDockerfile(values.classic ? { ...recipe, buildkitCache: false } : recipe);
+    const pip = await pipStepOptions(context.projectDir, recipe);
+    const text = generateDockerfile(
+      values.classic ? { ...recipe, buildkitCache: false } : recipe,
+      pip ? { pip } : {},
+    );
     context.out(text);
     return 0;
   },

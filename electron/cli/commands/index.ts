@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze';
 import { buildCommand } from './build';
 import { compareCommand } from './compare';
 import { dockerfileCommand } from './dockerfile';
+import { envCommand } from './env';
 import { exportCommand } from './export';
 import { imagesCommand } from './images';
 import { initCommand } from './init';
@@ -14,6 +15,7 @@ import { serveCommand } from './serve';
 export const commands: CliCommand[] = [
   initCommand,
   serveCommand,
+  envCommand,
   lockCommand,
   searchCommand,
   buildCommand,

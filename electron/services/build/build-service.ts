@@ -14,8 +14,10 @@ import type {
 } from '../../../shared/api/build';
 import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
 import { formatSize } from '../../../shared/format/size';
+import { PIP_SECRET_ID } from '../../../shared/recipe/dockerfile';
 import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
+import { pipBuildSecret } from '../pip/build-secret';
 import { createBuildContext } from './build-context';
 import { newBuildId, openBuild, saveBuild } from './history-store';
 import { imageResults } from './image-results';
@@ -112,6 +114,7 @@ export function defaultRepository(projectDir: string): string {
 
 interface BuildInput {
   dockerfile: string;
+  pipCredentialHosts?: string[];
   python?: string;
   classicDockerfile?: string;
   variants?: VariantSpec[];
@@ -168,6 +171,11 @@ export async function buildProject(
       `The engine at ${info.host} has no BuildKit and this Dockerfile uses RUN --mount; generate the classic form (conda clean -afy) instead.`,
     );
   }
+  const pipSecret = await pipBuildSecret(
+    request.projectDir,
+    input.pipCredentialHosts ?? [],
+    builder,
+  );
   // Before the history entry opens, so a cancel while reading the lock leaves nothing behind.
   const plan = await planSmoke(request.smoke, {
     projectDir: request.projectDir,
@@ -205,6 +213,7 @@ export async function buildProject(
         builder,
         tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
         job,
+        ...(pipSecret ? { secrets: { [PIP_SECRET_ID]: pipSecret } } : {}),
         onLog: (line) => log.write(line),
       },
     );
@@ -296,6 +305,7 @@ async function buildVariant(
     builder: 'buildkit' | 'classic';
     tags: string[];
     job: BuildJobContext;
+    secrets?: Record<string, Buffer>;
     onLog: (line: BuildLogLine) => void;
     /** Why no smoke test runs (see `planSmoke`). */
     smokeSkipped?: string;
@@ -331,6 +341,7 @@ async function buildVariant(
       ...(variant.target ? { target: variant.target } : {}),
       ...(request.buildArgs ? { buildArgs: request.buildArgs } : {}),
       ...(request.noCache ? { noCache: true } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
       onStep: (step) => job.emit('step', step),
       onLog: (line) => {
         options.onLog(line);

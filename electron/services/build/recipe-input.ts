@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { VariantSpec } from '../../../shared/api/build';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
+import { pipStepOptions } from '../pip/dockerfile-input';
 import { loadRecipe } from '../recipe/recipe-file';
 import { RECIPE_FILE } from '../recipe/recipe-file';
 
@@ -16,6 +17,8 @@ export interface RecipeBuildInput {
   variants: VariantSpec[];
   /** The environment's interpreter, for smoke tests: `<prefix>/bin/python`. */
   python: string;
+  /** Index hosts whose pip packages need credentials (the BuildKit secret), when the lock has pip packages. */
+  pipCredentialHosts?: string[];
 }
 
 export function hasRecipe(projectDir: string): boolean {
@@ -25,6 +28,8 @@ export function hasRecipe(projectDir: string): boolean {
 /** What to build from the project's condense.yml. */
 export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildInput> {
   const recipe = await loadRecipe(projectDir);
+  const pip = await pipStepOptions(projectDir, recipe);
+  const pipOptions = pip ? { pip } : {};
   const rules = (prune: typeof recipe.prune) =>
     resolvePrune(prune, recipe.platform).map((rule) => rule.id);
   const variants: VariantSpec[] =
@@ -32,9 +37,10 @@ export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildI
       ? recipe.variants.map((v) => ({ id: v.id, target: targetStage(v.id), rules: rules(v.prune) }))
       : [{ id: 'default', target: targetStage(), rules: rules(recipe.prune) }];
   return {
-    dockerfile: generateDockerfile(recipe),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }),
+    dockerfile: generateDockerfile(recipe, pipOptions),
+    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, pipOptions),
     variants,
     python: `${recipe.prefix}/bin/python`,
+    ...(pip ? { pipCredentialHosts: pip.credentialHosts } : {}),
   };
 }

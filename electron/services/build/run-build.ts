@@ -4,6 +4,8 @@ import type { BuildLogLine, BuildStep } from '../../../shared/api/build';
 import { CondenseError } from '../../../shared/api/errors';
 import type { BuildStreamMessage, DecodedBuild } from '../../../shared/build/progress-decoder';
 import { BuildProgressDecoder } from '../../../shared/build/progress-decoder';
+import type { BuildSession } from '../docker/build-session';
+import { openBuildSession } from '../docker/build-session';
 import type { Engine } from '../docker/engine';
 import { engineError, engineMessage } from '../docker/engine';
 import { CONTEXT_DOCKERFILE } from './build-context';
@@ -20,6 +22,8 @@ export interface RunBuildOptions {
   buildArgs?: Record<string, string>;
   noCache?: boolean;
   variant?: string;
+  /** BuildKit secrets by id (`RUN --mount=type=secret,id=...`), served over our own session. */
+  secrets?: Record<string, Buffer>;
   signal?: AbortSignal;
   onStep?: (step: BuildStep) => void;
   onLog?: (line: BuildLogLine) => void;
@@ -60,6 +64,29 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     ...(options.builder === 'buildkit' ? { version: '2' } : { version: '1' }),
     ...(signal ? { abortSignal: signal } : {}),
   };
+  let session: BuildSession | undefined;
+  if (options.builder === 'buildkit' && options.secrets && Object.keys(options.secrets).length) {
+    session = await openBuildSession(engine, options.secrets).catch((error: unknown) => {
+      throw engineError(error, engine.target);
+    });
+    // A number: dockerode opens its own (auth-only) session for the string '2'; the engine reads both.
+    Object.assign(buildOptions, { version: 2, session: session.id });
+  }
+  try {
+    return await buildWith(engine, options, buildOptions, decoder, started);
+  } finally {
+    session?.close();
+  }
+}
+
+async function buildWith(
+  engine: Engine,
+  options: RunBuildOptions,
+  buildOptions: Record<string, unknown>,
+  decoder: BuildProgressDecoder,
+  started: number,
+): Promise<RunBuildResult> {
+  const { signal } = options;
   let stream: NodeJS.ReadableStream;
   try {
     stream = await engine.docker.buildImage(

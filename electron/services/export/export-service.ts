@@ -5,6 +5,7 @@ import { CondenseError } from '../../../shared/api/errors';
 import type { ExportResult } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { pipStepOptions } from '../pip/dockerfile-input';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
 import { exportReadme } from './export-readme';
@@ -68,7 +69,8 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     );
   }
   const recipe = options.recipe ?? (await loadRecipe(options.projectDir));
-  const generated = generatedFiles(recipe);
+  const pip = await pipStepOptions(options.projectDir, recipe);
+  const generated = generatedFiles(recipe, pip ? { pip } : {});
   const files = new Map<string, string | Uint8Array>([
     ['Dockerfile', generated.dockerfile],
     ['.dockerignore', generated.dockerignore],

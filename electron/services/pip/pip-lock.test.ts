@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,14 +9,9 @@ import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveRealisticChannel } from '../../../test/support/channels';
-import {
-  connectDocker,
-  FIXTURE_BUILDER_IMAGE,
-  FIXTURE_RUNTIME_IMAGE,
-  fixtureImagesRequirement,
-} from '../../../test/support/docker';
+import { connectDocker, fixtureImagesRequirement } from '../../../test/support/docker';
 import type { ServedIndexes } from '../../../test/support/pypi';
-import { PRIVATE_LOGIN, servePypiIndexes } from '../../../test/support/pypi';
+import { PRIVATE_LOGIN, servePypiIndexes, writePipProject } from '../../../test/support/pypi';
 import { available } from '../../../test/support/requirements';
 import { RepodataCache } from '../channels/repodata-cache';
 import { connectEngine } from '../docker/engine';
@@ -28,42 +23,6 @@ let channel: ServedChannel | undefined;
 let indexes: ServedIndexes | undefined;
 let work: string;
 const engine = () => connectEngine();
-
-export const CONDA_SPECS = ['python 3.11.*', 'pip', 'click', 'setuptools'];
-
-/** A project on the realistic channel with a pip section; the private index's login in ${VAR}s. */
-export async function writePipProject(
-  dir: string,
-  channelUrl: string,
-  served: ServedIndexes,
-  pip: string[],
-): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const privateUrl = served.private.simpleUrl.replace(
-    'http://',
-    'http://${PIP_LOGIN}:${PIP_TOKEN}@',
-  );
-  await writeFile(
-    join(dir, 'environment.yml'),
-    [
-      'name: pip-project',
-      'channels:',
-      `  - ${channelUrl}`,
-      '  - nodefaults',
-      'dependencies:',
-      ...CONDA_SPECS.map((s) => `  - ${s}`),
-      '  - pip:',
-      `    - --index-url ${served.public.simpleUrl}`,
-      `    - --extra-index-url ${privateUrl}`,
-      ...pip.map((l) => `    - ${l}`),
-      '',
-    ].join('\n'),
-  );
-  await writeFile(
-    join(dir, 'condense.yml'),
-    `version: 1\nbuilderImage: ${FIXTURE_BUILDER_IMAGE}\nruntimeImage: ${FIXTURE_RUNTIME_IMAGE}\nprune:\n  preset: none\n`,
-  );
-}
 
 async function lock(dir: string, extra: { update?: string[] } = {}) {
   return lockProject(
@@ -119,6 +78,7 @@ describe('locking a pip: section with the built-in engine (pip in the builder im
     expect(pip.get('condense-demo')?.version).toBe('1.0.0');
     expect(pip.get('pinme')?.version).toBe('1.0');
     expect(pip.has('click')).toBe(false);
+    expect(pip.has('six')).toBe(false);
     expect(yml.packages.some((p) => p.manager === 'conda' && p.name === 'click')).toBe(true);
     expect(pip.has('tomli')).toBe(false);
     // The extra switched on requests and its chain; the private index gave acme-internal.

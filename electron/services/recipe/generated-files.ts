@@ -1,11 +1,15 @@
 import type { GeneratedFiles } from '../../../shared/api/recipe';
+import type { DockerfileOptions } from '../../../shared/recipe/dockerfile';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
 import type { Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 
 /** Both Dockerfile forms, the .dockerignore and the variants `build:start` takes. */
-export function generatedFiles(recipe: Recipe): GeneratedFiles {
+export function generatedFiles(
+  recipe: Recipe,
+  options: Pick<DockerfileOptions, 'pip'> = {},
+): GeneratedFiles {
   const variants =
     recipe.variants.length === 0
       ? [
@@ -21,8 +25,8 @@ export function generatedFiles(recipe: Recipe): GeneratedFiles {
           rules: resolvePrune(v.prune, recipe.platform).map((r) => r.id),
         }));
   return {
-    dockerfile: generateDockerfile(recipe),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }),
+    dockerfile: generateDockerfile(recipe, options),
+    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, options),
     dockerignore: generateDockerignore(recipe),
     variants,
   };

@@ -11,6 +11,7 @@ import { analyzeSavings } from '../analysis/savings-analysis';
 import { cacheDir } from '../channels/channel-url';
 import { exportProject } from '../export/export-service';
 import type { JobManager } from '../jobs/job-manager';
+import { pipStepOptions } from '../pip/dockerfile-input';
 import { generatedFiles } from './generated-files';
 import { loadRecipe, readRecipeFile, writeRecipeFile } from './recipe-file';
 
@@ -72,7 +73,9 @@ export function createRecipeHandlers(
       }),
     'recipe:generate': async (request) => {
       const projectDir = await projectDirOf(request);
-      return generatedFiles(await recipeOf(request, projectDir));
+      const recipe = await recipeOf(request, projectDir);
+      const pip = await pipStepOptions(projectDir, recipe);
+      return generatedFiles(recipe, pip ? { pip } : {});
     },
     'recipe:analyze': async (request) => {
       const projectDir = await projectDirOf(request);
