@@ -156,14 +156,14 @@ describe('Electron main wiring', () => {
 
   it('answers the contract on condense:* channels with the sender check and the native picker', async () => {
     expect(recorded.ipc.has('condense:project:create')).toBe(true);
-    const info = (await recorded.ipc.get('condense:app:info')!(trusted, {}));
+    const info = await recorded.ipc.get('condense:app:info')!(trusted, {});
     expect(info).toMatchObject({ ok: true, value: { mode: 'electron' } });
-    const picked = (await recorded.ipc.get('condense:dialog:pickFolder')!(trusted, {}));
+    const picked = await recorded.ipc.get('condense:dialog:pickFolder')!(trusted, {});
     expect(picked).toEqual({ ok: true, value: { dir: '/home/me/project' } });
-    const refused = (await recorded.ipc.get('condense:app:info')!(
+    const refused = await recorded.ipc.get('condense:app:info')!(
       { senderFrame: { url: 'https://evil.example/', parent: null } },
       {},
-    ));
+    );
     expect(refused).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
   });
 });

@@ -5,6 +5,7 @@ import { APP_NAME, APP_VERSION } from './app-info';
 import { createBuildHandlers } from './build/handlers';
 import type { JobManager } from './jobs/job-manager';
 import { createLockHandlers } from './lock/handlers';
+import { createPipHandlers } from './pip/handlers';
 import { userConfigDir } from './project/config-dir';
 import { createProjectHandlers } from './project/handlers';
 import { createRecipeHandlers } from './recipe/handlers';
@@ -66,6 +67,7 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),
     ...createRecipeHandlers({ jobs }),
+    ...createPipHandlers(),
     ...(deps.pickFolder ? { 'dialog:pickFolder': deps.pickFolder } : browserDialogs()),
   };
 }

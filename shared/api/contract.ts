@@ -1,6 +1,7 @@
 import type { BuildMethods } from './build';
 import type { JobEvent, JobMethods } from './jobs';
 import type { LockMethods } from './lock';
+import type { PipMethods } from './pip';
 import type { DialogMethods, ProjectMethods } from './project';
 import type { RecipeMethods } from './recipe';
 
@@ -11,7 +12,14 @@ import type { RecipeMethods } from './recipe';
  */
 // Domains add themselves to this list as they land.
 export interface ApiMethods
-  extends JobMethods, ProjectMethods, DialogMethods, LockMethods, BuildMethods, RecipeMethods {
+  extends
+    JobMethods,
+    ProjectMethods,
+    DialogMethods,
+    LockMethods,
+    BuildMethods,
+    RecipeMethods,
+    PipMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }
 

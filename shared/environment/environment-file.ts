@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLSeq } from 'yam
 
 import { CondenseError } from '../api/errors';
 import { type MatchSpec, MatchSpecError, parseMatchSpec } from '../conda/match-spec';
+import { editPipSection } from '../pip/environment-edit';
 
 /** What Condense reads from environment.yml (conda's format plus conda-lock's `platforms:` key). */
 export interface EnvironmentSpec {
@@ -126,6 +127,10 @@ export interface EnvironmentEdit {
   setDependency?: string;
   /** Removes the dependency with this package name. */
   removeDependency?: string;
+  /** Adds a `pip:` requirement line or replaces the one for the same package (PEP 503 names). */
+  setPipRequirement?: string;
+  /** Removes the `pip:` requirement of this package. */
+  removePipRequirement?: string;
   channels?: string[];
   platforms?: string[];
   name?: string;
@@ -137,6 +142,8 @@ export function editEnvironmentFile(file: EnvironmentFile, edits: EnvironmentEdi
   if (!isMap(document.contents))
     throw new CondenseError('INVALID_INPUT', 'environment.yml has no top-level mapping');
   for (const edit of edits) {
+    if (edit.setPipRequirement !== undefined || edit.removePipRequirement !== undefined)
+      editPipSection(document, edit);
     if (edit.name !== undefined) document.set('name', edit.name);
     if (edit.channels) document.set('channels', document.createNode(edit.channels));
     if (edit.platforms) document.set('platforms', document.createNode(edit.platforms));

@@ -90,6 +90,8 @@ export function parseRequirement(input: string): PipRequirement {
   const line = stripComment(input);
   const raw = line;
   if (line === '') throw new PipRequirementError(input, 'the line is empty');
+  if (/^(-e|--editable)(\s|=|$)/.test(line))
+    throw new PipRequirementError(line, `editable installs cannot be locked. ${OWN_PACKAGE_HINT}.`);
   if (/^[./~]/.test(line) || (!line.includes('@') && isLocalPath(line)))
     throw new PipRequirementError(line, `local paths cannot be locked. ${OWN_PACKAGE_HINT}.`);
   const nameMatch = NAME.exec(line);

@@ -4,6 +4,7 @@ import { EmptyState, ErrorNote } from '../components/Notice';
 import { useApp } from '../store';
 import { environmentSelectors } from '../store/selectors';
 import { ChannelList } from './ChannelList';
+import { PipRequirements } from './environment/PipRequirements';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -181,6 +182,7 @@ export function EnvironmentScreen() {
               </table>
             )}
           </div>
+          <PipRequirements />
           <div className="card stack">
             <ChannelList channels={environment.channels} />
           </div>
