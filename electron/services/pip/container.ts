@@ -11,6 +11,8 @@ import { engineError } from '../docker/engine';
 /** Where the resolver puts its inputs and pip its report, inside the throwaway containers. */
 export const WORK_DIR = '/tmp/condense-pip';
 const LABEL = 'org.condense.pip-resolver';
+const COMPILE_AFTER_INSTALL =
+  'mamba create --copy -y -p "$1" --file "$2" && "$1/bin/python" -c "import compileall, os, pip; compileall.compile_dir(os.path.dirname(pip.__file__), quiet=1)"';
 
 export interface RunOptions {
   engine: Engine;
@@ -194,16 +196,9 @@ export async function condaEnvImage(options: {
   const run = await runContainer({
     engine,
     image: options.builderImage,
-    command: [
-      'mamba',
-      'create',
-      '--copy',
-      '-y',
-      '-p',
-      options.prefix,
-      '--file',
-      `${WORK_DIR}/conda.lock`,
-    ],
+    // pip's bytecode goes into the image too: without it every resolver run compiles pip again
+    // (about 6 s here). Prefix and lockfile come as arguments, not inside the script.
+    command: ['sh', '-c', COMPILE_AFTER_INSTALL, 'sh', options.prefix, `${WORK_DIR}/conda.lock`],
     files: { 'conda.lock': options.condaLock },
     network: options.network,
     signal: options.signal,
