@@ -1,4 +1,5 @@
 import type { BuildMethods } from './build';
+import type { DeliveryMethods } from './delivery';
 import type { JobEvent, JobMethods } from './jobs';
 import type { LockMethods } from './lock';
 import type { PipMethods } from './pip';
@@ -19,7 +20,8 @@ export interface ApiMethods
     LockMethods,
     BuildMethods,
     RecipeMethods,
-    PipMethods {
+    PipMethods,
+    DeliveryMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }
 

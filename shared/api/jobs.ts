@@ -1,5 +1,5 @@
 /** Long work (lock, build) runs as a job: `start` returns its id, events stream back, cancel aborts it. */
-export type JobKind = 'lock' | 'build' | 'analyze' | 'search';
+export type JobKind = 'lock' | 'build' | 'analyze' | 'search' | 'push';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 

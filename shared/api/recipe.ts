@@ -64,6 +64,8 @@ export interface SavingsReport {
   /** Every catalog rule (and the recipe's custom globs) with what it would remove. */
   rules: (RuleSaving & { selected: boolean })[];
   selections: SelectionSaving[];
+  /** Bytes of the recipe's `files:` entries, copied into the image on top of the environment. */
+  filesBytes?: number;
   /** Things the estimate cannot see (packages without paths.json...). */
   warnings: string[];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { editEnvironmentFile, parseEnvironmentFile } from '../environment/environment-file';
+import { editEnvironmentFile } from '../environment/environment-edit';
+import { parseEnvironmentFile } from '../environment/environment-file';
 
 const TEXT = `name: app
 channels:
@@ -28,7 +29,7 @@ describe('pip edits of environment.yml', () => {
       'jinja2[i18n]',
     ]);
     expect(text).toContain('# the runtime');
-    expect(text).toContain('requests>=2 # HTTP');
+    expect(text).toContain('requests>=2  # HTTP');
   });
 
   it('removes a line, and the pip entry with the last one; refuses unknown names and bad lines', () => {

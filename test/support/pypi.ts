@@ -81,6 +81,6 @@ export async function writePipProject(
   );
   await writeFile(
     join(dir, 'condense.yml'),
-    `version: 1\nbuilderImage: ${FIXTURE_BUILDER_IMAGE}\nruntimeImage: ${FIXTURE_RUNTIME_IMAGE}\nprune:\n  preset: none\n`,
+    `version: 1\nbuilderImage: ${FIXTURE_BUILDER_IMAGE}\nruntimeImage: ${FIXTURE_RUNTIME_IMAGE}\nnetwork: host\nprune:\n  preset: none\n`,
   );
 }

@@ -1,6 +1,7 @@
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
 import { pipStepOptions } from '../../services/pip/dockerfile-input';
+import { environmentVariables } from '../../services/project/environment-store';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
 import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
@@ -24,10 +25,10 @@ export const dockerfileCommand: CliCommand = {
       return 0;
     }
     const pip = await pipStepOptions(context.projectDir, recipe);
-    const text = generateDockerfile(
-      values.classic ? { ...recipe, buildkitCache: false } : recipe,
-      pip ? { pip } : {},
-    );
+    const text = generateDockerfile(values.classic ? { ...recipe, buildkitCache: false } : recipe, {
+      variables: await environmentVariables(context.projectDir),
+      ...(pip ? { pip } : {}),
+    });
     context.out(text);
     return 0;
   },

@@ -1,53 +1,71 @@
-import { parsePipSection } from '../../../shared/pip/requirement';
-import { readEnvironment } from '../../services/lock/lock-files';
-import { loadRecipe } from '../../services/recipe/recipe-file';
+import { CondenseError } from '../../../shared/api/errors';
+import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms';
+import type { EffectiveEnvironment } from '../../../shared/environment/effective-environment';
+import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
+import { stripAuth } from '../../services/channels/channel-url';
+import { readEnvironmentFile } from '../../services/project/environment-store';
 import type { CliCommand } from '../command';
 
-/** `condense env`: what environment.yml asks for: channels, conda specs, pip requirements and indexes. */
+function envText(env: EffectiveEnvironment): string {
+  const section = (title: string, lines: string[]) =>
+    [`${title}:`, ...(lines.length ? lines.map((l) => `  ${l}`) : ['  (none)'])].join('\n');
+  return [
+    `platform: ${env.platform}`,
+    section('channels', env.channels),
+    section(
+      'conda',
+      env.conda.map((d) => d.raw),
+    ),
+    section('pip', env.pip),
+    section(
+      'variables',
+      Object.entries(env.variables).map(([k, v]) => `${k}=${v}`),
+    ),
+    section(
+      'warnings',
+      env.warnings.map((w) => `line ${w.line}, column ${w.column}: ${w.message}`),
+    ),
+  ].join('\n');
+}
+
+/** `condense env`: the environment one platform gets, after selectors and `${VAR}` expansion. */
 export const envCommand: CliCommand = {
   name: 'env',
-  summary: 'Show the environment: channels, conda dependencies, pip requirements and indexes',
-  usage: 'env [--json]',
-  options: { json: { type: 'boolean' } },
+  summary:
+    'Show the environment for one platform: channels, conda and pip specs, variables, warnings',
+  usage: 'env [--platform P] [--json]',
+  options: { platform: { type: 'string' }, json: { type: 'boolean' } },
   async run(context, values) {
-    const { file } = await readEnvironment(context.projectDir);
-    const spec = file.spec;
-    const pip = parsePipSection(spec.pip);
-    const recipe = pip.requirements.length ? await loadRecipe(context.projectDir) : undefined;
-    // Index URLs are shown as written: `${VAR}`s stay unexpanded, so no credential is printed.
-    const indexes = {
-      indexUrl: pip.indexUrl ?? 'https://pypi.org/simple',
-      extraIndexUrls: [...pip.extraIndexUrls, ...(recipe?.pip.extraIndexUrls ?? [])],
+    const platform = typeof values.platform === 'string' ? values.platform : 'linux-64';
+    if (!isLockPlatform(platform))
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `--platform takes one of ${LOCK_PLATFORMS.join(', ')}, not ${JSON.stringify(platform)}`,
+      );
+    const { text } = await readEnvironmentFile(context.projectDir);
+    const expanded = effectiveEnvironment(text, platform, process.env);
+    // Expanded, but never with credentials: a token from the environment stays off the screen.
+    const env = {
+      ...expanded,
+      channels: expanded.channels.map(stripAuth),
+      pip: expanded.pip.map((line) => line.replace(/:\/\/[^/@\s]+@/g, '://***@')),
     };
     if (values.json) {
       context.out(
         JSON.stringify(
           {
-            name: spec.name,
-            channels: spec.channels,
-            platforms: spec.platforms,
-            dependencies: spec.dependencies.map((d) => d.raw),
-            pip: pip.requirements.map((r) => r.raw),
-            ...(pip.requirements.length
-              ? { pipIndexes: indexes, pipSdist: recipe?.pip.sdist }
-              : {}),
+            platform,
+            channels: env.channels,
+            conda: env.conda.map((d) => d.raw),
+            pip: env.pip,
+            variables: env.variables,
+            warnings: env.warnings,
           },
           null,
           2,
         ),
       );
-      return 0;
-    }
-    context.out(`channels: ${spec.channels.join(', ') || '(none)'}`);
-    if (spec.platforms.length) context.out(`platforms: ${spec.platforms.join(', ')}`);
-    context.out('conda:');
-    for (const d of spec.dependencies) context.out(`  ${d.raw}`);
-    if (pip.requirements.length) {
-      context.out(
-        `pip (index ${indexes.indexUrl}${indexes.extraIndexUrls.length ? `, extra ${indexes.extraIndexUrls.join(', ')}` : ''}; sdists: ${recipe?.pip.sdist ?? 'refuse'}):`,
-      );
-      for (const r of pip.requirements) context.out(`  ${r.raw}`);
-    }
+    } else context.out(envText(env));
     return 0;
   },
 };

@@ -6,8 +6,11 @@ import { dockerfileCommand } from './dockerfile';
 import { envCommand } from './env';
 import { exportCommand } from './export';
 import { imagesCommand } from './images';
+import { importCommand } from './import';
 import { initCommand } from './init';
 import { lockCommand } from './lock';
+import { pushCommand } from './push';
+import { sbomCommand } from './sbom';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
 
@@ -17,6 +20,8 @@ export const commands: CliCommand[] = [
   serveCommand,
   envCommand,
   lockCommand,
+  importCommand,
+  envCommand,
   searchCommand,
   buildCommand,
   compareCommand,
@@ -24,4 +29,6 @@ export const commands: CliCommand[] = [
   dockerfileCommand,
   analyzeCommand,
   exportCommand,
+  sbomCommand,
+  pushCommand,
 ];

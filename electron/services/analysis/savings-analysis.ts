@@ -10,6 +10,7 @@ import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { PackageFileList } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
 import { pipFileLists } from '../pip/pip-file-lists';
+import { checkImageFiles } from '../build/preflight';
 import { fileListsOf } from './file-list-cache';
 import { installedFiles, pythonVersionOf } from './installed-files';
 
@@ -40,7 +41,7 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
       `No lockfile ${options.recipe.lockfile} in ${options.projectDir}: lock the environment first (condense lock)`,
     );
   }
-  const locked = parseExplicitLockfile(text, options.recipe.platform).packages;
+  const locked = parseExplicitLockfile(text).packages;
   const packages = locked.filter((p) => p.manager === 'conda');
   const pipPackages = locked.filter((p) => p.manager === 'pip');
   const metadata = await fileListsOf(packages, {
@@ -109,9 +110,23 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
       files: estimate.totalFiles,
     };
   };
+  // The `files:` entries ship on top of the environment; a problem with one is a warning here (the
+  // build refuses it).
+  let filesBytes = 0;
+  if (recipe.files.length > 0) {
+    try {
+      const files = await checkImageFiles(options.projectDir, recipe.files, options.signal);
+      filesBytes = files.bytes;
+      warnings.push(...files.warnings);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      warnings.push(error instanceof Error ? error.message : String(error));
+    }
+  }
   return {
     lockfile: recipe.lockfile,
     packages: lists.length,
+    ...(recipe.files.length > 0 ? { filesBytes } : {}),
     cachedPackages: cached,
     ...(pythonVersion ? { pythonVersion } : {}),
     environmentBytes: all.environmentBytes,

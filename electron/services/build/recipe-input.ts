@@ -2,9 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { VariantSpec } from '../../../shared/api/build';
+import type { NetworkMode, ServiceCheckSpec } from '../../../shared/checks/model';
+import { defaultServiceCheck } from '../../../shared/checks/model';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
+import type { Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import { pipStepOptions } from '../pip/dockerfile-input';
+import { environmentVariables } from '../project/environment-store';
 import { loadRecipe } from '../recipe/recipe-file';
 import { RECIPE_FILE } from '../recipe/recipe-file';
 
@@ -19,6 +23,10 @@ export interface RecipeBuildInput {
   python: string;
   /** Index hosts whose pip packages need credentials (the BuildKit secret), when the lock has pip packages. */
   pipCredentialHosts?: string[];
+  network: NetworkMode;
+  /** The service check when the recipe has a port (`service:`, or its defaults). */
+  service?: ServiceCheckSpec & { port: number };
+  recipe: Recipe;
 }
 
 export function hasRecipe(projectDir: string): boolean {
@@ -30,17 +38,38 @@ export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildI
   const recipe = await loadRecipe(projectDir);
   const pip = await pipStepOptions(projectDir, recipe);
   const pipOptions = pip ? { pip } : {};
+  const variables = await environmentVariables(projectDir);
   const rules = (prune: typeof recipe.prune) =>
     resolvePrune(prune, recipe.platform).map((rule) => rule.id);
   const variants: VariantSpec[] =
     recipe.variants.length > 0
-      ? recipe.variants.map((v) => ({ id: v.id, target: targetStage(v.id), rules: rules(v.prune) }))
-      : [{ id: 'default', target: targetStage(), rules: rules(recipe.prune) }];
+      ? recipe.variants.map((v) => ({
+          id: v.id,
+          target: targetStage(v.id),
+          rules: rules(v.prune),
+          ...(v.prune.bytecode ? { bytecode: v.prune.bytecode } : {}),
+        }))
+      : [
+          {
+            id: 'default',
+            target: targetStage(),
+            rules: rules(recipe.prune),
+            ...(recipe.prune.bytecode ? { bytecode: recipe.prune.bytecode } : {}),
+          },
+        ];
   return {
-    dockerfile: generateDockerfile(recipe, pipOptions),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, pipOptions),
+    dockerfile: generateDockerfile(recipe, { variables, ...pipOptions }),
+    classicDockerfile: generateDockerfile(
+      { ...recipe, buildkitCache: false },
+      { variables, ...pipOptions },
+    ),
     variants,
     python: `${recipe.prefix}/bin/python`,
     ...(pip ? { pipCredentialHosts: pip.credentialHosts } : {}),
+    network: recipe.network,
+    ...(recipe.port !== null
+      ? { service: { ...(recipe.service ?? defaultServiceCheck()), port: recipe.port } }
+      : {}),
+    recipe,
   };
 }

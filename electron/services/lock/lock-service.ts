@@ -1,20 +1,28 @@
+import { parsePipSection } from '../../../shared/pip/requirement';
+import type { Engine } from '../docker/engine';
+import { lockPipPackages } from '../pip/lock-pip';
+import { loadRecipe } from '../recipe/recipe-file';
 import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { LockOptions, LockResult } from '../../../shared/api/lock';
 import { writeCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import { writeExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
-import { formatVirtualPackages, virtualPackagesKey } from '../../../shared/conda/input-hash';
+import {
+  cudaKey,
+  formatVirtualPackages,
+  virtualPackagesKey,
+} from '../../../shared/conda/input-hash';
 import { diffLocks } from '../../../shared/conda/lock-diff';
 import type { CondaLock, LockedPackage } from '../../../shared/conda/lock-model';
-import { parsePipSection } from '../../../shared/pip/requirement';
+import { canonicalChannel } from '../../../shared/conda/match-spec';
+import type { EffectiveEnvironment } from '../../../shared/environment/effective-environment';
+import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
 import { APP_NAME, APP_VERSION } from '../app-info';
-import { cacheDir, resolveChannels } from '../channels/channel-url';
+import type { ChannelRef } from '../channels/channel-url';
+import { cacheDir, resolveChannels, stripAuth } from '../channels/channel-url';
 import { RepodataCache } from '../channels/repodata-cache';
-import type { Engine } from '../docker/engine';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { lockPipPackages } from '../pip/lock-pip';
-import { loadRecipe } from '../recipe/recipe-file';
 import { solveBuiltin } from './builtin-engine';
 import { runCondaLock } from './conda-lock-engine';
 import {
@@ -38,6 +46,25 @@ let sharedCache: RepodataCache | undefined;
 export function defaultRepodataCache(): RepodataCache {
   sharedCache ??= new RepodataCache({ dir: cacheDir() });
   return sharedCache;
+}
+
+/**
+ * The channels to solve one platform with: the file's, expanded for fetching but recorded as
+ * written (no expanded `${VAR}` reaches a lockfile), then any channel a `channel::name` spec names
+ * that the list lacks (conda searches it for that package too).
+ */
+function lockChannelsOf(env: EffectiveEnvironment): ChannelRef[] {
+  const listed = env.channels.filter((c) => c !== 'nodefaults');
+  const written = env.channelsAsWritten.filter((c) => c !== 'nodefaults');
+  const known = new Set(
+    written.flatMap((c) => [canonicalChannel(c), canonicalChannel(stripAuth(c))]),
+  );
+  const extra = [
+    ...new Set(env.conda.flatMap((d) => (d.channel && !known.has(d.channel) ? [d.channel] : []))),
+  ];
+  const refs = resolveChannels([...listed, ...extra]);
+  const asWritten = resolveChannels([...written, ...extra]);
+  return refs.map((ref, i) => ({ ...ref, publicUrl: asWritten[i]!.publicUrl }));
 }
 
 function validatePlatforms(platforms: string[]): void {
@@ -64,7 +91,7 @@ export async function lockProject(
   const started = performance.now();
   const { projectDir } = options;
   const progress = context.progress ?? (() => undefined);
-  const { file } = await readEnvironment(projectDir);
+  const { text, file } = await readEnvironment(projectDir);
   const spec = file.spec;
   const platforms = options.platforms?.length
     ? options.platforms
@@ -88,16 +115,21 @@ export async function lockProject(
     };
   }
 
+  const environments = platforms.map((platform) =>
+    effectiveEnvironment(text, platform, process.env),
+  );
   // Read before solving: a bad pip line or condense.yml fails at once, not after the conda solve.
-  const pipSection = parsePipSection(spec.pip);
-  const recipe = pipSection.requirements.length > 0 ? await loadRecipe(projectDir) : undefined;
-  if (spec.dependencies.length === 0) {
+  // The lines as written: credentials are expanded only where pip needs them (pip/credentials.ts).
+  const pipSections = environments.map((e) => parsePipSection(e.pipAsWritten));
+  const recipe = pipSections.some((s) => s.requirements.length > 0)
+    ? await loadRecipe(projectDir)
+    : undefined;
+  if (environments.every((e) => e.conda.length === 0)) {
     throw new CondenseError(
       'INVALID_INPUT',
       'environment.yml has no dependencies to lock: add at least one, e.g. "- python=3.11"',
     );
   }
-  const channels = resolveChannels(spec.channels);
   const cache = deps.cache ?? defaultRepodataCache();
   const previous = await readUnifiedLock(projectDir).catch(() => undefined);
   const update = new Set((options.update ?? []).map((n) => n.toLowerCase()));
@@ -116,9 +148,13 @@ export async function lockProject(
   const packages: LockedPackage[] = [];
   const inputHashes: Record<string, string> = {};
   const customMetadata: Record<string, string> = {};
-  for (const [index, platform] of platforms.entries()) {
+  let lockChannels: string[] = [];
+  for (const [index, env] of environments.entries()) {
+    const platform = env.platform;
     if (context.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
     progress(`locking ${platform}`, index / platforms.length);
+    const channels = lockChannelsOf(env);
+    if (index === 0) lockChannels = channels.map((c) => c.publicUrl);
     const virtualPackages = virtualPackagesFor(platform, {
       cuda: options.cuda,
       overrides: options.virtualPackages,
@@ -131,7 +167,7 @@ export async function lockProject(
           );
     const solved = await solveBuiltin({
       channels,
-      specs: spec.dependencies,
+      specs: env.conda,
       platform,
       virtualPackages,
       preferred,
@@ -139,11 +175,14 @@ export async function lockProject(
       signal: context.signal,
       progress: (m) => progress(m),
     });
-    packages.push(...solved);
-    if (recipe) {
+    packages.push(
+      ...solved.map((p) => ({ ...p, category: env.category, optional: env.category !== 'main' })),
+    );
+    const pipSection = pipSections[index]!;
+    if (recipe && pipSection.requirements.length > 0) {
       const pip = await lockPipPackages({
         platform,
-        lines: spec.pip,
+        lines: env.pipAsWritten,
         section: pipSection,
         recipe,
         condaPackages: solved,
@@ -154,20 +193,28 @@ export async function lockProject(
         signal: context.signal,
         progress: (m) => progress(m),
       });
-      packages.push(...pip.packages);
+      packages.push(
+        ...pip.packages.map((p) => ({
+          ...p,
+          category: env.category,
+          optional: env.category !== 'main',
+        })),
+      );
       Object.assign(customMetadata, pip.metadata);
     }
-    inputHashes[platform] = inputHash(spec, platform, virtualPackages);
-    customMetadata[virtualPackagesKey(platform)] = formatVirtualPackages(virtualPackages);
+    const custom = options.virtualPackages?.length ? virtualPackages : undefined;
+    inputHashes[platform] = inputHash(env, { cuda: options.cuda, customVirtualPackages: custom });
+    if (custom) customMetadata[virtualPackagesKey(platform)] = formatVirtualPackages(custom);
+    if (options.cuda !== undefined) customMetadata[cudaKey(platform)] = options.cuda;
   }
 
   const lock: CondaLock = {
-    channels: channels.map((c) => c.publicUrl),
+    channels: lockChannels,
     platforms,
     inputHashes,
     sources: ['environment.yml'],
     packages,
-    customMetadata,
+    ...(Object.keys(customMetadata).length ? { customMetadata } : {}),
   };
   // A cancelled lock leaves the previous lockfiles untouched.
   if (context.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
@@ -177,6 +224,13 @@ export async function lockProject(
     const path = join(projectDir, explicitLockName(platform));
     const text = writeExplicitLockfile(packages, {
       platform,
+      // The file's own category (conda-lock's `category:`) is what this lock installs.
+      categories: [
+        ...new Set([
+          'main',
+          ...packages.filter((p) => p.platform === platform).map((p) => p.category),
+        ]),
+      ],
       inputHash: inputHashes[platform]!,
       generator,
       hash: options.hash,

@@ -28,7 +28,7 @@ export interface PipLockInput {
   update: Set<string>;
   updateAll: boolean;
   engine?: Engine;
-  /** Docker network mode for the resolver containers; default host (engines without a bridge). */
+  /** Docker network mode for the resolver containers; default: the recipe's `network`. */
   network?: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
@@ -139,7 +139,8 @@ export async function lockPipPackages(input: PipLockInput): Promise<PipLockOutpu
     indexes,
     constraints,
     sdist: recipe.pip.sdist,
-    network: input.network ?? 'host',
+    // The recipe's network, as its builds use: `default` is the engine's default (a bridge).
+    network: input.network ?? recipe.network,
     signal: input.signal,
     progress: input.progress,
   });

@@ -5,10 +5,14 @@ import { generateDockerignore } from '../../../shared/recipe/dockerignore';
 import type { Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 
-/** Both Dockerfile forms, the .dockerignore and the variants `build:start` takes. */
+/**
+ * Both Dockerfile forms, the .dockerignore and the variants `build:start` takes; `variables` are
+ * environment.yml's, set as ENV in the runtime stage.
+ */
 export function generatedFiles(
   recipe: Recipe,
-  options: Pick<DockerfileOptions, 'pip'> = {},
+  variables: Record<string, string> = {},
+  pip?: DockerfileOptions['pip'],
 ): GeneratedFiles {
   const variants =
     recipe.variants.length === 0
@@ -25,8 +29,11 @@ export function generatedFiles(
           rules: resolvePrune(v.prune, recipe.platform).map((r) => r.id),
         }));
   return {
-    dockerfile: generateDockerfile(recipe, options),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, options),
+    dockerfile: generateDockerfile(recipe, { variables, ...(pip ? { pip } : {}) }),
+    classicDockerfile: generateDockerfile(
+      { ...recipe, buildkitCache: false },
+      { variables, ...(pip ? { pip } : {}) },
+    ),
     dockerignore: generateDockerignore(recipe),
     variants,
   };

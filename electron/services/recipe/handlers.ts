@@ -12,6 +12,7 @@ import { cacheDir } from '../channels/channel-url';
 import { exportProject } from '../export/export-service';
 import type { JobManager } from '../jobs/job-manager';
 import { pipStepOptions } from '../pip/dockerfile-input';
+import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from './generated-files';
 import { loadRecipe, readRecipeFile, writeRecipeFile } from './recipe-file';
 
@@ -74,8 +75,11 @@ export function createRecipeHandlers(
     'recipe:generate': async (request) => {
       const projectDir = await projectDirOf(request);
       const recipe = await recipeOf(request, projectDir);
-      const pip = await pipStepOptions(projectDir, recipe);
-      return generatedFiles(recipe, pip ? { pip } : {});
+      return generatedFiles(
+        recipe,
+        await environmentVariables(projectDir),
+        await pipStepOptions(projectDir, recipe),
+      );
     },
     'recipe:analyze': async (request) => {
       const projectDir = await projectDirOf(request);

@@ -9,6 +9,7 @@ import { EmptyState, ErrorNote } from '../components/Notice';
 import { useApp } from '../store';
 import { pruneOf } from '../store/recipe-helpers';
 import { buildSelectors, recipeSelectors } from '../store/selectors';
+import { EnvironmentVariables } from './EnvironmentVariables';
 import { RecipeFields } from './RecipeFields';
 
 const PRESETS: { id: PrunePresetId; label: string }[] = [
@@ -78,6 +79,7 @@ export function ImageScreen() {
       <div className="columns">
         <div className="stack">
           <RecipeFields key={recipeVersion} recipe={recipe} />
+          <EnvironmentVariables />
           <label className="check card">
             <input
               type="checkbox"

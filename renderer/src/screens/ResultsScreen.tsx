@@ -2,9 +2,10 @@ import { formatSizeColumn, sizeScale } from '../../../shared/format/size';
 import { LayerChart, TotalsChart } from '../components/Charts';
 import { EngineImages } from '../components/EngineImages';
 import { EmptyState } from '../components/Notice';
+import { PushPanel } from '../components/PushPanel';
 import { useApp } from '../store';
 import type { VariantView } from '../store/build-view';
-import { smokeSummary } from '../store/build-view';
+import { serviceSummary, smokeSummary, startupText } from '../store/build-view';
 import { buildSelectors } from '../store/selectors';
 
 /** Size difference to the first built entry in bytes; undefined for the baseline itself. */
@@ -32,6 +33,8 @@ export function ResultsScreen() {
     { signed: true },
   );
   const layerUnit = sizeScale(charted.flatMap((e) => e.result.layers.map((l) => l.bytes)));
+  // Start-up time sits beside the size, so a bytecode setting's trade is visible.
+  const checked = entries.some((e) => e.result.service || e.result.serviceSkipped);
 
   if (entries.length === 0) {
     return (
@@ -74,20 +77,31 @@ export function ResultsScreen() {
             <th scope="col" className="num">
               Layers
             </th>
+            {checked ? (
+              <th scope="col" className="num">
+                Start-up
+              </th>
+            ) : null}
             <th scope="col">Smoke test</th>
+            {checked ? <th scope="col">Service</th> : null}
           </tr>
         </thead>
         <tbody>
           {entries.map((e, i) => (
             <tr key={e.key}>
-              <td className="nowrap">{e.label}</td>
+              <td className="nowrap">
+                {e.label}
+                {e.result.bytecode ? ` (bytecode ${e.result.bytecode})` : ''}
+              </td>
               <td className="num">{totals[i]}</td>
               <td className="num">{delta(e.result, baseline) === undefined ? '' : deltas[i]}</td>
               <td className="num">{e.result.layers.length}</td>
+              {checked ? <td className="num">{startupText(e.result)}</td> : null}
               <td className={`smoke-${e.result.smoke}`} title={e.result.smokeMessage}>
                 {smokeSummary(e.result)}
                 {e.result.error ? ` (build failed: ${e.result.error})` : ''}
               </td>
+              {checked ? <td>{serviceSummary(e.result)}</td> : null}
             </tr>
           ))}
         </tbody>
@@ -111,6 +125,7 @@ export function ResultsScreen() {
         ))}
       </div>
       <EngineImages />
+      <PushPanel />
     </section>
   );
 }

@@ -1,10 +1,8 @@
 import { cleanup, configure, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import {
-  editEnvironmentFile,
-  parseEnvironmentFile,
-} from '../../../shared/environment/environment-file';
+import { editEnvironmentFile } from '../../../shared/environment/environment-edit';
+import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
 import { lockedPackage } from '../test-support/project-fixture';
 import { goTo, openProject, renderApp } from '../test-support/render-app';
 
@@ -18,10 +16,10 @@ function environmentHandlers() {
   let text =
     'name: churn\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip:\n      - --extra-index-url https://${U}:${T}@pypi.corp.example/simple\n      - pinme\n';
   return {
-    'environment:read': () => ({ text, spec: parseEnvironmentFile(text).spec }),
+    'environment:read': () => ({ text, spec: parseEnvironmentFile(text).spec, revision: 'r1' }),
     'environment:update': ({ edits }: { edits: Parameters<typeof editEnvironmentFile>[1] }) => {
       text = editEnvironmentFile(parseEnvironmentFile(text), edits);
-      return { text, spec: parseEnvironmentFile(text).spec };
+      return { text, spec: parseEnvironmentFile(text).spec, revision: 'r1' };
     },
     'lock:read': () => ({
       packages: [
