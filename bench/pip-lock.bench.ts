@@ -80,7 +80,7 @@ try {
   const condaOnly = join(root, 'conda-only');
   await writePipProject(condaOnly, channel.url, indexes, []);
   const env = (await readFile(join(condaOnly, 'environment.yml'), 'utf8')).replace(
-    /  - pip:\n(    - .*\n)*/,
+    / {2}- pip:\n( {4}- .*\n)*/,
     '',
   );
   await writeFile(join(condaOnly, 'environment.yml'), env);

@@ -9,8 +9,8 @@ import type { PruneSettings, Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { PackageFileList } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
-import { pipFileLists } from '../pip/pip-file-lists';
 import { checkImageFiles } from '../build/preflight';
+import { pipFileLists } from '../pip/pip-file-lists';
 import { fileListsOf } from './file-list-cache';
 import { installedFiles, pythonVersionOf } from './installed-files';
 

@@ -17,15 +17,15 @@ import type { NetworkMode, ServiceCheckSpec } from '../../../shared/checks/model
 import { NETWORK_MODES } from '../../../shared/checks/model';
 import { SBOM_LABEL, sbomNamespace } from '../../../shared/delivery/sbom';
 import { formatSize } from '../../../shared/format/size';
+import { PIP_SECRET_ID } from '../../../shared/recipe/dockerfile';
 import type { ImageFile } from '../../../shared/recipe/model';
 import { removeLeftoverChecks } from '../checks/check-container';
 import { runImageChecks } from '../checks/run-checks';
 import { planSmoke } from '../checks/smoke-modules';
 import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
-import { loadRecipe } from '../recipe/recipe-file';
-import { PIP_SECRET_ID } from '../../../shared/recipe/dockerfile';
 import { pipBuildSecret } from '../pip/build-secret';
+import { loadRecipe } from '../recipe/recipe-file';
 import { createBuildContext } from './build-context';
 import { newBuildId, openBuild, saveBuild } from './history-store';
 import { imageResults } from './image-results';

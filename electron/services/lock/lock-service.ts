@@ -1,7 +1,3 @@
-import { parsePipSection } from '../../../shared/pip/requirement';
-import type { Engine } from '../docker/engine';
-import { lockPipPackages } from '../pip/lock-pip';
-import { loadRecipe } from '../recipe/recipe-file';
 import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
@@ -18,11 +14,15 @@ import type { CondaLock, LockedPackage } from '../../../shared/conda/lock-model'
 import { canonicalChannel } from '../../../shared/conda/match-spec';
 import type { EffectiveEnvironment } from '../../../shared/environment/effective-environment';
 import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
+import { parsePipSection } from '../../../shared/pip/requirement';
 import { APP_NAME, APP_VERSION } from '../app-info';
 import type { ChannelRef } from '../channels/channel-url';
 import { cacheDir, resolveChannels, stripAuth } from '../channels/channel-url';
 import { RepodataCache } from '../channels/repodata-cache';
+import type { Engine } from '../docker/engine';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { lockPipPackages } from '../pip/lock-pip';
+import { loadRecipe } from '../recipe/recipe-file';
 import { solveBuiltin } from './builtin-engine';
 import { runCondaLock } from './conda-lock-engine';
 import {

@@ -19,7 +19,7 @@ function environmentHandlers() {
     'environment:read': () => ({ text, spec: parseEnvironmentFile(text).spec, revision: 'r1' }),
     'environment:update': ({ edits }: { edits: Parameters<typeof editEnvironmentFile>[1] }) => {
       text = editEnvironmentFile(parseEnvironmentFile(text), edits);
-      return { text, spec: parseEnvironmentFile(text).spec, revision: 'r1' };
+      return { text, spec: parseEnvironmentFile(text).spec, revision: 'r1', changed: true };
     },
     'lock:read': () => ({
       packages: [
