@@ -16,7 +16,7 @@ const scalar = (value: string) => stringify(value, { lineWidth: 0 }).trimEnd();
 function pipList(text: string) {
   const document = parseDocument(text);
   const deps = document.get('dependencies', true);
-  const seq = isSeq(deps) ? (deps) : undefined;
+  const seq = isSeq(deps) ? deps : undefined;
   const holder = seq?.items.find((item) => isMap(item) && item.has('pip')) as YAMLMap | undefined;
   const list = holder?.get('pip', true);
   return { seq, holder, list: isSeq(list) ? (list as YAMLSeq) : undefined };
