@@ -181,6 +181,7 @@ describe('pip packages in the image (lock, BuildKit build with the secret, smoke
       context: context.stream,
       dockerfile: input.dockerfile,
       builder: 'buildkit',
+      network: 'host',
       noCache: true,
       target: 'runtime',
     }).then(
