@@ -139,7 +139,7 @@ describe('locking a pip: section with the built-in engine (pip in the builder im
     expect(pinned.diff?.changed).toBe(1);
   }, 600_000);
 
-  it('refuses an sdist-only package, an unknown package and wrong credentials with one line naming it', async () => {
+  it('refuses an sdist-only package, an unknown package, wrong credentials and an index that is down, in one line naming it', async () => {
     if (!ready()) return;
     const cases: [string[], RegExp, Record<string, string>?][] = [
       [
@@ -169,5 +169,16 @@ describe('locking a pip: section with the built-in engine (pip in the builder im
       // Nothing half-written: no lockfile appeared.
       expect((await readdir(dir)).filter((f) => f.includes('lock'))).toEqual([]);
     }
+    // An index that is down: named, with what to check.
+    const down = join(work, 'bad-down');
+    await writePipProject(down, channel!.url, indexes!, ['pinme']);
+    const text = await readFile(join(down, 'environment.yml'), 'utf8');
+    await writeFile(
+      join(down, 'environment.yml'),
+      text.replace(indexes!.public.simpleUrl, 'http://127.0.0.1:1/simple'),
+    );
+    await expect(lock(down)).rejects.toThrow(
+      /pip index 127\.0\.0\.1:1 cannot be reached from the builder container/,
+    );
   }, 600_000);
 });
