@@ -7,6 +7,7 @@ import { createBuildHandlers } from './build/handlers';
 import { createDeliveryHandlers } from './delivery/handlers';
 import type { JobManager } from './jobs/job-manager';
 import { createLockHandlers } from './lock/handlers';
+import { createPipHandlers } from './pip/handlers';
 import { userConfigDir } from './project/config-dir';
 import { createProjectHandlers } from './project/handlers';
 import { createRecipeHandlers } from './recipe/handlers';
@@ -71,6 +72,7 @@ function unvalidatedHandlers(deps: ApiHandlerDeps): ApiHandlers {
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),
     ...createRecipeHandlers({ jobs }),
+    ...createPipHandlers(),
     ...createDeliveryHandlers({ jobs }),
     ...(deps.pickFolder ? { 'dialog:pickFolder': deps.pickFolder } : browserDialogs()),
   };

@@ -2,6 +2,7 @@ import type { BuildMethods } from './build';
 import type { DeliveryMethods } from './delivery';
 import type { JobEvent, JobMethods } from './jobs';
 import type { LockMethods } from './lock';
+import type { PipMethods } from './pip';
 import type { DialogMethods, ProjectMethods } from './project';
 import type { RecipeMethods } from './recipe';
 
@@ -19,6 +20,7 @@ export interface ApiMethods
     LockMethods,
     BuildMethods,
     RecipeMethods,
+    PipMethods,
     DeliveryMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }

@@ -192,6 +192,8 @@ export const lockSchemas = {
       z.strictObject({
         setDependency: shortText(1024).optional(),
         removeDependency: name.optional(),
+        setPipRequirement: shortText(4096).optional(),
+        removePipRequirement: name.optional(),
         channels: list(shortText(2048), 20).optional(),
         platforms: list(shortText(64), 16).optional(),
         name: shortText(64).optional(),

@@ -6,6 +6,7 @@ import { deliverySchemas } from './delivery';
 import { CondenseError } from './errors';
 import { jobSchemas } from './jobs';
 import { lockSchemas } from './lock';
+import { pipSchemas } from './pip';
 import { dialogSchemas, projectSchemas } from './project';
 import { recipeSchemas } from './recipe';
 import { appSchemas, type RequestSchemas } from './schema';
@@ -23,7 +24,22 @@ export const REQUEST_SCHEMAS = {
   ...buildSchemas,
   ...recipeSchemas,
   ...deliverySchemas,
+  ...pipSchemas,
 } satisfies RequestSchemas<MethodName>;
+
+/** Request fields a method's schema does not list (a strict schema would refuse them at run time). */
+type UnlistedFields<M extends MethodName> = Exclude<
+  keyof RequestOf<M>,
+  keyof z.output<(typeof REQUEST_SCHEMAS)[M]>
+>;
+type MethodsWithUnlistedFields = {
+  [M in MethodName]: [UnlistedFields<M>] extends [never] ? never : M;
+}[MethodName];
+// A type error names the method whose schema misses a field of its request type.
+const everyFieldListed: [MethodsWithUnlistedFields] extends [never]
+  ? true
+  : MethodsWithUnlistedFields = true;
+void everyFieldListed;
 
 /** `edits[2].setDependency`; `request` for the request itself. */
 function fieldPath(path: readonly PropertyKey[]): string {

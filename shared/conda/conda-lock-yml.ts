@@ -18,7 +18,13 @@ function packageEntry(p: LockedPackage): Record<string, unknown> {
     platform: p.platform,
     dependencies,
     url: p.url,
-    hash: p.sha256 ? { md5: p.md5, sha256: p.sha256 } : { md5: p.md5 },
+    // conda-lock's pip entries carry only sha256 (what the index gives).
+    hash:
+      p.manager === 'pip'
+        ? { sha256: p.sha256 ?? '' }
+        : p.sha256
+          ? { md5: p.md5, sha256: p.sha256 }
+          : { md5: p.md5 },
     category: p.category,
     optional: p.optional,
     ...(p.manager === 'conda' ? { build: p.build } : {}),

@@ -1,4 +1,5 @@
 import { CondenseError } from '../api/errors';
+import { pipDirectReference } from '../pip/lock-records';
 import type { LockedPackage } from './lock-model';
 import { parsePackageFilename } from './lock-model';
 import { condaInstallOrder } from './order';
@@ -75,8 +76,7 @@ export function writeExplicitLockfile(
     lines.push(`${p.url}#${value}`);
   }
   // conda ignores comment lines; conda-lock writes pip packages this way.
-  for (const p of pip)
-    lines.push(`# pip ${p.name} @ ${p.url}${p.sha256 ? `#sha256=${p.sha256}` : ''}`);
+  for (const p of pip) lines.push(`# pip ${pipDirectReference(p)}`);
   return lines.join('\n') + '\n';
 }
 

@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, stringify } from 'yaml';
 
 import { CondenseError } from '../api/errors';
 import { parseMatchSpec } from '../conda/match-spec';
+import { removePipRequirement, setPipRequirement } from '../pip/environment-edit';
 import { type EnvironmentFile, parseEnvironmentFile } from './environment-file';
 
 /** Edits the app makes; each changes only its own lines of the file. */
@@ -11,6 +12,10 @@ export interface EnvironmentEdit {
   setDependency?: string;
   /** Removes the dependency with this package name. */
   removeDependency?: string;
+  /** Adds a `pip:` requirement line or replaces the one for the same package (PEP 503 names). */
+  setPipRequirement?: string;
+  /** Removes the `pip:` requirement of this package. */
+  removePipRequirement?: string;
   channels?: string[];
   platforms?: string[];
   name?: string;
@@ -215,6 +220,10 @@ export function editEnvironmentFile(file: EnvironmentFile, edits: EnvironmentEdi
     if (edit.platforms) text = setList(text, 'platforms', edit.platforms);
     if (edit.setDependency !== undefined) text = setDependency(text, edit.setDependency);
     if (edit.removeDependency !== undefined) text = removeDependency(text, edit.removeDependency);
+    if (edit.setPipRequirement !== undefined)
+      text = setPipRequirement(text, edit.setPipRequirement);
+    if (edit.removePipRequirement !== undefined)
+      text = removePipRequirement(text, edit.removePipRequirement);
   }
   if (crlf) text = text.replace(/\n/g, '\r\n');
   parseEnvironmentFile(text);

@@ -23,7 +23,22 @@ export interface DockerfileOptions {
    * stage sets them as ENV (the recipe's own `env` wins on a name both set).
    */
   variables?: Record<string, string>;
+  /** Set when the lockfile has `# pip` lines: the pip step is emitted (see `pipStep`). */
+  pip?: PipStepOptions;
 }
+
+export interface PipStepOptions {
+  /**
+   * Index hosts (`host[:port]`) whose wheels need credentials. With BuildKit they come as the secret
+   * PIP_SECRET_ID (netrc text); the classic builder cannot pass a secret without a layer keeping it.
+   */
+  credentialHosts: string[];
+}
+
+/** The BuildKit secret that carries the pip indexes' netrc at build time. */
+export const PIP_SECRET_ID = 'pip-netrc';
+const PIP_REQUIREMENTS = '/tmp/pip-requirements.txt';
+const HOST = /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/;
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -72,7 +87,57 @@ export function commandOf(
   }
 }
 
-function builderStage(recipe: Recipe): string[] {
+/**
+ * `pip install --no-deps --require-hashes` of the lockfile's `# pip` lines (conda-lock's explicit form,
+ * `name @ url#sha256=...`): pip resolved at lock time, so the build only downloads and checks.
+ */
+function pipStep(recipe: Recipe, pip: PipStepOptions): string[] {
+  const prefix = recipe.prefix;
+  const lock = `/tmp/${recipe.lockfile}`;
+  const hosts = [...pip.credentialHosts].sort();
+  for (const host of hosts)
+    if (!HOST.test(host))
+      throw new CondenseError('INVALID_INPUT', `pip index host "${host}" is not a host name`);
+  const extract = `sed -n 's/^# pip //p' ${lock} > ${PIP_REQUIREMENTS}`;
+  const flags = ['--no-deps', '--require-hashes', '--no-input', '--disable-pip-version-check'];
+  if (recipe.pip.sdist === 'build') flags.push('--no-build-isolation');
+  const lines = [
+    "# pip packages of the lock (its '# pip' lines), hash-checked; pip resolved them at lock time.",
+  ];
+  if (!recipe.buildkitCache) {
+    if (hosts.length > 0) {
+      const message = `pip packages from ${hosts.join(', ')} need credentials, and the classic builder cannot pass them without leaving them in a layer: build with BuildKit`;
+      lines.push(
+        '# The classic builder has no secrets.',
+        `RUN echo ${dockerfileQuote(message)} >&2 && exit 1`,
+      );
+      return lines;
+    }
+    lines.push(
+      `RUN ${extract} \\\n && conda run -p ${prefix} python -m pip install ${[...flags, '--no-cache-dir'].join(' ')} -r ${PIP_REQUIREMENTS}`,
+    );
+    return lines;
+  }
+  const mounts = ['--mount=type=cache,target=/root/.cache/pip,sharing=locked'];
+  let check = '';
+  let netrc = '';
+  if (hosts.length > 0) {
+    const secret = `/run/secrets/${PIP_SECRET_ID}`;
+    mounts.push(`--mount=type=secret,id=${PIP_SECRET_ID}`);
+    const message = `pip index ${hosts.join(', ')} needs credentials: set the \${VAR}s of its URL (or ~/.netrc) where Condense builds, or pass the BuildKit secret ${PIP_SECRET_ID} (netrc)`;
+    lines.push(
+      `# Credentials for ${hosts.join(', ')} come as a BuildKit secret: mounted for this step only, never in a layer.`,
+    );
+    check = `test -s ${secret} || { echo ${dockerfileQuote(message)} >&2; exit 1; } \\\n && `;
+    netrc = `NETRC=${secret} `;
+  }
+  lines.push(
+    `RUN ${mounts.join(' ')} \\\n    ${check}${extract} \\\n && ${netrc}conda run -p ${prefix} python -m pip install ${[...flags, '--cache-dir', '/root/.cache/pip'].join(' ')} -r ${PIP_REQUIREMENTS}`,
+  );
+  return lines;
+}
+
+function builderStage(recipe: Recipe, pip?: PipStepOptions): string[] {
   const prefix = assertSafePath(recipe.prefix, 'prefix');
   const lock = assertSafePath(recipe.lockfile, 'lockfile');
   const install = `mamba create --copy -p ${prefix} --file /tmp/${lock}`;
@@ -96,6 +161,7 @@ function builderStage(recipe: Recipe): string[] {
       `RUN ${install} && conda clean -afy`,
     );
   }
+  if (pip) lines.push(...pipStep(recipe, pip));
   if (recipe.package) {
     const source = assertSafePath(recipe.package.path, 'package path');
     const flags = ['--no-deps', '--no-cache-dir'];
@@ -229,7 +295,7 @@ export function generateDockerfile(input: Recipe, options: DockerfileOptions = {
     validateRecipe({ ...input, builderImage: options.syntax });
     header.unshift(`# syntax=${options.syntax}`);
   }
-  blocks.push(header, builderStage(recipe));
+  blocks.push(header, builderStage(recipe, options.pip));
   const rules = (prune: PruneSettings) => resolvePrune(prune, recipe.platform);
   if (variants.length === 0) {
     blocks[1]!.push(

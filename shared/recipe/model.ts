@@ -68,6 +68,17 @@ export interface ImageFile {
   to: string;
 }
 
+/** How the environment's `pip:` section is locked and installed. */
+export interface PipSettings {
+  /**
+   * A package published only as source: `refuse` (the lock fails naming it) or `build` (pip builds it
+   * in the builder with --no-build-isolation, so setuptools/wheel must be in the conda environment).
+   */
+  sdist: 'refuse' | 'build';
+  /** More indexes besides the pip section's, e.g. `https://${USER}:${TOKEN}@pypi.example/simple`. */
+  extraIndexUrls: string[];
+}
+
 export type PrunePresetId = 'none' | 'safe' | 'expert';
 
 /** One image flavour built from the same environment install, e.g. to compare prune settings. */
@@ -102,6 +113,7 @@ export interface Recipe {
   prune: PruneSettings;
   /** Extra variants compared against each other; empty for a single image. */
   variants: Variant[];
+  pip: PipSettings;
   /** Project files copied into the runtime stage, owned by `user`. */
   files: ImageFile[];
   /** The request that proves the service answers, checked when `port` is set. */
@@ -138,8 +150,13 @@ export function defaultRecipe(): Recipe {
     buildkitCache: true,
     prune: defaultPrune('safe'),
     variants: [],
+    pip: defaultPipSettings(),
     files: [],
     service: null,
     network: 'default',
   };
+}
+
+export function defaultPipSettings(): PipSettings {
+  return { sdist: 'refuse', extraIndexUrls: [] };
 }

@@ -6,13 +6,14 @@ import { dotSegmentProblem, topLevelProblem } from './guards';
 import type {
   Entrypoint,
   PackageSpec,
+  PipSettings,
   PrunePresetId,
   PruneSettings,
   Recipe,
   RecipePlatform,
   Variant,
 } from './model';
-import { defaultRecipe, RECIPE_PLATFORMS } from './model';
+import { defaultPipSettings, defaultRecipe, RECIPE_PLATFORMS } from './model';
 import { hasControlCharacter, SAFE_GLOB } from './quote';
 import { bytecodeMode, imageFiles, networkMode, serviceCheck } from './validate-runtime';
 
@@ -428,6 +429,7 @@ export function checkRecipe(input: unknown): { recipe: Recipe; issues: RecipeIss
     buildkitCache: buildkitCache === true,
     prune: pruneSettings(c, 'prune', raw.prune),
     variants: variants(c, raw.variants),
+    pip: pipSettings(c, raw.pip),
     files: imageFiles(c, raw.files, prefix),
     service: serviceCheck(c, raw.service),
     network: networkMode(c, raw.network),
@@ -442,6 +444,39 @@ export function checkRecipe(input: unknown): { recipe: Recipe; issues: RecipeIss
   if (recipe.service && recipe.port === null)
     c.add('service', 'needs a port: set port to the one your service listens on');
   return { recipe, issues: c.issues };
+}
+
+function pipSettings(c: Collector, value: unknown): PipSettings {
+  const settings = defaultPipSettings();
+  if (value === undefined || value === null) return settings;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    c.add('pip', 'must be a mapping with sdist and extraIndexUrls');
+    return settings;
+  }
+  const raw = value as Record<string, unknown>;
+  if (raw.sdist !== undefined) {
+    if (raw.sdist === 'refuse' || raw.sdist === 'build') settings.sdist = raw.sdist;
+    else c.add('pip.sdist', `must be "refuse" or "build", got ${JSON.stringify(raw.sdist)}`);
+  }
+  if (raw.extraIndexUrls !== undefined) {
+    if (!Array.isArray(raw.extraIndexUrls))
+      c.add('pip.extraIndexUrls', 'must be a list of index URLs');
+    else
+      for (const url of raw.extraIndexUrls) {
+        if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))
+          c.add('pip.extraIndexUrls', `${JSON.stringify(url)} is not an http(s) URL`);
+        else if (
+          /\/\/[^/@]*[^}/@]@/.test(url) &&
+          !/\/\/(\$\{[A-Za-z0-9_]+\}(:\$\{[A-Za-z0-9_]+\})?)@/.test(url)
+        )
+          c.add(
+            'pip.extraIndexUrls',
+            'credentials do not belong in condense.yml: write ${VAR} (from your environment) or use ~/.netrc',
+          );
+        else settings.extraIndexUrls.push(url);
+      }
+  }
+  return settings;
 }
 
 /** Returns the valid recipe or throws INVALID_INPUT naming every bad field. */

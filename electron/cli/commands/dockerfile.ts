@@ -2,6 +2,7 @@ import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
 import { assertCustomGlobs } from '../../services/analysis/prune-guard';
 import { cacheDir } from '../../services/channels/channel-url';
+import { pipStepOptions } from '../../services/pip/dockerfile-input';
 import { environmentVariables } from '../../services/project/environment-store';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
@@ -24,8 +25,10 @@ export const dockerfileCommand: CliCommand = {
       context.out(generateDockerignore(recipe));
       return 0;
     }
+    const pip = await pipStepOptions(context.projectDir, recipe);
     const text = generateDockerfile(values.classic ? { ...recipe, buildkitCache: false } : recipe, {
       variables: await environmentVariables(context.projectDir),
+      ...(pip ? { pip } : {}),
     });
     context.out(text);
     return 0;

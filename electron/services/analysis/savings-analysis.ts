@@ -10,6 +10,7 @@ import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { PackageFileList } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
 import { checkImageFiles } from '../build/preflight';
+import { pipFileLists } from '../pip/pip-file-lists';
 import { fileListsOf } from './file-list-cache';
 import { installedFiles, pythonVersionOf } from './installed-files';
 import { customGlobIssues } from './prune-guard';
@@ -41,7 +42,9 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
       `No lockfile ${options.recipe.lockfile} in ${options.projectDir}: lock the environment first (condense lock)`,
     );
   }
-  const packages = parseExplicitLockfile(text).packages.filter((p) => p.manager === 'conda');
+  const locked = parseExplicitLockfile(text).packages;
+  const packages = locked.filter((p) => p.manager === 'conda');
+  const pipPackages = locked.filter((p) => p.manager === 'pip');
   const metadata = await fileListsOf(packages, {
     cacheRoot: options.cacheRoot,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -63,9 +66,18 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
   }
   if (metadata.some((m) => m.index.noarch === 'python') && !pythonVersion)
     warnings.push('noarch python packages but no python in the lock: their paths stay unmapped');
+  const pipLists = pythonVersion
+    ? await pipFileLists(options.projectDir, options.recipe, pipPackages, {
+        cacheRoot: options.cacheRoot,
+        pythonVersion,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+    : [];
+  if (pipPackages.length > 0 && !pythonVersion)
+    warnings.push('pip packages but no python in the lock: their files are not in the estimate');
   return {
-    lists: metadata.map((m) => installedFiles(m, pythonVersion)),
-    cached: metadata.filter((m) => m.cached).length,
+    lists: [...metadata.map((m) => installedFiles(m, pythonVersion)), ...pipLists],
+    cached: metadata.filter((m) => m.cached).length + pipLists.filter((l) => l.cached).length,
     ...(pythonVersion ? { pythonVersion } : {}),
     warnings,
   };

@@ -127,6 +127,8 @@ export function defaultRepository(projectDir: string): string {
  */
 export interface BuildSource {
   dockerfile: string;
+  /** Hosts of pip indexes whose credentials the build gets as a BuildKit secret (never in a layer). */
+  pipCredentialHosts?: string[];
   python?: string;
   classicDockerfile?: string;
   variants?: VariantSpec[];

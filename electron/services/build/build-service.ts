@@ -13,12 +13,14 @@ import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
 import type { NetworkMode, ServiceCheckSpec } from '../../../shared/checks/model';
 import { SBOM_LABEL, sbomNamespace } from '../../../shared/delivery/sbom';
 import { formatSize } from '../../../shared/format/size';
+import { PIP_SECRET_ID } from '../../../shared/recipe/dockerfile';
 import type { ImageFile } from '../../../shared/recipe/model';
 import { removeLeftoverChecks } from '../checks/check-container';
 import { runImageChecks } from '../checks/run-checks';
 import { planSmoke } from '../checks/smoke-modules';
 import type { Engine } from '../docker/engine';
 import { engineCall, engineInfo } from '../docker/engine';
+import { pipBuildSecret } from '../pip/build-secret';
 import { projectFolder } from '../project/project-folder';
 import { createBuildContext } from './build-context';
 import type { BuildSource } from './build-request';
@@ -83,6 +85,11 @@ export async function buildProject(
       `The engine at ${info.host} has no BuildKit and this Dockerfile uses RUN --mount; generate the classic form (conda clean -afy) instead.`,
     );
   }
+  const pipSecret = await pipBuildSecret(
+    request.projectDir,
+    input.pipCredentialHosts ?? [],
+    builder,
+  );
   const network = request.network ?? input.network ?? 'default';
   const service = request.service ? requestedService(request.service) : input.service;
   const files = await checkImageFiles(request.projectDir, input.files ?? [], job.signal);
@@ -166,6 +173,7 @@ export async function buildProject(
           ? { labels: { [SBOM_LABEL]: sbomNamespace(repository, lockHash, variant.id) } }
           : {}),
         job,
+        ...(pipSecret ? { secrets: { [PIP_SECRET_ID]: pipSecret } } : {}),
         onLog: (line) => log.write(line),
       },
     );
@@ -259,6 +267,7 @@ async function buildVariant(
     service?: ServiceCheckSpec & { port: number };
     files: ImageFile[];
     job: BuildJobContext;
+    secrets?: Record<string, Buffer>;
     onLog: (line: BuildLogLine) => void;
     /** Why no smoke test runs (see `planSmoke`). */
     smokeSkipped?: string;
@@ -298,6 +307,7 @@ async function buildVariant(
       ...(variant.target ? { target: variant.target } : {}),
       ...(request.buildArgs ? { buildArgs: request.buildArgs } : {}),
       ...(request.noCache ? { noCache: true } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
       onStep: (step) => job.emit('step', step),
       onLog: (line) => {
         options.onLog(line);

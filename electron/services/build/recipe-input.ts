@@ -9,6 +9,7 @@ import type { Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import { assertCustomGlobs } from '../analysis/prune-guard';
 import { cacheDir } from '../channels/channel-url';
+import { pipStepOptions } from '../pip/dockerfile-input';
 import { environmentVariables } from '../project/environment-store';
 import { loadRecipe } from '../recipe/recipe-file';
 import { RECIPE_FILE } from '../recipe/recipe-file';
@@ -22,6 +23,8 @@ export interface RecipeBuildInput {
   variants: VariantSpec[];
   /** The environment's interpreter, for smoke tests: `<prefix>/bin/python`. */
   python: string;
+  /** Index hosts whose pip packages need credentials (the BuildKit secret), when the lock has pip packages. */
+  pipCredentialHosts?: string[];
   network: NetworkMode;
   /** The service check when the recipe has a port (`service:`, or its defaults). */
   service?: ServiceCheckSpec & { port: number };
@@ -37,6 +40,8 @@ export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildI
   const recipe = await loadRecipe(projectDir);
   // Once the lock's file lists are known, a custom glob that empties the environment is refused.
   await assertCustomGlobs(projectDir, recipe, cacheDir());
+  const pip = await pipStepOptions(projectDir, recipe);
+  const pipOptions = pip ? { pip } : {};
   const variables = await environmentVariables(projectDir);
   const rules = (prune: typeof recipe.prune) =>
     resolvePrune(prune, recipe.platform).map((rule) => rule.id);
@@ -57,10 +62,14 @@ export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildI
           },
         ];
   return {
-    dockerfile: generateDockerfile(recipe, { variables }),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, { variables }),
+    dockerfile: generateDockerfile(recipe, { variables, ...pipOptions }),
+    classicDockerfile: generateDockerfile(
+      { ...recipe, buildkitCache: false },
+      { variables, ...pipOptions },
+    ),
     variants,
     python: `${recipe.prefix}/bin/python`,
+    ...(pip ? { pipCredentialHosts: pip.credentialHosts } : {}),
     network: recipe.network,
     ...(recipe.port !== null
       ? { service: { ...(recipe.service ?? defaultServiceCheck()), port: recipe.port } }

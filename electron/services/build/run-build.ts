@@ -4,6 +4,8 @@ import type { BuildLogLine, BuildStep, NetworkMode } from '../../../shared/api/b
 import { CondenseError, isCondenseError } from '../../../shared/api/errors';
 import type { BuildStreamMessage, DecodedBuild } from '../../../shared/build/progress-decoder';
 import { BuildProgressDecoder } from '../../../shared/build/progress-decoder';
+import type { BuildSession } from '../docker/build-session';
+import { openBuildSession } from '../docker/build-session';
 import type { Engine } from '../docker/engine';
 import { buildIdleTimeoutMs, engineCall, engineError, engineMessage } from '../docker/engine';
 import { type Deadline, deadline } from '../wait/deadline';
@@ -25,6 +27,8 @@ export interface RunBuildOptions {
   /** Network of the RUN steps: `default` leaves the engine's default network (a bridge). */
   network?: NetworkMode;
   variant?: string;
+  /** BuildKit secrets by id (`RUN --mount=type=secret,id=...`), served over our own session. */
+  secrets?: Record<string, Buffer>;
   signal?: AbortSignal;
   /** How long the engine may send nothing; default {@link buildIdleTimeoutMs}. */
   idleTimeoutMs?: number;
@@ -90,6 +94,30 @@ async function runBuildWatched(options: RunBuildOptions, idle: Deadline): Promis
     ...(options.builder === 'buildkit' ? { version: '2' } : { version: '1' }),
     abortSignal: signal,
   };
+  let session: BuildSession | undefined;
+  if (options.builder === 'buildkit' && options.secrets && Object.keys(options.secrets).length) {
+    session = await openBuildSession(engine, options.secrets).catch((error: unknown) => {
+      throw engineError(error, engine.target);
+    });
+    // A number: dockerode opens its own (auth-only) session for the string '2'; the engine reads both.
+    Object.assign(buildOptions, { version: 2, session: session.id });
+  }
+  try {
+    return await buildWith(engine, options, buildOptions, decoder, started, idle);
+  } finally {
+    session?.close();
+  }
+}
+
+async function buildWith(
+  engine: Engine,
+  options: RunBuildOptions,
+  buildOptions: Record<string, unknown>,
+  decoder: BuildProgressDecoder,
+  started: number,
+  idle: Deadline,
+): Promise<RunBuildResult> {
+  const signal = idle.signal;
   let stream: NodeJS.ReadableStream;
   try {
     stream = await engine.docker.buildImage(

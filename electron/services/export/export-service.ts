@@ -9,6 +9,7 @@ import { deliveryFiles } from '../delivery/delivery-files';
 import { copyFileAtomic } from '../fs/atomic-write';
 import { commitFiles, recoverFolder } from '../fs/commit-files';
 import { diskError } from '../fs/disk-errors';
+import { pipStepOptions } from '../pip/dockerfile-input';
 import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
@@ -88,7 +89,8 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     );
   }
   const recipe = options.recipe ?? (await loadRecipe(options.projectDir));
-  const generated = generatedFiles(recipe, await environmentVariables(options.projectDir));
+  const pip = await pipStepOptions(options.projectDir, recipe);
+  const generated = generatedFiles(recipe, await environmentVariables(options.projectDir), pip);
   const files = new Map<string, string | Uint8Array>([
     ['Dockerfile', generated.dockerfile],
     ['.dockerignore', generated.dockerignore],

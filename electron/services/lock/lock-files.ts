@@ -11,6 +11,7 @@ import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms'
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
 import { recoverFolder } from '../fs/commit-files';
+import { withPipSizes } from '../pip/lock-pip';
 import { ENVIRONMENT_FILE } from '../project/skeletons';
 
 export { ENVIRONMENT_FILE };
@@ -52,7 +53,7 @@ export async function readUnifiedLock(projectDir: string): Promise<CondaLock | u
   } catch {
     return undefined;
   }
-  return parseCondaLockYml(text);
+  return withPipSizes(parseCondaLockYml(text));
 }
 
 /** conda-lock's content hash of one platform's effective environment (see `inputHashText`). */

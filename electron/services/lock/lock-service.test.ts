@@ -372,7 +372,7 @@ describe('lock errors', () => {
     );
   });
 
-  it('empty dependency list, pip entries, bad spec with line and column', async () => {
+  it('empty dependency list, an editable pip entry, bad spec with line and column', async () => {
     await expectError(
       lockProject({ projectDir: await project([]) }, {}, { cache: freshCache() }),
       'INVALID_INPUT',
@@ -380,12 +380,12 @@ describe('lock errors', () => {
     );
     await expectError(
       lockProject(
-        { projectDir: await project(['python', 'pip', '{pip: [requests]}']) },
+        { projectDir: await project(['python', 'pip', '{pip: ["-e ."]}']) },
         {},
         { cache: freshCache() },
       ),
       'INVALID_INPUT',
-      /pip: section \(requests\).*built-in engine solves conda packages only.*--engine conda-lock/,
+      /pip requirement "-e \.": editable installs cannot be locked.*own-package field/,
     );
     await expectError(
       lockProject({ projectDir: await project(['nump y==']) }, {}, { cache: freshCache() }),

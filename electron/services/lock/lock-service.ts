@@ -14,11 +14,15 @@ import type { CondaLock, LockedPackage } from '../../../shared/conda/lock-model'
 import { canonicalChannel } from '../../../shared/conda/match-spec';
 import type { EffectiveEnvironment } from '../../../shared/environment/effective-environment';
 import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
+import { parsePipSection } from '../../../shared/pip/requirement';
 import { APP_NAME, APP_VERSION } from '../app-info';
 import type { ChannelRef } from '../channels/channel-url';
 import { cacheDir, resolveChannels, stripAuth } from '../channels/channel-url';
 import { RepodataCache } from '../channels/repodata-cache';
+import type { Engine } from '../docker/engine';
 import { type CommitFile, commitFiles } from '../fs/commit-files';
+import { lockPipPackages } from '../pip/lock-pip';
+import { loadRecipe } from '../recipe/recipe-file';
 import { solveBuiltin } from './builtin-engine';
 import { runCondaLock } from './conda-lock-engine';
 import {
@@ -40,6 +44,8 @@ export interface LockServiceDeps {
   condaLockPath?: string;
   /** conda-lock engine: the conda, mamba or micromamba it solves with (`--conda`); a setting too. */
   condaPath?: string;
+  /** The engine pip resolves in (a pip: section); default from DOCKER_HOST / the Docker context. */
+  engine?: Engine;
 }
 
 let sharedCache: RepodataCache | undefined;
@@ -126,14 +132,12 @@ export async function lockProject(
   const environments = platforms.map((platform) =>
     effectiveEnvironment(text, platform, process.env),
   );
-  const withPip = environments.find((e) => e.pip.length > 0);
-  if (withPip) {
-    throw new CondenseError(
-      'INVALID_INPUT',
-      `environment.yml has a pip: section (${withPip.pipAsWritten.join(', ')}); the built-in engine solves conda packages only. Lock with the conda-lock engine (condense lock --engine conda-lock), or move these packages to conda dependencies.`,
-      { pip: withPip.pipAsWritten },
-    );
-  }
+  // Read before solving: a bad pip line or condense.yml fails at once, not after the conda solve.
+  // The lines as written: credentials are expanded only where pip needs them (pip/credentials.ts).
+  const pipSections = environments.map((e) => parsePipSection(e.pipAsWritten));
+  const recipe = pipSections.some((s) => s.requirements.length > 0)
+    ? await loadRecipe(projectDir)
+    : undefined;
   if (environments.every((e) => e.conda.length === 0)) {
     throw new CondenseError(
       'INVALID_INPUT',
@@ -189,6 +193,30 @@ export async function lockProject(
     packages.push(
       ...solved.map((p) => ({ ...p, category: env.category, optional: env.category !== 'main' })),
     );
+    const pipSection = pipSections[index]!;
+    if (recipe && pipSection.requirements.length > 0) {
+      const pip = await lockPipPackages({
+        platform,
+        lines: env.pipAsWritten,
+        section: pipSection,
+        recipe,
+        condaPackages: solved,
+        previous,
+        update,
+        updateAll: options.updateAll === true,
+        engine: deps.engine,
+        signal: context.signal,
+        progress: (m) => progress(m),
+      });
+      packages.push(
+        ...pip.packages.map((p) => ({
+          ...p,
+          category: env.category,
+          optional: env.category !== 'main',
+        })),
+      );
+      Object.assign(customMetadata, pip.metadata);
+    }
     // A platform's downloaded repodata leaves memory once on disk: waiting here keeps a
     // multi-platform cold lock to one subdir's 240 MB at a time (conda-forge) instead of two.
     await cache.flush();

@@ -1,4 +1,5 @@
 import type { GeneratedFiles } from '../../../shared/api/recipe';
+import type { DockerfileOptions } from '../../../shared/recipe/dockerfile';
 import { generateDockerfile, targetStage } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
 import type { Recipe } from '../../../shared/recipe/model';
@@ -11,6 +12,7 @@ import { resolvePrune } from '../../../shared/recipe/prune-commands';
 export function generatedFiles(
   recipe: Recipe,
   variables: Record<string, string> = {},
+  pip?: DockerfileOptions['pip'],
 ): GeneratedFiles {
   const variants =
     recipe.variants.length === 0
@@ -27,8 +29,11 @@ export function generatedFiles(
           rules: resolvePrune(v.prune, recipe.platform).map((r) => r.id),
         }));
   return {
-    dockerfile: generateDockerfile(recipe, { variables }),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, { variables }),
+    dockerfile: generateDockerfile(recipe, { variables, ...(pip ? { pip } : {}) }),
+    classicDockerfile: generateDockerfile(
+      { ...recipe, buildkitCache: false },
+      { variables, ...(pip ? { pip } : {}) },
+    ),
     dockerignore: generateDockerignore(recipe),
     variants,
   };

@@ -7,6 +7,7 @@ import { analyzeSavings } from '../analysis/savings-analysis';
 import { cacheDir } from '../channels/channel-url';
 import { exportProject } from '../export/export-service';
 import type { JobManager } from '../jobs/job-manager';
+import { pipStepOptions } from '../pip/dockerfile-input';
 import { environmentVariables } from '../project/environment-store';
 import { projectFolder } from '../project/project-folder';
 import { generatedFiles } from './generated-files';
@@ -44,9 +45,11 @@ export function createRecipeHandlers(
       }),
     'recipe:generate': async (request) => {
       const projectDir = await projectFolder(request.projectDir);
+      const recipe = await recipeOf(request, projectDir);
       return generatedFiles(
-        await recipeOf(request, projectDir),
+        recipe,
         await environmentVariables(projectDir),
+        await pipStepOptions(projectDir, recipe),
       );
     },
     'recipe:analyze': async (request) => {

@@ -28,7 +28,7 @@ import {
 } from '../../../test/support/docker';
 import { available } from '../../../test/support/requirements';
 import { syntheticLock } from '../../../test/support/synthetic-lock';
-import { analyzeSavings } from '../analysis/savings-analysis';
+import { analyzeSavings, lockedFileLists } from '../analysis/savings-analysis';
 
 let docker: Docker;
 let ready = false;
@@ -99,6 +99,12 @@ describe('per-preset builds against the synthetic channel and fixture images', (
       recipe,
       cacheRoot: join(work, 'cache'),
     });
+    const isPyc = (path: string) => /\/__pycache__\/[^/]+\.cpython-\d+\.pyc$/.test(path);
+    const estimatedPycs = (
+      await lockedFileLists({ projectDir: work, recipe, cacheRoot: join(work, 'cache') })
+    ).lists.flatMap((list) =>
+      list.files.filter((f) => isPyc(f.path)).map((f) => [f.path, f.size] as [string, number]),
+    );
     const report: string[] = [];
     for (const variant of recipe.variants) {
       const matchers = resolvePrune(variant.prune, recipe.platform).map((rule) =>
@@ -132,13 +138,32 @@ describe('per-preset builds against the synthetic channel and fixture images', (
       report.push(
         `${variant.id}: estimated ${estimated} B, measured ${measured} B (without conda-meta)`,
       );
-      expect(estimated).toBe(measured);
+      // Exact but for the pycs conda compiles for noarch python modules at install: the estimate
+      // sizes those from their source (installed-files.ts pycSize), the stand-in compiles them.
+      // Their sizes are checked on real packages (bench/seed-service); here every pyc the build
+      // removed was predicted (the synthetic modules that are not valid Python compile to none),
+      // and every other byte is exact.
+      const targeted = estimatedPycs.filter(([path]) =>
+        matchers.some((m) => m({ path, type: 'file' })),
+      );
+      const removedPycs = [...none].filter(([p]) => isPyc(p) && !got.has(p));
+      const predicted = new Set(targeted.map(([p]) => p));
+      expect(removedPycs.map(([p]) => p).filter((p) => !predicted.has(p))).toEqual([]);
+      const pycEstimated = targeted.reduce((sum, [, size]) => sum + size, 0);
+      const pycMeasured = removedPycs.reduce((sum, [, f]) => sum + f.size, 0);
+      expect(estimated - pycEstimated).toBe(measured - pycMeasured);
       if (metaMeasured > 0) {
         expect(metaEstimate).toBeGreaterThan(metaMeasured);
         expect(metaEstimate).toBeLessThan(8 * metaMeasured);
       }
       if (variant.id === 'none') expect(measured).toBe(0);
-      else expect(Math.abs(estimated - measured)).toBeLessThanOrEqual(0.05 * measured);
+      else {
+        // Predicted pycs of synthetic modules that compile to none are not part of the comparison.
+        const uncompiled = targeted
+          .filter(([p]) => !none.has(p))
+          .reduce((sum, [, size]) => sum + size, 0);
+        expect(Math.abs(estimated - uncompiled - measured)).toBeLessThanOrEqual(0.05 * measured);
+      }
     }
     console.log(report.join('\n'));
     // The final stage holds no more than the pruned environment: pruning happened in the builder.

@@ -4,6 +4,7 @@ import { EmptyState, ErrorNote } from '../components/Notice';
 import { useApp } from '../store';
 import { environmentSelectors } from '../store/selectors';
 import { ChannelList } from './ChannelList';
+import { PipRequirements } from './environment/PipRequirements';
 import { EnvironmentWarnings } from './EnvironmentWarnings';
 
 const SEARCH_DELAY_MS = 250;
@@ -183,6 +184,7 @@ export function EnvironmentScreen() {
               </table>
             )}
           </div>
+          <PipRequirements />
           <div className="card stack">
             <ChannelList channels={environment.channels} />
           </div>

@@ -150,10 +150,22 @@ export function LockScreen() {
             <tbody>
               {packages.map((p) => (
                 <tr key={`${p.platform}/${p.manager}/${p.name}`}>
-                  <td>{p.name}</td>
+                  <td>
+                    {p.name}
+                    {p.manager === 'pip' ? (
+                      <>
+                        {' '}
+                        <span className="badge" title="Installed by pip from a package index">
+                          pip
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
                   <td>{p.version}</td>
-                  <td>{p.build}</td>
-                  <td>{channelOf(p.url)}</td>
+                  <td>
+                    {p.manager === 'pip' ? (p.url.endsWith('.whl') ? 'wheel' : 'sdist') : p.build}
+                  </td>
+                  <td>{p.manager === 'pip' ? new URL(p.url).host : channelOf(p.url)}</td>
                   {platforms.length > 1 ? <td>{p.platform}</td> : null}
                   {hasSizes ? <td className="num">{formatSizeIn(p.size, sizeUnit)}</td> : null}
                 </tr>

@@ -44,7 +44,30 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
       return queue;
     };
     let searchSeq = 0;
+    let pipSeq = 0;
     return {
+      pipResults: [],
+      pipSearching: false,
+      async searchPip(query) {
+        const mine = ++pipSeq;
+        const trimmed = query.trim();
+        if (!trimmed) {
+          set({ pipResults: [], pipSearching: false });
+          return;
+        }
+        set({ pipSearching: true, environmentError: undefined });
+        try {
+          const results = await api.call('pip:search', {
+            projectDir: projectDir(),
+            query: trimmed,
+          });
+          if (mine === pipSeq) set({ pipResults: results, pipSearching: false });
+        } catch (error) {
+          if (mine === pipSeq) set({ pipSearching: false, environmentError: describeError(error) });
+        }
+      },
+      setPipRequirement: (line) => edit([{ setPipRequirement: line.trim() }]),
+      removePipRequirement: (name) => edit([{ removePipRequirement: name }]),
       searchResults: [],
       searchQuery: '',
       searching: false,

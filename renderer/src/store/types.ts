@@ -10,6 +10,7 @@ import type {
   LockStatus,
   PackageSearchResult,
 } from '../../../shared/api/lock';
+import type { PipSearchResult } from '../../../shared/api/pip';
 import type { ProjectInfo, RecentProject } from '../../../shared/api/project';
 import type { ExportResult, RecipeIssue, SavingsReport } from '../../../shared/api/recipe';
 import type { PrunePresetId, Recipe } from '../../../shared/recipe/model';
@@ -63,6 +64,13 @@ export interface EnvironmentSlice {
   /** Appends a channel (lowest priority); a name (`conda-forge`) or an http(s) URL. */
   addChannel: (channel: string) => Promise<void>;
   removeChannel: (channel: string) => Promise<void>;
+  /** `pip:search` results on the project's pip indexes. */
+  pipResults: PipSearchResult[];
+  pipSearching: boolean;
+  searchPip: (query: string) => Promise<void>;
+  /** Adds a `pip:` requirement line (or replaces the one of the same package). */
+  setPipRequirement: (line: string) => Promise<void>;
+  removePipRequirement: (name: string) => Promise<void>;
 }
 
 export interface LockSlice {
