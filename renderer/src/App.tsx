@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 
 import { ExportDialog } from './components/ExportDialog';
-import { BuildScreen } from './screens/BuildScreen';
+import { BuildScreen } from './screens/build/BuildScreen';
 import { EnvironmentScreen } from './screens/EnvironmentScreen';
 import { ImageScreen } from './screens/ImageScreen';
 import { LockScreen } from './screens/LockScreen';

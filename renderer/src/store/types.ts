@@ -134,6 +134,8 @@ export interface RecipeSlice {
 
 export interface BuildSlice {
   buildJobId?: string;
+  /** The variants the current build was asked for, so the screen shows the ones still to come. */
+  buildVariants: string[];
   /** Recent builds with their layers, newest first. */
   history: BuildRecord[];
   buildError?: string;
@@ -169,7 +171,8 @@ export interface ImagesSlice {
 export interface StepView {
   id: string;
   name: string;
-  state: 'running' | 'done' | 'cached' | 'error';
+  /** `waiting`: seen but not started; `cancelled`: stopped or never run because the build ended. */
+  state: 'waiting' | 'running' | 'done' | 'cached' | 'failed' | 'cancelled';
   /** Epoch milliseconds. */
   startedAt?: number;
   completedAt?: number;
