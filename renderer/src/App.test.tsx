@@ -336,11 +336,11 @@ describe('Build and Results', () => {
         ]),
       );
     });
-    const chart = screen.getByRole('img', { name: 'Layer sizes of slim (this build)' });
+    const chart = screen.getByRole('img', { name: 'Layer sizes of slim' });
     expect(chart).toHaveTextContent('COPY /env /env');
     expect(chart).toHaveTextContent('42.0 MiB');
     expect(screen.getByRole('table', { name: 'Variants compared' })).toHaveTextContent(
-      'slim (this build)42.0 MiB2running…',
+      'slim (baseline)42.0 MiB2running…',
     );
 
     await user.click(nav().getByRole('button', { name: /Build/ }));
@@ -381,12 +381,16 @@ describe('Build and Results', () => {
     const rows = within(screen.getByRole('table', { name: 'Variants compared' })).getAllByRole(
       'row',
     );
+    // Latest build first, each under its own heading, compared with its own unpruned variant.
     expect(rows.slice(1).map((r) => r.textContent)).toEqual([
-      'default (2026-01-02 09:00)90.0 MiB1not run',
-      'slim (2026-01-02 09:00)60.0 MiB−30.0 MiB1not run',
-      'default (2026-01-01 09:00)100.0 MiB+10.0 MiB1not run',
+      'Build of 2026-01-02 09:00',
+      'default (baseline)90.0 MiB1not run',
+      'slim60.0 MiB−30.0 MiB1not run',
+      'Build of 2026-01-01 09:00',
+      'default (baseline)100.0 MiB1not run',
     ]);
-    expect(screen.getAllByRole('img', { name: /^Layer sizes of / })).toHaveLength(3);
+    // Layer charts of the latest build.
+    expect(screen.getAllByRole('img', { name: /^Layer sizes of / })).toHaveLength(2);
   });
 });
 

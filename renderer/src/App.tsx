@@ -6,7 +6,7 @@ import { EnvironmentScreen } from './screens/EnvironmentScreen';
 import { ImageScreen } from './screens/ImageScreen';
 import { LockScreen } from './screens/LockScreen';
 import { ProjectsScreen } from './screens/ProjectsScreen';
-import { ResultsScreen } from './screens/ResultsScreen';
+import { ResultsScreen } from './screens/results/ResultsScreen';
 import { useApp } from './store';
 import { projectSelectors } from './store/selectors';
 import type { Screen } from './store/types';

@@ -14,6 +14,8 @@ export interface LayerSize {
 export interface VariantView {
   variant: string;
   state: VariantResult['state'];
+  /** The prune rules it applied (none: the unpruned variant). */
+  rules: string[];
   imageId?: string;
   totalBytes: number;
   layers: LayerSize[];
@@ -35,6 +37,7 @@ export function toVariantView(result: VariantResult, smokeExpected = false): Var
   const view: VariantView = {
     variant: result.id,
     state: result.state,
+    rules: result.rules,
     totalBytes: result.sizeBytes ?? result.layers.reduce((sum, l) => sum + l.sizeBytes, 0),
     // Imported base images have layers without an instruction.
     layers: result.layers.map((l) => ({
