@@ -13,7 +13,7 @@ export interface BuildGroup {
 }
 
 /** Baseline choice: `auto` is the unpruned variant of each row's own build; else an entry key. */
-export type BaselineChoice = 'auto' | string;
+export type BaselineChoice = string;
 
 /**
  * The comparison grouped by build in the order given (latest first). A build whose every variant

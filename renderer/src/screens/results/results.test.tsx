@@ -109,7 +109,7 @@ describe('estimate against measured', () => {
       {
         ruleId: 'pycache',
         title: '',
-        risk: 'safe',
+        risk: 'low',
         bytes: 20 * MIB,
         files: 1,
         owners: [],
@@ -118,7 +118,7 @@ describe('estimate against measured', () => {
       {
         ruleId: 'tests',
         title: '',
-        risk: 'safe',
+        risk: 'low',
         bytes: 30 * MIB,
         files: 1,
         owners: [],
