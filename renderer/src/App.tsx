@@ -4,7 +4,7 @@ import { ExportDialog } from './components/ExportDialog';
 import { BuildScreen } from './screens/build/BuildScreen';
 import { EnvironmentScreen } from './screens/EnvironmentScreen';
 import { ImageScreen } from './screens/ImageScreen';
-import { LockScreen } from './screens/LockScreen';
+import { LockScreen } from './screens/lock/LockScreen';
 import { ProjectsScreen } from './screens/ProjectsScreen';
 import { ResultsScreen } from './screens/results/ResultsScreen';
 import { useApp } from './store';

@@ -1,6 +1,7 @@
 import type { PruneRule } from '../recipe/catalog';
 import type { PrunePresetId, Recipe } from '../recipe/model';
 import type { RuleSaving } from '../recipe/savings';
+import type { PackageSpace } from '../recipe/space';
 import type { RecipeIssue } from '../recipe/validate';
 import type { VariantSpec } from './build';
 import type { JobStarted } from './jobs';
@@ -64,6 +65,11 @@ export interface SavingsReport {
   /** Every catalog rule (and the recipe's custom globs) with what it would remove. */
   rules: (RuleSaving & { selected: boolean })[];
   selections: SelectionSaving[];
+  /**
+   * The environment by package and folder with what each rule (catalog and custom) removes in every
+   * folder: installed sizes on the Lock screen, the "environment by size" treemap.
+   */
+  space?: PackageSpace[];
   /** Things the estimate cannot see (packages without paths.json...). */
   warnings: string[];
 }

@@ -9,6 +9,7 @@ import type { PruneSettings, Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { PackageFileList } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
+import { environmentSpace } from '../../../shared/recipe/space';
 import { fileListsOf } from './file-list-cache';
 import { installedFiles, pythonVersionOf } from './installed-files';
 
@@ -87,7 +88,8 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
       ...new Set([...recipe.prune.custom, ...recipe.variants.flatMap((v) => v.prune.custom)]),
     ],
   };
-  const all = estimateSavings(lists, resolvePrune(every, recipe.platform), recipe.prefix);
+  const everyRule = resolvePrune(every, recipe.platform);
+  const all = estimateSavings(lists, everyRule, recipe.prefix);
   const selectedIds = new Set(resolvePrune(recipe.prune, recipe.platform).map((r) => r.id));
   const selection = (id: string, prune: PruneSettings): SelectionSaving => {
     const rules = resolvePrune(prune, recipe.platform);
@@ -111,6 +113,7 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
       selection('recipe', recipe.prune),
       ...recipe.variants.map((v) => selection(v.id, v.prune)),
     ],
+    space: environmentSpace(lists, everyRule, recipe.prefix),
     warnings,
   };
 }

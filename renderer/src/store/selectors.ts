@@ -1,6 +1,8 @@
 import type { BreakingRule, BuildRecord } from '../../../shared/api/build';
 import type { LockedPackage } from '../../../shared/api/lock';
 import { breakingRules } from '../../../shared/build/compare';
+import type { PackageReason } from '../../../shared/conda/why';
+import { packageReasons } from '../../../shared/conda/why';
 import type { RiskLevel } from '../../../shared/recipe/catalog';
 import { PRUNE_RULES, ruleTitle } from '../../../shared/recipe/catalog';
 import type { VariantView } from './build-view';
@@ -48,6 +50,23 @@ export const lockSelectors = {
   totalSize: (s: Pick<S, 'lockPackages'>) =>
     s.lockPackages.reduce((sum, p) => sum + (p.size ?? 0), 0),
   platforms: (s: Pick<S, 'lockPackages'>) => [...new Set(s.lockPackages.map((p) => p.platform))],
+  /** Installed bytes per package name, from the savings analysis (undefined before it ran). */
+  installedSizes: (s: Pick<S, 'savings'>): Map<string, number> | undefined =>
+    s.savings?.space
+      ? new Map(s.savings.space.map((p) => [p.name, p.installedBytes]))
+      : undefined,
+  /** Requested or pulled in, and the dependency path, per `platform/name`. */
+  reasons: (s: Pick<S, 'lockPackages' | 'environment'>): Map<string, PackageReason> => {
+    const requested = (s.environment?.dependencies ?? []).map((d) => d.name);
+    const out = new Map<string, PackageReason>();
+    for (const platform of lockSelectors.platforms(s)) {
+      const conda = s.lockPackages.filter((p) => p.platform === platform && p.manager === 'conda');
+      for (const [name, reason] of packageReasons(conda, requested)) {
+        out.set(`${platform}/${name}`, reason);
+      }
+    }
+    return out;
+  },
 };
 
 /** One row of the prune list: the catalog rule with its saving on this environment. */
