@@ -102,6 +102,14 @@ export interface RecipeMethods {
   /** Starts a job estimating every rule's saving from the locked packages' file lists. */
   'recipe:analyze': { request: { projectDir: string; recipe?: Recipe }; response: JobStarted };
   /**
+   * What custom prune globs (relative to the prefix) would remove from the locked environment, one
+   * RuleSaving each (`custom:<glob>`); quick after the first call while the lockfile is unchanged.
+   */
+  'recipe:estimateGlobs': {
+    request: { projectDir: string; globs: string[]; recipe?: Recipe };
+    response: RuleSaving[];
+  };
+  /**
    * Writes Dockerfile, .dockerignore, environment.yml, lockfiles and a README into `dir`; ALREADY_EXISTS
    * unless `force` when a file is there.
    */

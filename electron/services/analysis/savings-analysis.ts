@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
@@ -7,7 +7,7 @@ import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import { PRUNE_RULES } from '../../../shared/recipe/catalog';
 import type { PruneSettings, Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
-import type { PackageFileList } from '../../../shared/recipe/savings';
+import type { PackageFileList, RuleSaving } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
 import { environmentSpace } from '../../../shared/recipe/space';
 import { fileListsOf } from './file-list-cache';
@@ -70,6 +70,39 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
     ...(pythonVersion ? { pythonVersion } : {}),
     warnings,
   };
+}
+
+const memo = new Map<string, Promise<Awaited<ReturnType<typeof lockedFileLists>>>>();
+
+/**
+ * The file lists of the lock as it is on disk now, kept in memory while the lockfile is unchanged:
+ * custom-glob estimates are asked for as the user types.
+ */
+async function currentFileLists(options: AnalyzeOptions) {
+  const lockPath = join(options.projectDir, options.recipe.lockfile);
+  const info = await stat(lockPath).catch(() => undefined);
+  const key = `${lockPath}\0${info?.mtimeMs ?? 0}\0${info?.size ?? 0}`;
+  let lists = memo.get(key);
+  if (!lists) {
+    for (const old of memo.keys()) if (old.startsWith(`${lockPath}\0`)) memo.delete(old);
+    lists = lockedFileLists(options);
+    memo.set(key, lists);
+    lists.catch(() => memo.delete(key));
+  }
+  return lists;
+}
+
+/** What each custom glob would remove from the locked environment (the Image screen, as typed). */
+export async function estimateGlobs(
+  options: AnalyzeOptions,
+  globs: string[],
+): Promise<RuleSaving[]> {
+  const { lists } = await currentFileLists(options);
+  const rules = resolvePrune(
+    { preset: 'none', add: [], remove: [], custom: globs },
+    options.recipe.platform,
+  );
+  return estimateSavings(lists, rules, options.recipe.prefix).rules;
 }
 
 /**
