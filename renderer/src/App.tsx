@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { ExportDialog } from './components/ExportDialog';
 import { BuildScreen } from './screens/build/BuildScreen';
 import { EnvironmentScreen } from './screens/EnvironmentScreen';
-import { ImageScreen } from './screens/ImageScreen';
+import { ImageScreen } from './screens/image/ImageScreen';
 import { LockScreen } from './screens/lock/LockScreen';
 import { ProjectsScreen } from './screens/ProjectsScreen';
 import { ResultsScreen } from './screens/results/ResultsScreen';

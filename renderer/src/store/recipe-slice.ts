@@ -154,6 +154,30 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
         }
         return setPrune((prune) => helpers.withCustomGlob(prune, trimmed, true));
       },
+      async estimateGlob(glob) {
+        const trimmed = glob.trim();
+        const projectDir = get().project?.dir;
+        if (!trimmed || !projectDir || !get().savings) {
+          set({ globEstimate: undefined });
+          return;
+        }
+        const problem = customGlobProblem(trimmed);
+        if (problem) {
+          set({ globEstimate: { glob: trimmed, error: `This glob ${problem}.` } });
+          return;
+        }
+        set({ globEstimate: { glob: trimmed } });
+        try {
+          const [saving] = await api.call('recipe:estimateGlobs', { projectDir, globs: [trimmed] });
+          if (get().globEstimate?.glob === trimmed) {
+            set({ globEstimate: { glob: trimmed, ...(saving ? { saving } : {}) } });
+          }
+        } catch (error) {
+          if (get().globEstimate?.glob === trimmed) {
+            set({ globEstimate: { glob: trimmed, error: describeError(error) } });
+          }
+        }
+      },
       removeCustomRule: (glob) => setPrune((prune) => helpers.withCustomGlob(prune, glob, false)),
       selectVariant(id) {
         set({ editingVariant: id });

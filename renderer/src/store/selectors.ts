@@ -52,9 +52,7 @@ export const lockSelectors = {
   platforms: (s: Pick<S, 'lockPackages'>) => [...new Set(s.lockPackages.map((p) => p.platform))],
   /** Installed bytes per package name, from the savings analysis (undefined before it ran). */
   installedSizes: (s: Pick<S, 'savings'>): Map<string, number> | undefined =>
-    s.savings?.space
-      ? new Map(s.savings.space.map((p) => [p.name, p.installedBytes]))
-      : undefined,
+    s.savings?.space ? new Map(s.savings.space.map((p) => [p.name, p.installedBytes])) : undefined,
   /** Requested or pulled in, and the dependency path, per `platform/name`. */
   reasons: (s: Pick<S, 'lockPackages' | 'environment'>): Map<string, PackageReason> => {
     const requested = (s.environment?.dependencies ?? []).map((d) => d.name);
@@ -132,6 +130,47 @@ export const recipeSelectors = {
   /** The preset applied without changes, if any. */
   activePreset: (s: Pick<S, 'recipe' | 'editingVariant'>) =>
     s.recipe ? presetOf(pruneOf(s.recipe, s.editingVariant)) : undefined,
+};
+
+/**
+ * Rules that remove a program a package provides, with the package: when environment.yml asks for
+ * that package, removing its program is likely not what the user wants. The package names are the
+ * fallback before the analysis has measured who owns the files.
+ */
+const PROGRAM_RULES: Record<string, { program: string; packages: string[] }> = {
+  pip: { program: 'pip', packages: ['pip'] },
+  'sqlite3-cli': { program: 'the sqlite3 shell', packages: ['sqlite', 'libsqlite'] },
+  'openssl-cli': { program: 'the openssl tool', packages: ['openssl'] },
+  'conda-linker': { program: 'the linker (ld)', packages: ['ld_impl_linux-64', 'binutils'] },
+};
+
+export interface RequestedRemoval {
+  ruleId: string;
+  program: string;
+  /** The requested package that provides it. */
+  requested: string;
+}
+
+export const programSelectors = {
+  /** Enabled rules that remove a program of a package environment.yml asks for. */
+  requestedRemovals: (
+    s: Pick<S, 'recipe' | 'editingVariant' | 'savings' | 'environment'>,
+  ): RequestedRemoval[] => {
+    const on = recipeSelectors.enabledRules(s);
+    const requested = new Set((s.environment?.dependencies ?? []).map((d) => d.name.toLowerCase()));
+    const owners = new Map(
+      (s.savings?.rules ?? []).map((r) => [r.ruleId, r.owners.map((o) => o.name)]),
+    );
+    const out: RequestedRemoval[] = [];
+    for (const [ruleId, { program, packages }] of Object.entries(PROGRAM_RULES)) {
+      if (!on.has(ruleId)) continue;
+      const measured = owners.get(ruleId);
+      const providers = measured ?? packages;
+      const hit = providers.find((p) => requested.has(p.toLowerCase()));
+      if (hit) out.push({ ruleId, program, requested: hit });
+    }
+    return out;
+  },
 };
 
 /** One column of the comparison: a variant of the running build or of a past one. */

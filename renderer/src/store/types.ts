@@ -11,7 +11,12 @@ import type {
   PackageSearchResult,
 } from '../../../shared/api/lock';
 import type { ProjectInfo, RecentProject } from '../../../shared/api/project';
-import type { ExportResult, RecipeIssue, SavingsReport } from '../../../shared/api/recipe';
+import type {
+  ExportResult,
+  RecipeIssue,
+  RuleSaving,
+  SavingsReport,
+} from '../../../shared/api/recipe';
 import type { PrunePresetId, Recipe } from '../../../shared/recipe/model';
 import type { LogBuffer } from './log-buffer';
 
@@ -127,6 +132,9 @@ export interface RecipeSlice {
   /** Adds a custom prune glob (relative to the prefix) to the rules being edited; checked first. */
   addCustomRule: (glob: string) => Promise<void>;
   removeCustomRule: (glob: string) => Promise<void>;
+  /** What a custom glob being typed would remove; answers for older text are dropped. */
+  globEstimate?: { glob: string; saving?: RuleSaving; error?: string };
+  estimateGlob: (glob: string) => Promise<void>;
   selectVariant: (id: string) => void;
   /** Adds a variant starting from the rules being edited, so builds compare it with the others. */
   addVariant: (id: string) => Promise<void>;

@@ -1,0 +1,3 @@
+export function SpaceTreemap() {
+  return null;
+}
