@@ -7,6 +7,7 @@ import { defaultRecipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { PackageFileList } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
+import { environmentSpace } from '../../../shared/recipe/space';
 import type { FakeHandlers } from './fake-api';
 
 const MIB = 1024 * 1024;
@@ -68,6 +69,7 @@ export function savingsReport(): SavingsReport {
     environmentFiles: estimate.environmentFiles,
     rules: estimate.rules.map((r) => ({ ...r, selected: false })),
     selections: [],
+    space: environmentSpace(FILE_LISTS, all, '/env'),
     warnings: [],
   };
 }

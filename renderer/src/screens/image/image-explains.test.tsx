@@ -90,4 +90,16 @@ describe('Image screen explains itself', () => {
     expect(input).toHaveAccessibleDescription(/This glob .*\.\./);
     expect(fake.callsOf('recipe:estimateGlobs').at(-1)).not.toEqual({ globs: ['../etc'] });
   });
+
+  it('draws the environment by size with what the rules remove', async () => {
+    const { user } = await openImage();
+    await user.click(screen.getByRole('button', { name: 'No pruning' }));
+    const map = screen.getByRole('img', { name: /^Environment by size/ });
+    expect(map).toHaveAccessibleName(
+      /largest packages python 71.0 MiB, numpy 40.0 MiB; the rules remove 0 B/,
+    );
+    await user.click(screen.getByRole('switch', { name: /libpython/i }));
+    expect(map).toHaveAccessibleName(/the rules remove 20.0 MiB of 111 MiB/);
+    expect(map.querySelectorAll('.treemap-removed').length).toBeGreaterThan(0);
+  });
 });
