@@ -62,7 +62,7 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
       }
       return Promise.resolve(jobs.replay(request.jobId, afterSeq));
     },
-    ...createProjectHandlers({ configDir }),
+    ...createProjectHandlers({ configDir, jobs }),
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),
     ...createRecipeHandlers({ jobs }),

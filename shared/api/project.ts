@@ -1,3 +1,5 @@
+import type { JobStarted } from './jobs';
+
 /** A project is a folder holding environment.yml (the conda environment) and condense.yml (the recipe). */
 export interface ProjectInfo {
   /** Absolute path of the project folder (what every domain request calls `projectDir`). */
@@ -38,6 +40,11 @@ export interface ProjectMethods {
   'project:recent': { request: Record<string, never>; response: RecentProject[] };
   /** Removes a folder from the recent list (the folder itself is left alone). */
   'project:forget': { request: { dir: string }; response: { removed: boolean } };
+  /**
+   * Watches environment.yml, condense.yml and the lockfiles of a project as a `watch` job: each
+   * burst of changes on disk sends a `changed` event ({ files: names }); `jobs:cancel` stops it.
+   */
+  'project:watch': { request: { dir: string }; response: JobStarted };
 }
 
 /**
