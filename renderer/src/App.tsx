@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 
 import { ExportDialog } from './components/ExportDialog';
+import { useRouteSync } from './lib/route';
 import { BuildScreen } from './screens/build/BuildScreen';
 import { EnvironmentScreen } from './screens/EnvironmentScreen';
 import { ImageScreen } from './screens/image/ImageScreen';
@@ -38,6 +39,7 @@ export function App() {
   const go = useApp((s) => s.go);
   const setExportOpen = useApp((s) => s.setExportOpen);
   const Current = SCREENS[screen];
+  useRouteSync();
   const main = useRef<HTMLElement>(null);
   const shown = useRef(screen);
   useEffect(() => {

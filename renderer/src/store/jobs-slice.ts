@@ -196,6 +196,14 @@ export const createJobsSlice: SliceCreator<JobsSlice> =
         }
         set({ jobs, logTick: get().logTick + 1 });
         for (const view of finished) afterJob(get, view);
+        const changed = events
+          .filter((e) => e.job === 'watch' && e.kind === 'changed')
+          .flatMap((e) => (e.data as { files?: string[] }).files ?? []);
+        if (changed.length) {
+          get()
+            .filesChanged([...new Set(changed)])
+            .catch((error: unknown) => console.error('reload after a file change failed', error));
+        }
       },
     };
   };

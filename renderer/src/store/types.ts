@@ -50,6 +50,10 @@ export interface ProjectSlice {
   openProject: (dir: string) => Promise<void>;
   /** Removes a folder from the recent list (the folder itself stays). */
   forgetProject: (dir: string) => Promise<void>;
+  /** The job watching the open project's files. */
+  watchJobId?: string;
+  /** Files of the open project changed on disk (names): reloads what they feed. */
+  filesChanged: (files: string[]) => Promise<void>;
 }
 
 export interface EnvironmentSlice {

@@ -198,5 +198,6 @@ export function projectHandlers(): FakeHandlers {
       throw new Error(`no build ${buildId}`);
     },
     'jobs:cancel': () => ({ cancelled: true }),
+    'project:watch': () => ({ jobId: 'watch-1' }),
   };
 }
