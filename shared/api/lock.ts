@@ -75,6 +75,13 @@ export interface PackageSearchResult {
   channels: string[];
 }
 
+/** What a package search found, and the channels it could not read (searched without them). */
+export interface PackageSearchResponse {
+  results: PackageSearchResult[];
+  /** Channels that failed (unreachable, bad answer), with the reason in words. */
+  unreachable: { channel: string; message: string }[];
+}
+
 /** `job` events of a lock job: `progress` ({message, fraction?}) then `done` (LockResult). */
 export interface LockMethods {
   /** Starts a lock job; progress and the LockResult arrive as job events. */
@@ -109,7 +116,10 @@ export interface LockMethods {
     request: { projectDir: string; edits: EnvironmentEdit[] };
     response: { text: string; spec: EnvironmentSpec };
   };
-  /** Searches package names across the project's channels (or the given ones). */
+  /**
+   * Searches package names across the project's channels (or the given ones). A channel that fails
+   * is left out and named in `unreachable`; only when every channel fails does the call fail.
+   */
   'channels:search': {
     request: {
       query: string;
@@ -118,6 +128,6 @@ export interface LockMethods {
       platform?: string;
       limit?: number;
     };
-    response: PackageSearchResult[];
+    response: PackageSearchResponse;
   };
 }

@@ -83,6 +83,8 @@ describe('Images on the engine (Results screen)', () => {
     const oldGroup = within(variants)
       .getAllByRole('rowgroup')
       .find((g) => g.textContent?.includes('images removed'));
-    expect(oldGroup?.textContent).toMatch(/^Build of .* · images removeddefault \(baseline\)40\.0 MiB/);
+    expect(oldGroup?.textContent).toMatch(
+      /^Build of .* · images removeddefault \(baseline\)40\.0 MiB/,
+    );
   });
 });

@@ -61,11 +61,17 @@ export interface EnvironmentSlice {
   searchResults: PackageSearchResult[];
   searchQuery: string;
   searching: boolean;
+  /** Channels the last search could not read (it shows the others' results). */
+  searchNotice?: string;
   environmentError?: string;
   loadEnvironment: () => Promise<void>;
   searchPackages: (query: string) => Promise<void>;
   addPackage: (name: string, spec?: string) => Promise<void>;
   removePackage: (name: string) => Promise<void>;
+  /** The dependency line the last Remove took out, for Undo. */
+  lastRemoved?: { name: string; line: string };
+  /** Puts the last removed dependency back as it was written. */
+  undoRemove: () => Promise<void>;
   pinPackage: (name: string, spec: string) => Promise<void>;
   setPython: (version: string) => Promise<void>;
   moveChannel: (index: number, delta: -1 | 1) => Promise<void>;

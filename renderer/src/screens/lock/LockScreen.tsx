@@ -42,8 +42,11 @@ export function LockScreen() {
         <button
           type="button"
           className="primary"
-          disabled={running}
-          onClick={() => void startLock({ updateAll })}
+          // aria-disabled, not disabled: the focus stays on the button while the lock runs.
+          aria-disabled={running}
+          onClick={() => {
+            if (!running) void startLock({ updateAll });
+          }}
         >
           {locked ? 'Relock' : 'Lock environment'}
         </button>
