@@ -36,6 +36,11 @@ export interface ProjectMethods {
   'project:create': { request: ProjectCreateRequest; response: ProjectInfo };
   /** Opens a folder holding environment.yml; adds a condense.yml skeleton when it has none. */
   'project:open': { request: { dir: string }; response: ProjectInfo };
+  /**
+   * Writes the example project (a small FastAPI service) into `dir`, or into a new folder under the
+   * home folder when absent, and opens it; ALREADY_EXISTS when `dir` holds a project.
+   */
+  'project:createExample': { request: { dir?: string }; response: ProjectInfo };
   /** Most recent first, at most 12. */
   'project:recent': { request: Record<string, never>; response: RecentProject[] };
   /** Removes a folder from the recent list (the folder itself is left alone). */

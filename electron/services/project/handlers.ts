@@ -13,6 +13,8 @@ export interface ProjectHandlerDeps {
   configDir: string;
   /** For `~/` expansion; the real home unless a test says otherwise. */
   home?: string;
+  /** A folder copied as the example project instead of the built-in template. */
+  exampleSource?: string;
   /** Runs `project:watch`; without it the method is refused. */
   jobs?: JobManager;
 }
@@ -27,6 +29,12 @@ export function createProjectHandlers(
     'project:create': (request) => service.create(request),
     'project:open': (request) => service.open(request),
     'project:recent': () => recent.list(),
+    // CONDENSE_EXAMPLE_SOURCE: a folder copied instead of the built-in template.
+    'project:createExample': (request) =>
+      service.createExample(
+        request,
+        deps.exampleSource ?? (process.env.CONDENSE_EXAMPLE_SOURCE || undefined),
+      ),
     'project:watch': async (request) => {
       if (typeof request?.dir !== 'string') {
         throw new CondenseError('INVALID_INPUT', 'Say which project folder to watch.', {

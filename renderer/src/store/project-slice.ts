@@ -101,6 +101,7 @@ export const createProjectSlice: SliceCreator<ProjectSlice> =
       createProject: (dir, name) =>
         enter(() => api.call('project:create', name ? { dir, name } : { dir })),
       openProject: (dir) => enter(() => api.call('project:open', { dir })),
+      openExample: () => enter(() => api.call('project:createExample', {})),
       async forgetProject(dir) {
         try {
           await api.call('project:forget', { dir });

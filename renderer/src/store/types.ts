@@ -48,6 +48,8 @@ export interface ProjectSlice {
   pickFolder: () => Promise<string | undefined>;
   createProject: (dir: string, name?: string) => Promise<void>;
   openProject: (dir: string) => Promise<void>;
+  /** Creates the example project (a small FastAPI service) in a new folder and opens it. */
+  openExample: () => Promise<void>;
   /** Removes a folder from the recent list (the folder itself stays). */
   forgetProject: (dir: string) => Promise<void>;
   /** The job watching the open project's files. */

@@ -141,6 +141,11 @@ export function projectHandlers(): FakeHandlers {
     'app:info': () => ({ name: 'Condense', version: '0.0.0', mode: 'browser' }),
     'project:recent': () => [],
     'project:open': (r) => ({ dir: r.dir, name: 'churn', created: [] }),
+    'project:createExample': () => ({
+      dir: '/home/me/condense-example-service',
+      name: 'condense-example-service',
+      created: ['environment.yml'],
+    }),
     'project:create': (r) => ({ dir: r.dir, name: r.name ?? 'new', created: ['environment.yml'] }),
     'environment:read': () => ({ text: '', spec: environment }),
     'environment:update': ({ edits }) => {
