@@ -152,7 +152,10 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
           });
           return Promise.resolve();
         }
-        return setPrune((prune) => helpers.withCustomGlob(prune, trimmed, true));
+        // The analysis measures custom globs too: run it again so the new rule shows its saving.
+        return setPrune((prune) => helpers.withCustomGlob(prune, trimmed, true)).then(() =>
+          get().analyze(),
+        );
       },
       async estimateGlob(glob) {
         const trimmed = glob.trim();

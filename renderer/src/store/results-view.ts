@@ -86,13 +86,14 @@ export function baselineLabel(choice: BaselineChoice, all: ComparisonEntry[]): s
   return entry ? entry.label : 'unpruned variant of the same build';
 }
 
-/** The image layer that holds the environment: `COPY --from=<stage> <prefix> <prefix>`. */
+/** The image layer that holds the environment: `COPY [--from=<stage>] <prefix> <prefix>`. */
 export function environmentLayerBytes(
   layers: { instruction: string; bytes: number }[],
   prefix = '/env',
 ): number | undefined {
   const copies = layers.filter((l) =>
-    new RegExp(`^COPY --from=\\S+ (?:--\\S+ )*${prefix}/? ${prefix}/?$`).test(l.instruction.trim()),
+    // BuildKit's history drops `--from=<stage>`: `COPY /env /env`.
+    new RegExp(`^COPY (?:--\\S+ )*${prefix}/? ${prefix}/?$`).test(l.instruction.trim()),
   );
   if (copies.length === 0) return undefined;
   return copies.reduce((sum, l) => sum + l.bytes, 0);
