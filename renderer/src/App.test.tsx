@@ -345,7 +345,7 @@ describe('Build and Results', () => {
     expect(chart).toHaveTextContent('COPY /env /env');
     expect(chart).toHaveTextContent('42.0 MiB');
     expect(screen.getByRole('table', { name: 'Variants compared' })).toHaveTextContent(
-      'slim (baseline)42.0 MiB2running…',
+      'slim (baseline)42.0 MiB42.0 MiB2running…',
     );
 
     await user.click(nav().getByRole('button', { name: /Build/ }));
