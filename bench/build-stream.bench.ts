@@ -98,6 +98,7 @@ async function synthetic() {
   const started = performance.now();
   const { result } = jobs.start('build', (context) =>
     runBuild({
+      network: 'host',
       engine,
       context: new PassThrough(),
       dockerfile: 'FROM scratch\n',
@@ -133,6 +134,7 @@ async function real() {
   let last = '';
   const started = performance.now();
   await runBuild({
+    network: 'host',
     engine,
     context: context.stream,
     dockerfile,

@@ -29,6 +29,7 @@ import { writeRecipeFile } from '../electron/services/recipe/recipe-file';
 import { startChannelServer } from '../fixtures/lib/channel-server';
 import type { BuildRecord, BuildStartRequest, BuildStep } from '../shared/api/build';
 import { formatDuration } from '../shared/build/layers';
+import { variantFigures } from '../shared/checks/figures';
 import { formatSize } from '../shared/format/size';
 import { defaultPrune, defaultRecipe } from '../shared/recipe/model';
 import { REALISTIC_CHANNEL_DIR } from '../test/support/channels';
@@ -152,6 +153,7 @@ try {
   ): Promise<number> => {
     const request: BuildStartRequest = {
       projectDir: project,
+      network: 'host',
       dockerfile: input.dockerfile.replace(
         '--mount=type=cache,target=',
         `--mount=type=cache,id=${mountId},target=`,
@@ -187,6 +189,12 @@ try {
           .join(', ') +
         (smoke ? ` (smoke tests ${formatDuration(smokeMs)})` : ''),
     );
+    // Start-up time and peak memory beside the size, for recipes with a service check.
+    for (const f of variantFigures(record).filter((x) => x.startupMs !== undefined)) {
+      console.log(
+        `    ${f.variant}${f.bytecode ? ` (bytecode ${f.bytecode})` : ''}: ${formatSize(f.sizeBytes)}, start-up ${formatDuration(f.startupMs!)}, peak memory ${formatSize(f.peakMemoryBytes)}`,
+      );
+    }
     if (process.env.CONDENSE_BENCH_STEPS) {
       // Where the time went: the slowest steps of this build.
       const timed = [...steps.values()]

@@ -147,6 +147,8 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     await shell.go('Image');
     const image = new ImagePage(page);
     await image.setBaseImages(FIXTURE_BUILDER_IMAGE, FIXTURE_RUNTIME_IMAGE);
+    // The test engine has no bridge network; a user's default stays the engine's own.
+    await image.setNetwork('host');
     await image.sizeBar.waitFor({ timeout: 120_000 });
     await image.addVariant('expert');
     await image.selectVariant('expert');

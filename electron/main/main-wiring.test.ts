@@ -89,7 +89,7 @@ beforeAll(async () => {
   process.env.CONDENSE_CONFIG_DIR = config;
   await import('./index');
   recorded.readyResolve?.();
-  await vi.waitFor(() => expect(recorded.windows).toHaveLength(1));
+  await vi.waitFor(() => expect(recorded.windows).toHaveLength(1), { timeout: 30_000 });
 });
 
 afterAll(async () => {

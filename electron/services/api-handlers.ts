@@ -3,6 +3,7 @@ import { CondenseError } from '../../shared/api/errors';
 import type { DialogMethods } from '../../shared/api/project';
 import { APP_NAME, APP_VERSION } from './app-info';
 import { createBuildHandlers } from './build/handlers';
+import { createDeliveryHandlers } from './delivery/handlers';
 import type { JobManager } from './jobs/job-manager';
 import { createLockHandlers } from './lock/handlers';
 import { userConfigDir } from './project/config-dir';
@@ -66,6 +67,7 @@ export function createApiHandlers(deps: ApiHandlerDeps): ApiHandlers {
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),
     ...createRecipeHandlers({ jobs }),
+    ...createDeliveryHandlers({ jobs }),
     ...(deps.pickFolder ? { 'dialog:pickFolder': deps.pickFolder } : browserDialogs()),
   };
 }

@@ -1,5 +1,23 @@
+import type {
+  CommandCheckResult,
+  NetworkMode,
+  ServiceCheckSpec,
+  ServiceResult,
+  SmokeResult,
+  SmokeSpec,
+} from '../checks/model';
 import type { ErrorInfo } from './errors';
 import type { JobStarted } from './jobs';
+
+export type {
+  CommandCheckResult,
+  NetworkMode,
+  ServiceCheckSpec,
+  ServiceResult,
+  SmokeCheck,
+  SmokeResult,
+  SmokeSpec,
+} from '../checks/model';
 
 /** The Docker engine a build runs on, as shown to the user. */
 export interface EngineInfo {
@@ -52,24 +70,6 @@ export interface LayerInfo {
   created: string;
 }
 
-/** One check run inside a built image. */
-export interface SmokeCheck {
-  /** `imports` (top-level modules of the locked packages) or `command` (the user's check). */
-  kind: 'imports' | 'command';
-  command: string[];
-  passed: boolean;
-  exitCode: number;
-  output: string;
-  durationMs: number;
-}
-
-export interface SmokeResult {
-  passed: boolean;
-  checks: SmokeCheck[];
-  /** The modules the `imports` check imported (given in the request or derived from the lock). */
-  modules?: string[];
-}
-
 /** What a variant is built from: a target stage of the Dockerfile and the prune rules it applies. */
 export interface VariantSpec {
   /** Short id, e.g. `default`, `aggressive`; letters, digits, `-`, `_`, `.`. */
@@ -78,6 +78,8 @@ export interface VariantSpec {
   target?: string;
   /** The prune rule ids this variant applies: used to tell which rule breaks a smoke test. */
   rules?: string[];
+  /** The variant's bytecode setting (`keep`, `drop`, `compile`), shown beside its start-up time. */
+  bytecode?: string;
 }
 
 /** The outcome of one variant of a build. */
@@ -97,6 +99,14 @@ export interface VariantResult {
   smoke?: SmokeResult;
   /** Why no smoke test ran (e.g. no Python package in the lock); absent when one ran or none was asked. */
   smokeSkipped?: string;
+  /** The CMD program check (exists, executable, interpreter present), run before tagging. */
+  command?: CommandCheckResult;
+  /** The service check (recipe with a `port`), run before tagging. */
+  service?: ServiceResult;
+  /** Why no service check ran although the recipe has a port (e.g. `network: none`). */
+  serviceSkipped?: string;
+  /** The variant's `bytecode` setting (`keep`, `drop`, `compile`), when it has one. */
+  bytecode?: string;
   error?: ErrorInfo;
 }
 
@@ -164,19 +174,6 @@ export interface BuildComparison {
   breakingRules: BreakingRule[];
 }
 
-/** Smoke-test settings for a build. */
-export interface SmokeSpec {
-  /**
-   * Top-level Python modules to import (see `topLevelModules`). Absent: derived from the locked
-   * packages' files (`lockImportModules`); an empty list: no import check.
-   */
-  modules?: string[];
-  /** The user's own check, run as an argument list in the image (no shell). */
-  command?: string[];
-  /** The interpreter inside the image. */
-  python?: string;
-}
-
 export interface BuildStartRequest {
   /** Absolute project folder. */
   projectDir: string;
@@ -199,6 +196,13 @@ export interface BuildStartRequest {
   classic?: boolean;
   /** Build without the cache. */
   noCache?: boolean;
+  /**
+   * Network of the build's RUN steps and the service check; default the recipe's `network`, else the
+   * engine's default network. Smoke tests always run without a network.
+   */
+  network?: NetworkMode;
+  /** The service check; default the recipe's `service:` when it has a `port`. */
+  service?: ServiceCheckSpec & { port: number };
   /**
    * Image retention: after a successful build, the `<variant>-<buildId>` tags of all but the newest
    * `keepBuilds` builds of the project are removed (default 5; 0 keeps everything).
@@ -237,6 +241,7 @@ export interface BuildEvents {
   log: BuildLogLine;
   variant: VariantResult;
   smoke: { variant: string; result: SmokeResult };
+  service: { variant: string; result: ServiceResult };
   progress: { message: string; fraction?: number };
 }
 

@@ -1,4 +1,5 @@
 import type { BuildMethods } from './build';
+import type { DeliveryMethods } from './delivery';
 import type { JobEvent, JobMethods } from './jobs';
 import type { LockMethods } from './lock';
 import type { DialogMethods, ProjectMethods } from './project';
@@ -11,7 +12,14 @@ import type { RecipeMethods } from './recipe';
  */
 // Domains add themselves to this list as they land.
 export interface ApiMethods
-  extends JobMethods, ProjectMethods, DialogMethods, LockMethods, BuildMethods, RecipeMethods {
+  extends
+    JobMethods,
+    ProjectMethods,
+    DialogMethods,
+    LockMethods,
+    BuildMethods,
+    RecipeMethods,
+    DeliveryMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }
 

@@ -17,8 +17,13 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'IMAGE_MISSING'
   | 'BUILD_FAILED'
+  /** A built image failed a check that guards its tags (CMD program, service check). */
+  | 'CHECK_FAILED'
   | 'DISK_FULL'
   | 'UNAUTHORIZED'
+  | 'REGISTRY_UNREACHABLE'
+  | 'TLS_FAILED'
+  | 'QUOTA_EXCEEDED'
   | 'INTERNAL';
 
 export class CondenseError extends Error {

@@ -1,6 +1,6 @@
 /** Long work (lock, build) runs as a job: `start` returns its id, events stream back, cancel aborts it. */
 /** `watch`: a project's files watched until cancelled (`project:watch`). */
-export type JobKind = 'lock' | 'build' | 'analyze' | 'search' | 'watch';
+export type JobKind = 'lock' | 'build' | 'analyze' | 'search' | 'push' | 'watch';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 

@@ -1,10 +1,19 @@
 import type { VirtualPackage } from '../conda/input-hash';
 import type { LockDiff } from '../conda/lock-diff';
 import type { LockedPackage } from '../conda/lock-model';
-import type { EnvironmentEdit, EnvironmentSpec } from '../environment/environment-file';
+import type { EffectiveEnvironment } from '../environment/effective-environment';
+import type { EnvironmentEdit } from '../environment/environment-edit';
+import type { EnvironmentSpec } from '../environment/environment-file';
 import type { JobStarted } from './jobs';
 
-export type { EnvironmentEdit, EnvironmentSpec, LockDiff, LockedPackage, VirtualPackage };
+export type {
+  EffectiveEnvironment,
+  EnvironmentEdit,
+  EnvironmentSpec,
+  LockDiff,
+  LockedPackage,
+  VirtualPackage,
+};
 
 /** How to lock a project. Plain JSON: it crosses IPC, WebSocket and the CLI. */
 export interface LockOptions {
@@ -39,6 +48,13 @@ export interface LockResult {
   /** Counts against the previous lock, when there was one. */
   diff?: { added: number; removed: number; changed: number; unchanged: number };
   durationMs: number;
+}
+
+/** What `lock:import` wrote: the project's lockfiles and the packages of each platform. */
+export interface LockImportResult {
+  /** Absolute paths written. */
+  files: string[];
+  platforms: { platform: string; packages: number }[];
 }
 
 /** One platform's lock state. */
@@ -103,18 +119,27 @@ export interface LockMethods {
   };
   /** Imports lockfiles written by conda-lock (explicit files or conda-lock.yml) as the project's lock. */
   'lock:import': {
-    request: { projectDir: string; files: string[] };
-    response: { files: string[]; platforms: string[] };
+    request: { projectDir: string; files: string[]; includeDev?: boolean };
+    response: LockImportResult;
   };
   /** environment.yml as text and model. */
   'environment:read': {
     request: { projectDir: string };
-    response: { text: string; spec: EnvironmentSpec };
+    response: { text: string; spec: EnvironmentSpec; revision: string };
   };
-  /** Edits environment.yml keeping comments and order; returns the new text and model. */
+  /**
+   * Applies edits to environment.yml as it is on disk now, changing only their own lines; a hand
+   * edit made meanwhile is kept. With `baseRevision` (from `environment:read`), a file changed since
+   * is refused with CONFLICT. `changed` is false when the edits changed nothing (nothing written).
+   */
   'environment:update': {
-    request: { projectDir: string; edits: EnvironmentEdit[] };
-    response: { text: string; spec: EnvironmentSpec };
+    request: { projectDir: string; edits: EnvironmentEdit[]; baseRevision?: string };
+    response: { text: string; spec: EnvironmentSpec; revision: string; changed: boolean };
+  };
+  /** One platform's environment after selectors and `${VAR}` expansion (default linux-64). */
+  'environment:effective': {
+    request: { projectDir: string; platform?: string };
+    response: EffectiveEnvironment;
   };
   /**
    * Searches package names across the project's channels (or the given ones). A channel that fails

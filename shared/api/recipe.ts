@@ -70,6 +70,8 @@ export interface SavingsReport {
    * folder: installed sizes on the Lock screen, the "environment by size" treemap.
    */
   space?: PackageSpace[];
+  /** Bytes of the recipe's `files:` entries, copied into the image on top of the environment. */
+  filesBytes?: number;
   /** Things the estimate cannot see (packages without paths.json...). */
   warnings: string[];
 }

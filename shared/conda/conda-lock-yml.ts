@@ -2,7 +2,9 @@ import { parse, stringify } from 'yaml';
 
 import { CondenseError } from '../api/errors';
 import type { CondaLock, LockedPackage } from './lock-model';
+import { parsePackageFilename } from './lock-model';
 import { dependencyConstraint, dependencyName } from './match-spec';
+import { isLockPlatform, LOCK_PLATFORMS } from './platforms';
 
 // Key order follows conda-lock's own output, so a diff against a conda-lock file stays small.
 function packageEntry(p: LockedPackage): Record<string, unknown> {
@@ -59,6 +61,15 @@ function fail(message: string): never {
   throw new CondenseError('INVALID_INPUT', `conda-lock.yml: ${message}`);
 }
 
+/** A platform name from the file, checked: no input names an output path. */
+function checkPlatform(value: unknown): string {
+  if (!isLockPlatform(value))
+    fail(
+      `platform ${JSON.stringify(value)} is not one Condense knows: use one of ${LOCK_PLATFORMS.join(', ')}`,
+    );
+  return value;
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -72,14 +83,16 @@ export function parseCondaLockYml(text: string): CondaLock {
   }
   if (!isRecord(data)) fail('expected a mapping with version, metadata and package');
   if (data.version !== 1)
-    fail(`version ${String(data.version)} is not supported (Condense reads version 1)`);
+    fail(
+      `version ${JSON.stringify(data.version ?? null)} is not supported: Condense reads conda-lock.yml version 1 (conda-lock 1.x to 3.x); export the lock again with conda-lock, or use its explicit files`,
+    );
   const metadata = data.metadata;
   if (!isRecord(metadata)) fail('missing "metadata"');
   const hashes = isRecord(metadata.content_hash) ? metadata.content_hash : {};
   const channels = Array.isArray(metadata.channels) ? metadata.channels : [];
   const lock: CondaLock = {
     channels: channels.map((c) => (isRecord(c) ? String(c.url) : String(c))),
-    platforms: Array.isArray(metadata.platforms) ? metadata.platforms.map(String) : [],
+    platforms: Array.isArray(metadata.platforms) ? metadata.platforms.map(checkPlatform) : [],
     inputHashes: Object.fromEntries(Object.entries(hashes).map(([k, v]) => [k, String(v)])),
     sources: Array.isArray(metadata.sources) ? metadata.sources.map(String) : [],
     packages: [],
@@ -103,16 +116,28 @@ export function parseCondaLockYml(text: string): CondaLock {
     if (manager === 'conda' && typeof hash.md5 !== 'string')
       fail(`package ${String(entry.name)} has no md5 hash`);
     const url = String(entry.url);
-    const segments = new URL(url).pathname.split('/');
+    let segments: string[];
+    try {
+      segments = new URL(url).pathname.split('/');
+    } catch {
+      fail(`package ${String(entry.name)} has an invalid url "${url}"`);
+    }
     const deps = isRecord(entry.dependencies) ? entry.dependencies : {};
-    const build = typeof entry.build === 'string' ? entry.build : '';
+    // conda-lock writes no `build`: it is in the file name (name-version-build.conda).
+    const build =
+      typeof entry.build === 'string' && entry.build !== ''
+        ? entry.build
+        : manager === 'conda'
+          ? (parsePackageFilename(decodeURIComponent(segments.at(-1) ?? ''))?.build ?? '')
+          : '';
+    const platform = checkPlatform(entry.platform);
     lock.packages.push({
       name: String(entry.name),
       version: String(entry.version),
       build,
       buildNumber: Number(/_(\d+)$/.exec(build)?.[1] ?? /^(\d+)$/.exec(build)?.[1] ?? 0),
-      platform: String(entry.platform),
-      subdir: manager === 'conda' ? (segments.at(-2) ?? String(entry.platform)) : 'pypi',
+      platform,
+      subdir: manager === 'conda' ? (segments.at(-2) ?? platform) : 'pypi',
       url,
       md5: typeof hash.md5 === 'string' ? hash.md5 : '',
       ...(typeof hash.sha256 === 'string' ? { sha256: hash.sha256 } : {}),

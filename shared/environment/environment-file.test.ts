@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  editEnvironmentFile,
-  EnvironmentFileError,
-  parseEnvironmentFile,
-} from './environment-file';
+import { editEnvironmentFile } from './environment-edit';
+import { EnvironmentFileError, parseEnvironmentFile } from './environment-file';
 
 const TEXT = `# my service
 name: svc

@@ -190,6 +190,29 @@ describe('generateDockerfile structure', () => {
   });
 });
 
+describe('environment.yml variables', () => {
+  it('are set as runtime ENV, quoted, the recipe env winning on a shared name', () => {
+    const recipe = { ...defaultRecipe(), env: { MPLBACKEND: 'svg' } };
+    const text = generateDockerfile(recipe, {
+      variables: { MPLBACKEND: 'Agg', OMP_NUM_THREADS: '1', GREETING: 'say "hi" $USER' },
+    });
+    const runtime = text.slice(text.lastIndexOf('FROM '));
+    expect(runtime).toContain('ENV GREETING="say \\"hi\\" \\$USER" \\\n    OMP_NUM_THREADS="1"\n');
+    expect(runtime).toContain('MPLBACKEND="svg"');
+    expect(runtime).not.toContain('MPLBACKEND="Agg"');
+    expect(text.slice(0, text.lastIndexOf('FROM '))).not.toContain('OMP_NUM_THREADS');
+  });
+
+  it('refuses names and values a Dockerfile cannot carry', () => {
+    expect(() => generateDockerfile(defaultRecipe(), { variables: { 'A-B': '1' } })).toThrow(
+      /variable "A-B" cannot be set in the image/,
+    );
+    expect(() => generateDockerfile(defaultRecipe(), { variables: { A: 'x\ny' } })).toThrow(
+      /no control characters/,
+    );
+  });
+});
+
 describe('generateDockerignore', () => {
   it('sends only the lockfile and package folder when the package is a subfolder', () => {
     const recipe = { ...defaultRecipe(), package: { path: 'src/pkg', noBuildIsolation: true } };

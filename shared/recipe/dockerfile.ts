@@ -1,7 +1,8 @@
-import type { Entrypoint, PruneSettings, Recipe, Variant } from './model';
+import { CondenseError } from '../api/errors';
+import type { Entrypoint, ImageFile, PruneSettings, Recipe, Variant } from './model';
 import type { ResolvedRule } from './prune-commands';
 import { pruneCommand, resolvePrune } from './prune-commands';
-import { assertSafePath, dockerfileQuote, execForm } from './quote';
+import { assertSafePath, dockerfileQuote, execForm, hasControlCharacter } from './quote';
 import { validateRecipe } from './validate';
 
 /** Name of the builder stage shared by every variant. */
@@ -17,7 +18,14 @@ export interface DockerfileOptions {
   variants?: Variant[];
   /** A `# syntax=` frontend image. Off by default: it makes BuildKit pull an image. */
   syntax?: string;
+  /**
+   * environment.yml's `variables:`, which conda sets when it creates the environment: the runtime
+   * stage sets them as ENV (the recipe's own `env` wins on a name both set).
+   */
+  variables?: Record<string, string>;
 }
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The stage to build for a variant: `runtime-<id>` in a multi-variant file, `runtime` in a
@@ -32,14 +40,21 @@ export function pruneStage(variantId: string): string {
   return `prune-${variantId}`;
 }
 
-/** The program and arguments of the CMD, or null for no CMD. */
-export function commandOf(entrypoint: Entrypoint, prefix: string): string[] | null {
+/** gunicorn's bind when the recipe has no port: the seed's. */
+export const DEFAULT_GUNICORN_PORT = 8000;
+
+/** The program and arguments of the CMD, or null for no CMD; gunicorn binds `port` unless told. */
+export function commandOf(
+  entrypoint: Entrypoint,
+  prefix: string,
+  port: number | null = null,
+): string[] | null {
   switch (entrypoint.preset) {
     case 'gunicorn':
       return [
         `${prefix}/bin/gunicorn`,
         '-b',
-        entrypoint.bind ?? '0.0.0.0:8000',
+        entrypoint.bind ?? `0.0.0.0:${port ?? DEFAULT_GUNICORN_PORT}`,
         ...(entrypoint.workers ? ['-w', String(entrypoint.workers)] : []),
         '-k',
         'uvicorn.workers.UvicornWorker',
@@ -113,15 +128,60 @@ function pruneLines(rules: ResolvedRule[], prefix: string, where: string): strin
   ];
 }
 
-function runtimeStage(recipe: Recipe, stageName: string, from: string): string[] {
+/**
+ * `bytecode: compile`: after pruning, compile every module of the environment into unchecked-hash
+ * pycs (never compared with the sources, which cannot change in an image), so the service does not
+ * compile at each start. A file that does not compile (test data, Python 2 leftovers) stays source-only.
+ */
+function bytecodeLines(prune: PruneSettings, prefix: string): string[] {
+  if (prune.bytecode !== 'compile') return [];
+  const python = `${prefix}/bin/python`;
+  return [
+    '# bytecode: compile. Unchecked-hash pycs are used without comparing them with the sources, so',
+    '# start-up does not compile or stat them; modules that do not compile stay source-only.',
+    `RUN test -x ${python} || { echo 'bytecode compile needs ${python}: add python to environment.yml' >&2; exit 1; } \\`,
+    ` && { ${python} -m compileall -q -j 0 --invalidation-mode unchecked-hash ${prefix}/lib \\`,
+    `      || echo 'compileall: the files listed above do not compile; they run from source'; }`,
+  ];
+}
+
+/** `files:` entries, copied from the build context and owned by the runtime user. */
+function fileLines(files: ImageFile[], user: string | null): string[] {
+  if (files.length === 0) return [];
+  const chown = user ? `--chown=${user} ` : '';
+  return [
+    `# Your files (files: in condense.yml)${user ? `, owned by the runtime user ${user}` : ''}.`,
+    ...files.map(
+      (file) =>
+        `COPY ${chown}${assertSafePath(file.from, 'files from')} ${assertSafePath(file.to, 'files to')}`,
+    ),
+  ];
+}
+
+function runtimeStage(
+  recipe: Recipe,
+  stageName: string,
+  from: string,
+  variables: Record<string, string> = {},
+): string[] {
   const prefix = recipe.prefix;
   const lines = [
     '# Runtime stage: distroless, with no shell and no package manager.',
     `FROM ${recipe.runtimeImage} AS ${stageName}`,
     '# Same path as in the builder: conda environments are not relocatable.',
     `COPY --from=${from} ${prefix} ${prefix}`,
+    ...fileLines(recipe.files, recipe.user),
   ];
   if (recipe.workdir) lines.push(`WORKDIR ${assertSafePath(recipe.workdir, 'workdir')}`);
+  const fromEnvironment = Object.keys(variables)
+    .filter((k) => recipe.env[k] === undefined)
+    .sort();
+  if (fromEnvironment.length > 0) {
+    lines.push('# environment.yml "variables:" (conda sets them in the environment).');
+    lines.push(
+      `ENV ${fromEnvironment.map((k) => `${k}=${dockerfileQuote(variables[k]!)}`).join(' \\\n    ')}`,
+    );
+  }
   const env = { ...recipe.env };
   if (env.PATH === undefined) {
     // So `docker run IMAGE python ...` finds the environment's programs first.
@@ -137,7 +197,7 @@ function runtimeStage(recipe: Recipe, stageName: string, from: string): string[]
   }
   if (recipe.port !== null) lines.push(`EXPOSE ${recipe.port}`);
   if (recipe.user) lines.push(`USER ${recipe.user}`);
-  const command = commandOf(recipe.entrypoint, prefix);
+  const command = commandOf(recipe.entrypoint, prefix, recipe.port);
   if (command) {
     lines.push('# Exec form: there is no shell in the runtime image to parse a command string.');
     lines.push(`CMD ${execForm(command)}`);
@@ -151,6 +211,14 @@ function runtimeStage(recipe: Recipe, stageName: string, from: string): string[]
  */
 export function generateDockerfile(input: Recipe, options: DockerfileOptions = {}): string {
   const recipe = validateRecipe(input);
+  const variables = options.variables ?? {};
+  for (const [name, value] of Object.entries(variables)) {
+    if (!VARIABLE_NAME.test(name) || hasControlCharacter(value))
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `environment.yml variable "${name}" cannot be set in the image: use letters, digits and _ in the name and no control characters (new lines) in the value`,
+      );
+  }
   const variants = options.variants ?? recipe.variants;
   if (options.variants) validateRecipe({ ...input, variants: options.variants });
   const blocks: string[][] = [];
@@ -164,18 +232,22 @@ export function generateDockerfile(input: Recipe, options: DockerfileOptions = {
   blocks.push(header, builderStage(recipe));
   const rules = (prune: PruneSettings) => resolvePrune(prune, recipe.platform);
   if (variants.length === 0) {
-    blocks[1]!.push(...pruneLines(rules(recipe.prune), recipe.prefix, 'in this image'));
-    blocks.push(runtimeStage(recipe, targetStage(), BUILDER_STAGE));
+    blocks[1]!.push(
+      ...pruneLines(rules(recipe.prune), recipe.prefix, 'in this image'),
+      ...bytecodeLines(recipe.prune, recipe.prefix),
+    );
+    blocks.push(runtimeStage(recipe, targetStage(), BUILDER_STAGE, variables));
   } else {
     for (const variant of variants) {
       blocks.push([
         `# Variant ${variant.id}: its own prune step on top of the shared environment install.`,
         `FROM ${BUILDER_STAGE} AS ${pruneStage(variant.id)}`,
         ...pruneLines(rules(variant.prune), recipe.prefix, `in variant ${variant.id}`),
+        ...bytecodeLines(variant.prune, recipe.prefix),
       ]);
     }
     for (const variant of variants) {
-      blocks.push(runtimeStage(recipe, targetStage(variant.id), pruneStage(variant.id)));
+      blocks.push(runtimeStage(recipe, targetStage(variant.id), pruneStage(variant.id), variables));
     }
   }
   return `${blocks.map((block) => block.join('\n')).join('\n\n')}\n`;

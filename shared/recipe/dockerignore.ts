@@ -22,7 +22,8 @@ const JUNK = [
 
 /**
  * The `.dockerignore` beside the Dockerfile. Without a package or with a package in a subfolder, only
- * what the Dockerfile copies is sent (everything else ignored, then the lockfile and package allowed);
+ * what the Dockerfile copies is sent (everything else ignored, then the lockfile, package and `files:`
+ * entries allowed);
  * with the package at the project root, the usual junk is left out. The last matching line wins.
  */
 export function generateDockerignore(recipe: Recipe): string {
@@ -31,6 +32,7 @@ export function generateDockerignore(recipe: Recipe): string {
   if (pkg !== '.') {
     lines.push('# Send only what the Dockerfile copies.', '*', `!${recipe.lockfile}`);
     if (pkg) lines.push(`!${pkg}`);
+    for (const file of recipe.files) lines.push(`!${file.from}`);
     lines.push('# ...minus what never belongs in an image.');
   }
   lines.push(...JUNK);

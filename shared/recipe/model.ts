@@ -1,3 +1,5 @@
+import type { NetworkMode, ServiceCheckSpec } from '../checks/model';
+
 /**
  * The image recipe kept in a project's `condense.yml`: everything the Dockerfile generator needs.
  * Plain data, validated by `validateRecipe` before use.
@@ -45,6 +47,23 @@ export interface PruneSettings {
   remove: string[];
   /** Custom path globs relative to the prefix (`lib/python*\/site-packages/foo/data`); removed with `rm -rf`. */
   custom: string[];
+  /**
+   * Python bytecode caches: `keep` what the install wrote (the `pycache` rule off), `drop` them (the
+   * rule on: smaller, slower start-up), `compile` every module after pruning (`compileall` with
+   * unchecked-hash pycs: larger, fastest start-up). Absent: as the rules say.
+   */
+  bytecode?: BytecodeMode;
+}
+
+export const BYTECODE_MODES = ['keep', 'drop', 'compile'] as const;
+export type BytecodeMode = (typeof BYTECODE_MODES)[number];
+
+/** A file or folder of the project copied into the runtime image (`files:` in condense.yml). */
+export interface ImageFile {
+  /** Path inside the project folder (`model.pkl`, `config`). */
+  from: string;
+  /** Absolute path in the runtime image (`/app/model.pkl`, `/app/config`). */
+  to: string;
 }
 
 export type PrunePresetId = 'none' | 'safe' | 'expert';
@@ -81,6 +100,12 @@ export interface Recipe {
   prune: PruneSettings;
   /** Extra variants compared against each other; empty for a single image. */
   variants: Variant[];
+  /** Project files copied into the runtime stage, owned by `user`. */
+  files: ImageFile[];
+  /** The request that proves the service answers, checked when `port` is set. */
+  service: ServiceCheckSpec | null;
+  /** Network of the build's RUN steps and of the service check (see `NetworkMode`). */
+  network: NetworkMode;
 }
 
 // Pinned so the same recipe builds the same image. miniforge3 publishes versioned tags; distroless
@@ -111,5 +136,8 @@ export function defaultRecipe(): Recipe {
     buildkitCache: true,
     prune: defaultPrune('safe'),
     variants: [],
+    files: [],
+    service: null,
+    network: 'default',
   };
 }

@@ -4,6 +4,9 @@ import type { PruneSettings, RecipePlatform } from './model';
 import { assertSafePath, shellQuote } from './quote';
 import { customGlobProblem } from './validate';
 
+/** The catalog rule removing `__pycache__` folders and `.pyc` files. */
+export const PYCACHE_RULE = 'pycache';
+
 /** A rule ready to apply: catalog rules with `{arch}` filled in, and the user's custom globs. */
 export interface ResolvedRule {
   id: string;
@@ -16,6 +19,10 @@ export interface ResolvedRule {
 export function resolvePrune(settings: PruneSettings, platform: RecipePlatform): ResolvedRule[] {
   const on = new Set([...PRUNE_PRESETS[settings.preset], ...settings.add]);
   for (const id of settings.remove) on.delete(id);
+  // The bytecode setting wins over the rules: `keep` never prunes caches, `drop` and `compile` do
+  // (`compile` then writes fresh ones after pruning, see `bytecodeLines`).
+  if (settings.bytecode === 'keep') on.delete(PYCACHE_RULE);
+  else if (settings.bytecode) on.add(PYCACHE_RULE);
   const rules: ResolvedRule[] = PRUNE_RULES.filter((rule) => on.has(rule.id)).map((rule) => ({
     id: rule.id,
     title: ruleTitle(rule, platform),

@@ -11,6 +11,7 @@ import type {
 } from './model';
 import { defaultRecipe, RECIPE_PLATFORMS } from './model';
 import { hasControlCharacter, SAFE_GLOB } from './quote';
+import { bytecodeMode, imageFiles, networkMode, serviceCheck } from './validate-runtime';
 
 /** One problem in a recipe: the field (dotted path) and what to do. */
 export interface RecipeIssue {
@@ -153,11 +154,13 @@ function pruneSettings(c: Collector, field: string, value: unknown): PruneSettin
     const problem = customGlobProblem(glob);
     if (problem) c.add(`${field}.custom[${i}]`, `"${glob}" ${problem}`);
   });
+  const bytecode = bytecodeMode(c, `${field}.bytecode`, raw.bytecode);
   return {
     preset: (preset in PRUNE_PRESETS ? preset : 'none') as PrunePresetId,
     add: ids('add'),
     remove: ids('remove'),
     custom: [...new Set(custom)],
+    ...(bytecode ? { bytecode } : {}),
   };
 }
 
@@ -202,15 +205,26 @@ function entrypoint(c: Collector, value: unknown): Entrypoint {
         /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/,
         'write module:attribute, like my_service.serve:app',
       );
-      const bind = text(c, 'entrypoint.bind', value.bind, '0.0.0.0:8000');
-      pattern(c, 'entrypoint.bind', bind, BIND, 'write host:port, like 0.0.0.0:8000');
+      // Without a bind, gunicorn binds the recipe's port (see `commandOf`).
+      const bind =
+        value.bind === undefined || value.bind === null
+          ? undefined
+          : text(c, 'entrypoint.bind', value.bind, '');
+      if (bind !== undefined)
+        pattern(c, 'entrypoint.bind', bind, BIND, 'write host:port, like 0.0.0.0:8000');
       const workers = value.workers ?? undefined;
       if (
         workers !== undefined &&
         (!Number.isInteger(workers) || (workers as number) < 1 || (workers as number) > 256)
       )
         c.add('entrypoint.workers', 'must be a whole number from 1 to 256');
-      return { preset, app, bind, ...(typeof workers === 'number' ? { workers } : {}), args };
+      return {
+        preset,
+        app,
+        ...(bind !== undefined ? { bind } : {}),
+        ...(typeof workers === 'number' ? { workers } : {}),
+        args,
+      };
     }
     case 'module': {
       const module = text(c, 'entrypoint.module', value.module, '');
@@ -274,7 +288,10 @@ function variants(c: Collector, value: unknown): Variant[] {
     );
     if (seen.has(id)) c.add(`variants[${i}].id`, `"${id}" is used by another variant`);
     seen.add(id);
-    return { id, prune: pruneSettings(c, `variants[${i}].prune`, raw.prune) };
+    const prune = pruneSettings(c, `variants[${i}].prune`, raw.prune);
+    // `bytecode:` beside `prune:` is the same setting as `prune.bytecode`.
+    const bytecode = bytecodeMode(c, `variants[${i}].bytecode`, raw.bytecode);
+    return { id, prune: bytecode && !prune.bytecode ? { ...prune, bytecode } : prune };
   });
 }
 
@@ -360,7 +377,19 @@ export function checkRecipe(input: unknown): { recipe: Recipe; issues: RecipeIss
     buildkitCache: buildkitCache === true,
     prune: pruneSettings(c, 'prune', raw.prune),
     variants: variants(c, raw.variants),
+    files: imageFiles(c, raw.files, prefix),
+    service: serviceCheck(c, raw.service),
+    network: networkMode(c, raw.network),
   };
+  const bind = recipe.entrypoint.preset === 'gunicorn' ? recipe.entrypoint.bind : undefined;
+  const bindPort = bind && /:([0-9]+)$/.exec(bind)?.[1];
+  if (bindPort && recipe.port !== null && Number(bindPort) !== recipe.port)
+    c.add(
+      'entrypoint.bind',
+      `"${bind}" listens on ${bindPort} but port is ${recipe.port}: leave bind out to bind the port`,
+    );
+  if (recipe.service && recipe.port === null)
+    c.add('service', 'needs a port: set port to the one your service listens on');
   return { recipe, issues: c.issues };
 }
 

@@ -27,6 +27,11 @@ export class ImagePage {
     await field.blur();
   }
 
+  /** Builds and checks run on this network (the test engine has no bridge: host). */
+  async setNetwork(mode: 'default' | 'host' | 'none'): Promise<void> {
+    await this.page.getByLabel('Network', { exact: true }).selectOption(mode);
+  }
+
   async setBaseImages(builder: string, runtime: string): Promise<void> {
     await this.setField('Builder image', builder);
     await this.setField('Runtime image', runtime);

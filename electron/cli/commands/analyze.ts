@@ -37,6 +37,9 @@ export function savingsTable(report: SavingsReport): string {
     ...rows.map(line),
     '',
     `Environment: ${formatSize(report.environmentBytes)} in ${report.environmentFiles} files (${report.packages} packages, ${report.cachedPackages} from cache)`,
+    ...(report.filesBytes !== undefined
+      ? [`Files (files: in condense.yml): ${formatSize(report.filesBytes)}, copied on top`]
+      : []),
     `Selected rules (*) remove ${formatSize(selected.bytes)} (${percent}%), ${selected.files} files, each counted once`,
     ...report.selections
       .filter((s) => s.id !== 'recipe')

@@ -6,7 +6,7 @@ import type {
   EngineInfo,
 } from '../../../shared/api/build';
 import { formatDuration } from '../../../shared/build/layers';
-import { formatSizeColumn } from '../../../shared/format/size';
+import { formatSize, formatSizeColumn } from '../../../shared/format/size';
 
 /** Plain progress like `docker build --progress plain`: numbered steps, their output, DONE/CACHED. */
 export class PlainProgress {
@@ -37,6 +37,12 @@ export class PlainProgress {
         );
         if (!check.passed && check.output.trim()) this.write(indent(check.output.trimEnd()));
       }
+    } else if (kind === 'service') {
+      const { variant, result } = data as BuildEvents['service'];
+      this.write(
+        `== service ${variant}: ${result.passed ? 'passed' : 'FAILED'}: ${result.message}`,
+      );
+      if (!result.passed && result.logs) this.write(indent(result.logs));
     }
   }
 
@@ -148,4 +154,39 @@ export function comparisonText(comparison: BuildComparison, showLayers = false):
 
 export function buildSummaryText(record: BuildRecord): string {
   return `build ${record.id} ${record.state} in ${formatDuration(record.durationMs)} (${record.builder}, ${engineLine(record.engine)})`;
+}
+
+/**
+ * The checks that guard the tags, per variant: the CMD program, the service answer with start-up time
+ * and peak memory, beside size and bytecode setting so the trade is visible. Empty when none ran.
+ */
+export function checksText(record: BuildRecord): string {
+  const rows = record.variants.filter((v) => v.command || v.service || v.serviceSkipped);
+  if (rows.length === 0) return '';
+  const sizes = formatSizeColumn(rows.map((v) => v.sizeBytes));
+  const out = [
+    table(
+      ['variant', 'bytecode', 'size', 'command', 'service', 'start-up', 'peak memory'],
+      rows.map((v, i) => [
+        v.id,
+        v.bytecode ?? '-',
+        sizes[i]!,
+        v.command ? (v.command.passed ? 'ok' : 'MISSING') : '-',
+        v.service ? (v.service.passed ? 'passed' : 'FAILED') : v.serviceSkipped ? 'skipped' : '-',
+        v.service?.startupMs !== undefined ? `${(v.service.startupMs / 1000).toFixed(2)} s` : '-',
+        v.service?.peakMemoryBytes !== undefined
+          ? formatSize(v.service.peakMemoryBytes, { asciiMinus: true })
+          : '-',
+      ]),
+    ),
+  ];
+  for (const v of rows) {
+    if (v.command && !v.command.passed) out.push(`${v.id}: ${v.command.message}`);
+    if (v.service && !v.service.passed) {
+      out.push(`${v.id}: ${v.service.message}`);
+      if (v.service.logs) out.push(indent(v.service.logs.split('\n').slice(-10).join('\n')));
+    }
+    if (v.serviceSkipped) out.push(`${v.id}: service check skipped: ${v.serviceSkipped}`);
+  }
+  return out.join('\n');
 }

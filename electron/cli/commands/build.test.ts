@@ -79,6 +79,8 @@ describe.runIf(hasDocker)('condense build and compare (real engine)', () => {
   it('streams JSON progress, prints the record with --json, and exits 1 when a smoke test fails', async () => {
     const { code, stdout, stderr } = await cli([
       'build',
+      '--network',
+      'host',
       '--project',
       project,
       '--variant',
@@ -112,6 +114,8 @@ describe.runIf(hasDocker)('condense build and compare (real engine)', () => {
   it('prints plain progress and the variant table', async () => {
     const { code, stdout, stderr } = await cli([
       'build',
+      '--network',
+      'host',
       '-C',
       project,
       '--variant',

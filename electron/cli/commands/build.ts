@@ -1,13 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
-import type { BuildEvents, BuildStartRequest, SmokeSpec } from '../../../shared/api/build';
-import { CondenseError } from '../../../shared/api/errors';
+import type {
+  BuildEvents,
+  BuildRecord,
+  BuildStartRequest,
+  NetworkMode,
+  SmokeSpec,
+} from '../../../shared/api/build';
+import { CondenseError, isCondenseError } from '../../../shared/api/errors';
 import { compareBuilds } from '../../../shared/build/compare';
+import { NETWORK_MODES } from '../../../shared/checks/model';
 import { buildProject } from '../../services/build/build-service';
+import { loadBuild } from '../../services/build/history-store';
 import { connectEngine } from '../../services/docker/engine';
 import type { CliCommand } from '../command';
-import { buildSummaryText, comparisonText, PlainProgress } from './build-output';
+import { buildSummaryText, checksText, comparisonText, PlainProgress } from './build-output';
 import { parseKeep } from './images';
 
 const list = (value: unknown): string[] =>
@@ -66,7 +74,7 @@ export const buildCommand: CliCommand = {
   name: 'build',
   summary: 'Build the image (each variant) with BuildKit, smoke-test it and keep it in the history',
   usage:
-    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--no-imports] [--check CMD] [--classic] [--no-cache] [--repository R] [--keep-builds N] [--context NAME] [--concurrency N]',
+    'build [--variant V[=STAGE]]... [--progress plain|json|none] [--json] [--dockerfile PATH] [--module M]... [--no-imports] [--check CMD] [--check-timeout SECONDS] [--network default|host|none] [--classic] [--no-cache] [--repository R] [--keep-builds N] [--context NAME] [--concurrency N]',
   options: {
     variant: { type: 'string', multiple: true },
     progress: { type: 'string' },
@@ -75,6 +83,9 @@ export const buildCommand: CliCommand = {
     module: { type: 'string', multiple: true },
     'no-imports': { type: 'boolean' },
     check: { type: 'string' },
+    'check-timeout': { type: 'string' },
+    // Overrides condense.yml's network: (an engine without a bridge needs host).
+    network: { type: 'string' },
     classic: { type: 'boolean' },
     'no-cache': { type: 'boolean' },
     repository: { type: 'string' },
@@ -96,6 +107,22 @@ export const buildCommand: CliCommand = {
     if (list(values.module).length) smoke.modules = list(values.module);
     else if (values['no-imports']) smoke.modules = [];
     if (typeof values.check === 'string') smoke.command = parseCheck(values.check);
+    if (typeof values['check-timeout'] === 'string') {
+      const seconds = Number(values['check-timeout']);
+      if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
+        throw new CondenseError(
+          'INVALID_INPUT',
+          `--check-timeout takes seconds from 1 to 3600, not "${values['check-timeout']}".`,
+        );
+      smoke.commandTimeoutSeconds = seconds;
+    }
+    const network = values.network;
+    if (network !== undefined && !NETWORK_MODES.includes(network as NetworkMode)) {
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `--network takes default, host or none, not "${String(network)}".`,
+      );
+    }
     const keepBuilds = parseKeep(
       typeof values['keep-builds'] === 'string' ? values['keep-builds'] : undefined,
       '--keep-builds',
@@ -105,6 +132,7 @@ export const buildCommand: CliCommand = {
       ...(keepBuilds !== undefined ? { keepBuilds } : {}),
       ...variantOptions(list(values.variant)),
       ...(smoke.modules || smoke.command ? { smoke } : {}),
+      ...(typeof network === 'string' ? { network: network as NetworkMode } : {}),
       ...(values.classic ? { classic: true } : {}),
       ...(values['no-cache'] ? { noCache: true } : {}),
       ...(typeof values.repository === 'string' ? { repository: values.repository } : {}),
@@ -127,16 +155,32 @@ export const buildCommand: CliCommand = {
       else if (progress === 'json') context.progress(JSON.stringify({ kind, data }));
     };
     const contextName = typeof values.context === 'string' ? values.context : undefined;
-    const record = await buildProject(
-      { engine: () => connectEngine(contextName ? { context: contextName } : {}) },
-      request,
-      { signal: context.signal, emit },
-    );
-    if (values.json) context.out(JSON.stringify(record, null, 2));
-    else {
-      context.out(buildSummaryText(record));
-      context.out(comparisonText(compareBuilds(record)));
+    const print = (record: BuildRecord) => {
+      if (values.json) context.out(JSON.stringify(record, null, 2));
+      else {
+        context.out(buildSummaryText(record));
+        context.out(comparisonText(compareBuilds(record)));
+        const checks = checksText(record);
+        if (checks) context.out(checks);
+      }
+    };
+    let record: BuildRecord;
+    try {
+      record = await buildProject(
+        { engine: () => connectEngine(contextName ? { context: contextName } : {}) },
+        request,
+        { signal: context.signal, emit },
+      );
+    } catch (error) {
+      // Every variant failed (a check, the build): the record is in the history; print it too.
+      const buildId = isCondenseError(error) ? error.details?.buildId : undefined;
+      if (typeof buildId === 'string') {
+        const saved = await loadBuild(context.projectDir, buildId).catch(() => undefined);
+        if (saved) print(saved);
+      }
+      throw error;
     }
+    print(record);
     const smokeFailed = record.variants.some((v) => v.smoke && !v.smoke.passed);
     if (smokeFailed)
       context.progress('condense build: a smoke test failed (see the smoke column).');

@@ -1,5 +1,6 @@
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
+import { environmentVariables } from '../../services/project/environment-store';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
 import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
@@ -22,7 +23,9 @@ export const dockerfileCommand: CliCommand = {
       context.out(generateDockerignore(recipe));
       return 0;
     }
-    const text = generateDockerfile(values.classic ? { ...recipe, buildkitCache: false } : recipe);
+    const text = generateDockerfile(values.classic ? { ...recipe, buildkitCache: false } : recipe, {
+      variables: await environmentVariables(context.projectDir),
+    });
     context.out(text);
     return 0;
   },

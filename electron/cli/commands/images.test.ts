@@ -79,6 +79,7 @@ describe.runIf(hasDocker)('condense images on the real engine', () => {
           { engine: () => engine },
           {
             projectDir: project,
+            network: 'host',
             dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo cli-${n}-${project} > /n\n`,
             repository: REPO,
             smoke: { modules: [] },
@@ -156,6 +157,8 @@ describe.runIf(hasDocker)('condense images on the real engine', () => {
     expect(bad.stderr).toMatch(/--keep-builds must be a whole number of builds/);
     const built = await cli([
       'build',
+      '--network',
+      'host',
       '-C',
       project,
       '--repository',

@@ -3,10 +3,14 @@ import { analyzeCommand } from './analyze';
 import { buildCommand } from './build';
 import { compareCommand } from './compare';
 import { dockerfileCommand } from './dockerfile';
+import { envCommand } from './env';
 import { exportCommand } from './export';
 import { imagesCommand } from './images';
+import { importCommand } from './import';
 import { initCommand } from './init';
 import { lockCommand } from './lock';
+import { pushCommand } from './push';
+import { sbomCommand } from './sbom';
 import { searchCommand } from './search';
 import { serveCommand } from './serve';
 
@@ -15,6 +19,8 @@ export const commands: CliCommand[] = [
   initCommand,
   serveCommand,
   lockCommand,
+  importCommand,
+  envCommand,
   searchCommand,
   buildCommand,
   compareCommand,
@@ -22,4 +28,6 @@ export const commands: CliCommand[] = [
   dockerfileCommand,
   analyzeCommand,
   exportCommand,
+  sbomCommand,
+  pushCommand,
 ];

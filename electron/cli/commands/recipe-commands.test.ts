@@ -118,8 +118,24 @@ describe('condense export', () => {
     const first = await cli(['export', dir, '--project', project]);
     expect(first.code).toBe(0);
     expect((await readdir(dir)).sort()).toEqual(
-      ['.dockerignore', 'Dockerfile', 'README.md', 'conda-linux-64.lock', 'environment.yml'].sort(),
+      [
+        '.dockerignore',
+        '.github',
+        '.gitlab-ci.yml',
+        'Dockerfile',
+        'README.md',
+        'conda-linux-64.lock',
+        'environment.yml',
+        'sbom.spdx.json',
+      ].sort(),
     );
+    expect(await readdir(join(dir, '.github', 'workflows'))).toEqual(['condense-image.yml']);
+    const sbom = JSON.parse(await readFile(join(dir, 'sbom.spdx.json'), 'utf8')) as {
+      spdxVersion: string;
+      packages: unknown[];
+    };
+    expect(sbom.spdxVersion).toBe('SPDX-2.3');
+    expect(sbom.packages.length).toBeGreaterThan(1);
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(
       (await cli(['dockerfile', '--project', project])).stdout,
     );

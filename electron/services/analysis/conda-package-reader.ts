@@ -13,6 +13,8 @@ export interface PackageIndex {
   subdir?: string;
   /** `python` for noarch python packages: their files move to `lib/pythonX.Y/site-packages`. */
   noarch?: string;
+  /** The licence the package declares (an SPDX expression in well-kept channels). */
+  license?: string;
 }
 
 /** A file as info/paths.json lists it, relative to the package root (before noarch moves). */

@@ -10,6 +10,7 @@ import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { PackageFileList, RuleSaving } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
 import { environmentSpace } from '../../../shared/recipe/space';
+import { checkImageFiles } from '../build/preflight';
 import { fileListsOf } from './file-list-cache';
 import { installedFiles, pythonVersionOf } from './installed-files';
 
@@ -40,9 +41,7 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
       `No lockfile ${options.recipe.lockfile} in ${options.projectDir}: lock the environment first (condense lock)`,
     );
   }
-  const packages = parseExplicitLockfile(text, options.recipe.platform).packages.filter(
-    (p) => p.manager === 'conda',
-  );
+  const packages = parseExplicitLockfile(text).packages.filter((p) => p.manager === 'conda');
   const metadata = await fileListsOf(packages, {
     cacheRoot: options.cacheRoot,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -134,9 +133,23 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
       files: estimate.totalFiles,
     };
   };
+  // The `files:` entries ship on top of the environment; a problem with one is a warning here (the
+  // build refuses it).
+  let filesBytes = 0;
+  if (recipe.files.length > 0) {
+    try {
+      const files = await checkImageFiles(options.projectDir, recipe.files, options.signal);
+      filesBytes = files.bytes;
+      warnings.push(...files.warnings);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      warnings.push(error instanceof Error ? error.message : String(error));
+    }
+  }
   return {
     lockfile: recipe.lockfile,
     packages: lists.length,
+    ...(recipe.files.length > 0 ? { filesBytes } : {}),
     cachedPackages: cached,
     ...(pythonVersion ? { pythonVersion } : {}),
     environmentBytes: all.environmentBytes,

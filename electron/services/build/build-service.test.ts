@@ -92,6 +92,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
     const marker = `v${Date.now()}`;
     const request: BuildStartRequest = {
       projectDir,
+      network: 'host',
       dockerfile: variantDockerfile(marker),
       variants: VARIANTS,
       repository: 'condense-test/variants',
@@ -184,6 +185,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
     const { handlers, finished } = setup();
     const { jobId } = await handlers['build:start']({
       projectDir,
+      network: 'host',
       dockerfile: variantDockerfile('only'),
       variants: VARIANTS,
       only: ['nobig'],
@@ -199,6 +201,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
     const marker = `slow${Date.now()}`;
     const { jobId } = await handlers['build:start']({
       projectDir: dir,
+      network: 'host',
       dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo done\n`,
     });
     await expect
@@ -218,6 +221,7 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
     const dir = mkdtempSync(join(temp, 'failing-'));
     const { jobId } = await handlers['build:start']({
       projectDir: dir,
+      network: 'host',
       dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo compiling; echo 'error: x' >&2; exit 7\n`,
     });
     const end = await finished(jobId);
@@ -244,6 +248,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     const marker = `form${Date.now()}`;
     const { jobId } = await handlers['build:start']({
       projectDir: dir,
+      network: 'host',
       dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c echo buildkit-${marker}\n`,
       classicDockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo classic-${marker}\n`,
       classic: true,
@@ -260,6 +265,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
 
     const refused = await handlers['build:start']({
       projectDir: dir,
+      network: 'host',
       dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN --mount=type=cache,target=/c true\n`,
       classic: true,
     });
@@ -273,6 +279,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     const dir = mkdtempSync(join(temp, 'nopython-'));
     const { jobId } = await handlers['build:start']({
       projectDir: dir,
+      network: 'host',
       dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
       repository: 'condense-test/forms',
       smoke: { modules: ['numpy'] },
@@ -289,6 +296,7 @@ describe.runIf(hasDocker)('engine info, builder forms and smoke edge cases (real
     const dir = mkdtempSync(join(temp, 'nolock-'));
     const { jobId } = await handlers['build:start']({
       projectDir: dir,
+      network: 'host',
       dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN true\n`,
       repository: 'condense-test/forms',
     });
@@ -328,6 +336,7 @@ describe('build handler input checks', () => {
     ] as const) {
       const { jobId } = await h['build:start']({
         projectDir: dir,
+        network: 'host',
         dockerfile: 'FROM scratch\n',
         variants: [...variants],
         ...(only ? { only: [...only] } : {}),

@@ -13,17 +13,24 @@ import type {
   VariantSpec,
 } from '../../../shared/api/build';
 import { CondenseError, toErrorInfo } from '../../../shared/api/errors';
+import type { NetworkMode, ServiceCheckSpec } from '../../../shared/checks/model';
+import { NETWORK_MODES } from '../../../shared/checks/model';
+import { SBOM_LABEL, sbomNamespace } from '../../../shared/delivery/sbom';
 import { formatSize } from '../../../shared/format/size';
+import type { ImageFile } from '../../../shared/recipe/model';
+import { removeLeftoverChecks } from '../checks/check-container';
+import { runImageChecks } from '../checks/run-checks';
+import { planSmoke } from '../checks/smoke-modules';
 import type { Engine } from '../docker/engine';
 import { engineInfo } from '../docker/engine';
+import { loadRecipe } from '../recipe/recipe-file';
 import { createBuildContext } from './build-context';
 import { newBuildId, openBuild, saveBuild } from './history-store';
 import { imageResults } from './image-results';
 import { checkKeep, pruneProjectImages } from './image-retention';
+import { checkImageFiles, checkOwnPackage } from './preflight';
 import { hasRecipe, recipeBuildInput } from './recipe-input';
 import { runBuild } from './run-build';
-import { planSmoke } from './smoke-modules';
-import { hasSmokeChecks, runSmokeTests } from './smoke-runner';
 
 export interface BuildServiceDeps {
   /** The engine to build on (resolved from DOCKER_HOST / contexts by default). */
@@ -67,6 +74,9 @@ export function validateBuildRequest(request: BuildStartRequest): void {
     throw new CondenseError('INVALID_INPUT', 'concurrency must be a whole number from 1 to 8.');
   }
   checkKeep(request.keepBuilds, 'keepBuilds');
+  if (request.network !== undefined && !NETWORK_MODES.includes(request.network)) {
+    throw new CondenseError('INVALID_INPUT', 'network must be default, host or none.');
+  }
 }
 
 /** Checks the variants (from the request or the recipe) and picks those `only` names. */
@@ -101,6 +111,21 @@ export function selectVariants(given: VariantSpec[] | undefined, only?: string[]
   return only?.length ? variants.filter((v) => only.includes(v.id)) : variants;
 }
 
+/**
+ * The hash of the lockfile a recipe installs, which names the image's SBOM (`condense sbom`); none
+ * for a project without a recipe or a lock.
+ */
+async function recipeLockHash(projectDir: string): Promise<string | undefined> {
+  if (!hasRecipe(projectDir)) return undefined;
+  try {
+    const recipe = await loadRecipe(projectDir);
+    const text = await readFile(join(projectDir, recipe.lockfile));
+    return createHash('sha256').update(text).digest('hex');
+  } catch {
+    return undefined; // the build itself reports a missing lock or a bad recipe
+  }
+}
+
 /** `condense/<project folder>` in the characters Docker allows. */
 export function defaultRepository(projectDir: string): string {
   const name = basename(projectDir)
@@ -115,20 +140,44 @@ interface BuildInput {
   python?: string;
   classicDockerfile?: string;
   variants?: VariantSpec[];
+  network?: NetworkMode;
+  service?: ServiceCheckSpec & { port: number };
+  files?: ImageFile[];
 }
 
 /** The Dockerfile and variants: given in the request, else from condense.yml, else `./Dockerfile`. */
 async function buildInput(request: BuildStartRequest): Promise<BuildInput> {
+  const fromRecipe = hasRecipe(request.projectDir);
   if (request.dockerfile) {
+    // The Image screen sends the Dockerfile it generated from the saved condense.yml: the recipe's
+    // checks (network, service, files, own package) still apply. A hand-written Dockerfile beside an
+    // unreadable recipe builds without them.
+    const settings = fromRecipe
+      ? await recipeBuildInput(request.projectDir).catch(() => undefined)
+      : undefined;
+    if (settings) await checkOwnPackage(request.projectDir, settings.recipe);
+    const copied = (settings?.recipe.files ?? []).filter((f) =>
+      request.dockerfile!.includes(` ${f.from} ${f.to}`),
+    );
     return {
       dockerfile: request.dockerfile,
       ...(request.classicDockerfile ? { classicDockerfile: request.classicDockerfile } : {}),
       ...(request.variants ? { variants: request.variants } : {}),
+      ...(settings
+        ? {
+            python: settings.python,
+            network: settings.network,
+            files: copied,
+            ...(settings.service ? { service: settings.service } : {}),
+          }
+        : {}),
     };
   }
-  if (hasRecipe(request.projectDir)) {
-    const input = await recipeBuildInput(request.projectDir);
-    return { ...input, variants: request.variants ?? input.variants };
+  if (fromRecipe) {
+    const { recipe, ...input } = await recipeBuildInput(request.projectDir);
+    // Refused before anything builds: a package pip cannot install, files that are not there.
+    await checkOwnPackage(request.projectDir, recipe);
+    return { ...input, files: recipe.files, variants: request.variants ?? input.variants };
   }
   const path = join(request.projectDir, 'Dockerfile');
   if (!existsSync(path)) {
@@ -168,6 +217,17 @@ export async function buildProject(
       `The engine at ${info.host} has no BuildKit and this Dockerfile uses RUN --mount; generate the classic form (conda clean -afy) instead.`,
     );
   }
+  const network = request.network ?? input.network ?? 'default';
+  const service = request.service ?? input.service;
+  const files = await checkImageFiles(request.projectDir, input.files ?? [], job.signal);
+  for (const warning of files.warnings) job.emit('progress', { message: `Warning: ${warning}` });
+  // Containers of checks a crashed or killed Condense left behind.
+  const leftovers = await removeLeftoverChecks(engine);
+  if (leftovers.length > 0) {
+    job.emit('progress', {
+      message: `Removed ${leftovers.length} check container(s) left by an earlier run`,
+    });
+  }
   // Before the history entry opens, so a cancel while reading the lock leaves nothing behind.
   const plan = await planSmoke(request.smoke, {
     projectDir: request.projectDir,
@@ -182,6 +242,7 @@ export async function buildProject(
   const id = newBuildId();
   const startedAt = new Date();
   const repository = request.repository ?? defaultRepository(request.projectDir);
+  const lockHash = await recipeLockHash(request.projectDir);
   const { log } = await openBuild(request.projectDir, id);
   const results: (VariantResult | undefined)[] = new Array<VariantResult | undefined>(
     variants.length,
@@ -203,7 +264,13 @@ export async function buildProject(
         ...(plan.skipped ? { smokeSkipped: plan.skipped } : {}),
         dockerfile,
         builder,
+        network,
+        ...(service ? { service } : {}),
+        files: input.files ?? [],
         tags: [`${repository}:${variant.id}`, `${repository}:${variant.id}-${id}`],
+        ...(lockHash
+          ? { labels: { [SBOM_LABEL]: sbomNamespace(repository, lockHash, variant.id) } }
+          : {}),
         job,
         onLog: (line) => log.write(line),
       },
@@ -211,7 +278,9 @@ export async function buildProject(
     results[index] = result;
     job.emit('variant', result);
     if (result.state === 'cancelled') stop = true;
-    if (result.error && result.error.code !== 'BUILD_FAILED' && result.state !== 'cancelled') {
+    const ownFailure =
+      result.error?.code === 'BUILD_FAILED' || result.error?.code === 'CHECK_FAILED';
+    if (result.error && !ownFailure && result.state !== 'cancelled') {
       fatal ??= result.error;
       stop = true;
     }
@@ -295,6 +364,10 @@ async function buildVariant(
     dockerfile: string;
     builder: 'buildkit' | 'classic';
     tags: string[];
+    labels?: Record<string, string>;
+    network: NetworkMode;
+    service?: ServiceCheckSpec & { port: number };
+    files: ImageFile[];
     job: BuildJobContext;
     onLog: (line: BuildLogLine) => void;
     /** Why no smoke test runs (see `planSmoke`). */
@@ -306,6 +379,7 @@ async function buildVariant(
     id: variant.id,
     ...(variant.target ? { target: variant.target } : {}),
     rules: variant.rules ?? [],
+    ...(variant.bytecode ? { bytecode: variant.bytecode } : {}),
     state: 'failed',
     tags: [],
     layers: [],
@@ -320,12 +394,15 @@ async function buildVariant(
       dockerfile: options.dockerfile,
       signal: job.signal,
     });
+    missingFromContext(options.files, context.files);
+    // Built untagged: the tags move only once the checks below pass.
     const built = await runBuild({
       engine,
       context: context.stream,
       dockerfile: options.dockerfile,
       builder: options.builder,
-      tags: options.tags,
+      network: options.network,
+      ...(options.labels ? { labels: options.labels } : {}),
       variant: variant.id,
       signal: job.signal,
       ...(variant.target ? { target: variant.target } : {}),
@@ -337,6 +414,26 @@ async function buildVariant(
         job.emit('log', line);
       },
     });
+    const checks = await runImageChecks({
+      engine,
+      imageId: built.imageId,
+      name: variant.id,
+      ...(request.smoke ? { smoke: request.smoke } : {}),
+      ...(options.service ? { service: options.service } : {}),
+      network: options.network,
+      signal: job.signal,
+      onProgress: (message) => job.emit('progress', { message }),
+      onSmoke: (smoke) => job.emit('smoke', { variant: variant.id, result: smoke }),
+      onService: (service) => job.emit('service', { variant: variant.id, result: service }),
+    });
+    if (checks.passed) {
+      for (const tag of options.tags) {
+        const at = tag.lastIndexOf(':');
+        await engine.docker
+          .getImage(built.imageId)
+          .tag({ repo: tag.slice(0, at), tag: tag.slice(at + 1) });
+      }
+    }
     const image = await imageResults(engine, built.imageId);
     // The size in the log too, as people read it (the same formatter as the UI and CLI tables).
     job.emit('progress', {
@@ -344,25 +441,30 @@ async function buildVariant(
     });
     const result: VariantResult = {
       ...base,
-      state: 'succeeded',
+      state: checks.passed ? 'succeeded' : 'failed',
       imageId: image.imageId,
-      tags: image.tags,
+      // A failed check moves no tag: the image stays, untagged, for inspection.
+      tags: checks.passed ? image.tags : [],
       sizeBytes: image.sizeBytes,
       layers: image.layers,
       durationMs: built.durationMs,
       cachedSteps: built.decoded.cachedSteps,
       totalSteps: built.decoded.totalSteps,
+      ...(checks.command ? { command: checks.command } : {}),
+      ...(checks.smoke ? { smoke: checks.smoke } : {}),
+      ...(checks.service ? { service: checks.service } : {}),
+      ...(checks.serviceSkipped ? { serviceSkipped: checks.serviceSkipped } : {}),
+      ...(checks.passed
+        ? {}
+        : {
+            error: {
+              code: 'CHECK_FAILED' as const,
+              message: `${variant.id} was not tagged: ${checks.failure ?? 'a check failed'}`,
+              details: { imageId: image.imageId },
+            },
+          }),
     };
-    if (hasSmokeChecks(request.smoke)) {
-      job.emit('progress', { message: `Smoke-testing ${variant.id}` });
-      result.smoke = await runSmokeTests({
-        engine,
-        imageId: image.imageId,
-        spec: request.smoke,
-        signal: job.signal,
-      });
-      job.emit('smoke', { variant: variant.id, result: result.smoke });
-    } else if (options.smokeSkipped) {
+    if (!checks.smoke && options.smokeSkipped) {
       result.smokeSkipped = options.smokeSkipped;
       job.emit('progress', {
         message: `Smoke test of ${variant.id} skipped: ${options.smokeSkipped}`,
@@ -377,5 +479,17 @@ async function buildVariant(
       durationMs: performance.now() - started,
       error: info,
     };
+  }
+}
+
+/** A `files:` entry the build context lacks (a `.dockerignore` of the project left it out) is refused. */
+function missingFromContext(files: ImageFile[], sent: string[]): void {
+  for (const [i, file] of files.entries()) {
+    if (sent.some((path) => path === file.from || path.startsWith(`${file.from}/`))) continue;
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `condense.yml files[${i}].from: ${file.from} is left out of the build context by the project's .dockerignore: remove the line that matches it.`,
+      { field: `files[${i}].from` },
+    );
   }
 }

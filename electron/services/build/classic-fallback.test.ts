@@ -54,6 +54,7 @@ function oldEngine() {
       return stream;
     },
     getImage: () => ({
+      tag: () => Promise.resolve(),
       inspect: () =>
         Promise.resolve({ Id: 'sha256:0123', RepoTags: ['condense/x:default'], Size: 1234 }),
       history: () =>
@@ -80,7 +81,9 @@ describe('engines without BuildKit', () => {
     );
     expect(record.builder).toBe('classic');
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.options).toMatchObject({ version: '1', networkmode: 'host', forcerm: true });
+    expect(calls[0]!.options).toMatchObject({ version: '1', forcerm: true });
+    // No network named: the engine's default network, as on a user's machine.
+    expect(calls[0]!.options.networkmode).toBeUndefined();
     expect(calls[0]!.options.pull).toBeUndefined();
     expect(calls[0]!.dockerfile).toContain('conda clean -afy');
     expect(record.variants[0]).toMatchObject({

@@ -55,6 +55,7 @@ const job = {
 function build(projectDir: string, n: number, keepBuilds: number): Promise<BuildRecord> {
   const request: BuildStartRequest = {
     projectDir,
+    network: 'host',
     dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo build-${n}-${projectDir} > /n\n`,
     repository: REPO,
     smoke: { modules: [] },

@@ -36,6 +36,7 @@ async function build(dockerfile: string, options: Partial<Parameters<typeof runB
   const logs: BuildLogLine[] = [];
   const context = await createBuildContext({ projectDir: temp, dockerfile });
   const result = await runBuild({
+    network: 'host',
     engine,
     context: context.stream,
     dockerfile,
@@ -58,6 +59,18 @@ async function failure(promise: Promise<unknown>): Promise<CondenseError> {
 }
 
 describe.runIf(hasDocker)('runBuild on the real engine', () => {
+  it('sets the labels it is given on the image, with both builders (the SBOM reference)', async () => {
+    for (const builder of ['buildkit', 'classic'] as const) {
+      const value = `https://spdx.condense.invalid/x/${builder}/${Date.now()}`;
+      const { result } = await build(`FROM ${TEST_BASE_IMAGE}\nRUN true\n`, {
+        builder,
+        labels: { 'dev.condense.sbom': value },
+      });
+      const inspected = await engine.docker.getImage(result.imageId).inspect();
+      expect(inspected.Config.Labels).toMatchObject({ 'dev.condense.sbom': value });
+    }
+  });
+
   it('streams typed steps and log lines with BuildKit, and hits the cache on a rebuild', async () => {
     const marker = `m${Date.now()}`;
     writeFileSync(join(temp, 'app.txt'), marker);
@@ -217,6 +230,7 @@ describe('runBuild error paths (fake engine)', () => {
     ]);
     const error = await failure(
       runBuild({
+        network: 'host',
         engine,
         context: new PassThrough(),
         dockerfile: 'FROM scratch\n',
@@ -231,6 +245,7 @@ describe('runBuild error paths (fake engine)', () => {
     const engine = fakeEngine([{ stream: 'Step 1/1 : FROM scratch\n' }]);
     const error = await failure(
       runBuild({
+        network: 'host',
         engine,
         context: new PassThrough(),
         dockerfile: 'FROM scratch\n',

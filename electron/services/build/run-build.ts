@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-import type { BuildLogLine, BuildStep } from '../../../shared/api/build';
+import type { BuildLogLine, BuildStep, NetworkMode } from '../../../shared/api/build';
 import { CondenseError } from '../../../shared/api/errors';
 import type { BuildStreamMessage, DecodedBuild } from '../../../shared/build/progress-decoder';
 import { BuildProgressDecoder } from '../../../shared/build/progress-decoder';
@@ -18,7 +18,11 @@ export interface RunBuildOptions {
   target?: string;
   tags?: string[];
   buildArgs?: Record<string, string>;
+  /** Image labels set by the engine (the Dockerfile stays as generated). */
+  labels?: Record<string, string>;
   noCache?: boolean;
+  /** Network of the RUN steps: `default` leaves the engine's default network (a bridge). */
+  network?: NetworkMode;
   variant?: string;
   signal?: AbortSignal;
   onStep?: (step: BuildStep) => void;
@@ -34,8 +38,9 @@ export interface RunBuildResult {
 const fromBase64 = (text: string) => Buffer.from(text, 'base64');
 
 /**
- * One image build through the Engine API. Always host networking (these engines have no bridge) and
- * never `pull` (no registry may be reachable). Failures are CondenseErrors; an abort is CANCELLED.
+ * One image build through the Engine API, on the engine's default network unless `network` says
+ * `host` or `none`, and never `pull` (no registry may be reachable). Failures are CondenseErrors; an
+ * abort is CANCELLED.
  */
 export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult> {
   const { engine, signal } = options;
@@ -50,13 +55,14 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   const buildOptions = {
     dockerfile: CONTEXT_DOCKERFILE,
     t: options.tags ?? [],
-    networkmode: 'host',
+    ...(options.network && options.network !== 'default' ? { networkmode: options.network } : {}),
     rm: true,
     // Classic builder: remove intermediate containers even when a step fails or is cancelled.
     forcerm: true,
     nocache: options.noCache ?? false,
     ...(options.target ? { target: options.target } : {}),
     ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
+    ...(options.labels ? { labels: options.labels } : {}),
     ...(options.builder === 'buildkit' ? { version: '2' } : { version: '1' }),
     ...(signal ? { abortSignal: signal } : {}),
   };

@@ -1,17 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
+import { zstdRaw } from '../../../fixtures/lib/compress';
 import { MINI_RECORDS, writeMiniChannel } from '../lock/testing/mini-channel';
 import { RepodataCache } from './repodata-cache';
-
-// Channels serving only repodata.json.zst are compressed with the zstd tool (no JS compressor here).
-const zstd = existsSync('/usr/bin/zstd') || existsSync('/usr/local/bin/zstd');
 
 let root: string;
 let server: ChannelServer;
@@ -19,11 +15,12 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'condense-repodata-cache-'));
   const channel = join(root, 'channel');
   await writeMiniChannel(channel, MINI_RECORDS);
-  if (zstd) {
-    for (const subdir of ['linux-64', 'noarch']) {
-      // --rm: only the .zst stays, so a successful read proves it was used.
-      execFileSync('zstd', ['-q', '--rm', '-3', join(channel, subdir, 'repodata.json')]);
-    }
+  for (const subdir of ['linux-64', 'noarch']) {
+    // Only the .zst stays, so a successful read proves it was used. The fixtures' JS writer makes it
+    // (no zstd program needed).
+    const plain = join(channel, subdir, 'repodata.json');
+    await writeFile(`${plain}.zst`, zstdRaw(await readFile(plain)));
+    await rm(plain);
   }
   server = await startChannelServer({ root: channel });
 });
@@ -32,7 +29,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe.skipIf(!zstd)('repodata.json.zst', () => {
+describe('repodata.json.zst', () => {
   const channel = () => ({ name: server.url, fetchUrl: server.url, publicUrl: server.url });
 
   it('is preferred, decompressed, cached and revalidated by its own ETag', async () => {

@@ -157,6 +157,7 @@ describe.runIf(ready)('engines over ssh', () => {
     const context = await createBuildContext({ projectDir: temp, dockerfile });
     const lines: string[] = [];
     const result = await runBuild({
+      network: 'host',
       engine,
       context: context.stream,
       dockerfile,

@@ -19,7 +19,7 @@ export function exportReadme(recipe: Recipe, projectName: string, files: string[
       .toLowerCase()
       .replace(/[^a-z0-9._-]+/g, '-')
       .replace(/^[-._]+/, '') || 'app';
-  const command = commandOf(recipe.entrypoint, recipe.prefix);
+  const command = commandOf(recipe.entrypoint, recipe.prefix, recipe.port);
   // A multi-variant Dockerfile ends with one runtime stage per variant: a plain `docker build`
   // would build only the last one, so each variant gets its --target and tag.
   const images =

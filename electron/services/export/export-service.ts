@@ -1,10 +1,13 @@
 import { lstat, mkdir, readdir, readFile, realpath } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { ExportResult } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
+import { cacheDir } from '../channels/channel-url';
+import { deliveryFiles } from '../delivery/delivery-files';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from '../recipe/generated-files';
 import { loadRecipe } from '../recipe/recipe-file';
 import { exportReadme } from './export-readme';
@@ -17,6 +20,9 @@ export interface ExportOptions {
   force?: boolean;
   /** Defaults to the project's condense.yml. */
   recipe?: Recipe;
+  /** User cache root (package metadata for the SBOM and the smoke imports); defaults to `cacheDir()`. */
+  cacheRoot?: string;
+  signal?: AbortSignal;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -68,7 +74,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     );
   }
   const recipe = options.recipe ?? (await loadRecipe(options.projectDir));
-  const generated = generatedFiles(recipe);
+  const generated = generatedFiles(recipe, await environmentVariables(options.projectDir));
   const files = new Map<string, string | Uint8Array>([
     ['Dockerfile', generated.dockerfile],
     ['.dockerignore', generated.dockerignore],
@@ -84,6 +90,13 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
   for (const name of await lockfilesOf(options.projectDir, recipe)) {
     files.set(name, await readFile(join(options.projectDir, name)));
   }
+  const delivery = await deliveryFiles({
+    projectDir: options.projectDir,
+    recipe,
+    cacheRoot: options.cacheRoot ?? cacheDir(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  for (const [name, text] of delivery) files.set(name, text);
   files.set('README.md', exportReadme(recipe, basename(options.projectDir), [...files.keys()]));
   await mkdir(options.dir, { recursive: true });
   const dir = await realpath(options.dir);
@@ -110,6 +123,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
       name !== 'README.md'
     )
       continue;
+    await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, files.get(name)!);
     written.push(name);
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, rm } from 'node:fs/promises';
+import { link, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `data` to a fsynced temporary sibling of `path` and returns its name. */
@@ -11,6 +11,8 @@ async function writeTempSibling(
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
+    // open() applies the umask; the file must get exactly `mode` (a 0600 file stays 0600).
+    await handle.chmod(mode);
     await handle.writeFile(data);
     await handle.sync();
   } finally {
@@ -55,3 +57,25 @@ export async function writeFileExclusive(path: string, data: string): Promise<bo
     await rm(temp, { force: true });
   }
 }
+
+/**
+ * Replaces an existing file atomically the way an editor saving it would: through a symlink to its
+ * target (the link stays a link), keeping the file's mode. A missing file is created with 0644.
+ */
+export async function replaceFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const { target, mode } = await replaceTarget(path);
+  await writeFileAtomic(target, data, mode);
+}
+
+/** The real file behind `path` (symlinks followed) and its permission bits. */
+export async function replaceTarget(path: string): Promise<{ target: string; mode: number }> {
+  try {
+    const target = await realpath(path);
+    return { target, mode: (await stat(target)).mode & 0o7777 };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { target: path, mode: 0o644 };
+    throw error;
+  }
+}
+
+export { writeTempSibling };

@@ -4,6 +4,7 @@ import { CondenseError } from '../../../shared/api/errors';
 import type { VirtualPackage } from '../../../shared/conda/input-hash';
 import type { LockedPackage } from '../../../shared/conda/lock-model';
 import type { MatchSpec } from '../../../shared/conda/match-spec';
+import { canonicalChannel, solverSpec } from '../../../shared/conda/match-spec';
 import { dependencyName } from '../../../shared/conda/match-spec';
 import type { ChannelRef } from '../channels/channel-url';
 import { stripAuth } from '../channels/channel-url';
@@ -159,24 +160,18 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
   // channel-qualified specs to rattler's WASM build makes it look up a current directory and panic.
   const restricted = new Map<string, { channel: number; subdir?: string }>();
   const solveSpecs = specs.map((s) => {
-    if (!s.channel) return s.raw;
-    if (!s.raw.includes('::')) {
-      throw new CondenseError(
-        'INVALID_INPUT',
-        `"${s.raw}": write the channel as "channel::${s.name}" rather than inside [ ]`,
-      );
-    }
+    if (!s.channel) return solverSpec(s);
     const channel = options.channels.findIndex(
-      (c) => c.name === s.channel || c.publicUrl === stripAuth(s.channel!),
+      (c) => canonicalChannel(c.name) === s.channel || canonicalChannel(c.publicUrl) === s.channel,
     );
     if (channel < 0) {
       throw new CondenseError(
         'INVALID_INPUT',
-        `"${s.raw}" names channel "${stripAuth(s.channel)}", which is not in environment.yml's channels: add it there`,
+        `"${s.raw}" names channel "${stripAuth(s.channel)}", which the lock does not search: add it to environment.yml's channels`,
       );
     }
     restricted.set(s.name, { channel, ...(s.subdir ? { subdir: s.subdir } : {}) });
-    return s.raw.slice(s.raw.indexOf('::') + 2);
+    return solverSpec(s);
   });
   const files = new Map<string, Buffer>();
   options.channels.forEach((channel, index) => {

@@ -5,17 +5,17 @@ import type { ApiHandlers } from '../../../shared/api/contract';
 import { CondenseError } from '../../../shared/api/errors';
 import type { LockMethods, LockOptions } from '../../../shared/api/lock';
 import { diffLocks } from '../../../shared/conda/lock-diff';
-import {
-  editEnvironmentFile,
-  parseEnvironmentFile,
-} from '../../../shared/environment/environment-file';
+import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms';
+import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
+import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
 import { resolveChannels } from '../channels/channel-url';
 import { searchPackages } from '../channels/package-search';
 import type { RepodataCache } from '../channels/repodata-cache';
-import { writeFileAtomic } from '../fs/atomic-write';
 import type { JobManager } from '../jobs/job-manager';
-import { ENVIRONMENT_FILE, readEnvironment, readUnifiedLock, UNIFIED_LOCK } from './lock-files';
-import { importLockfiles, lockStatus, projectPath, readAnyLockfile } from './lock-queries';
+import { readEnvironmentFile, updateEnvironmentFile } from '../project/environment-store';
+import { importLockfiles, readLockfile } from './import';
+import { ENVIRONMENT_FILE, readUnifiedLock, UNIFIED_LOCK } from './lock-files';
+import { lockStatus, projectPath } from './lock-queries';
 import { defaultRepodataCache, lockProject } from './lock-service';
 
 export interface LockHandlerDeps {
@@ -107,8 +107,8 @@ export function createLockHandlers(deps: LockHandlerDeps): Pick<ApiHandlers, key
         throw new CondenseError('INVALID_INPUT', 'Say which lockfile to compare (before).', {
           field: 'before',
         });
-      const before = await readAnyLockfile(projectPath(dir, request.before));
-      const after = await readAnyLockfile(projectPath(dir, request.after ?? UNIFIED_LOCK));
+      const before = await readLockfile(projectPath(dir, request.before));
+      const after = await readLockfile(projectPath(dir, request.after ?? UNIFIED_LOCK));
       return diffLocks(before.packages, after.packages);
     },
     'lock:import': (request) => {
@@ -118,20 +118,38 @@ export function createLockHandlers(deps: LockHandlerDeps): Pick<ApiHandlers, key
           field: 'files',
         });
       }
-      return importLockfiles(dir, request.files);
+      return importLockfiles(dir, request.files, { includeDev: request.includeDev === true });
     },
     'environment:read': async (request) => {
-      const { text, file } = await readEnvironment(projectDirOf(request));
-      return { text, spec: file.spec };
+      const { text, file, revision } = await readEnvironmentFile(projectDirOf(request));
+      return { text, spec: file.spec, revision };
     },
     'environment:update': async (request) => {
       const dir = projectDirOf(request);
       if (!Array.isArray(request.edits))
         throw new CondenseError('INVALID_INPUT', 'edits must be a list', { field: 'edits' });
-      const { file } = await readEnvironment(dir);
-      const text = editEnvironmentFile(file, request.edits);
-      await writeFileAtomic(join(dir, ENVIRONMENT_FILE), text);
-      return { text, spec: parseEnvironmentFile(text).spec };
+      if (request.baseRevision !== undefined && typeof request.baseRevision !== 'string')
+        throw new CondenseError('INVALID_INPUT', 'baseRevision must be a string', {
+          field: 'baseRevision',
+        });
+      const { text, file, revision, changed } = await updateEnvironmentFile(
+        dir,
+        request.edits,
+        request.baseRevision,
+      );
+      return { text, spec: file.spec, revision, changed };
+    },
+    'environment:effective': async (request) => {
+      const dir = projectDirOf(request);
+      const platform = request.platform ?? 'linux-64';
+      if (!isLockPlatform(platform))
+        throw new CondenseError(
+          'INVALID_INPUT',
+          `unknown platform "${String(platform)}": use one of ${LOCK_PLATFORMS.join(', ')}`,
+          { field: 'platform' },
+        );
+      const { text } = await readEnvironmentFile(dir);
+      return effectiveEnvironment(text, platform, process.env);
     },
     'channels:search': async (request) => {
       if (typeof request?.query !== 'string')

@@ -4,15 +4,24 @@ import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
-import type { VirtualPackage } from '../../../shared/conda/input-hash';
+import type { InputHashOptions } from '../../../shared/conda/input-hash';
 import { inputHashText } from '../../../shared/conda/input-hash';
 import type { CondaLock } from '../../../shared/conda/lock-model';
+import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms';
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
 
 export const ENVIRONMENT_FILE = 'environment.yml';
 export const UNIFIED_LOCK = 'conda-lock.yml';
-export const explicitLockName = (platform: string) => `conda-${platform}.lock`;
+/** `conda-<platform>.lock`, for a platform of the known list only (no input chooses a path). */
+export function explicitLockName(platform: string): string {
+  if (!isLockPlatform(platform))
+    throw new CondenseError(
+      'INVALID_INPUT',
+      `unknown platform "${platform}": use one of ${LOCK_PLATFORMS.join(', ')}`,
+    );
+  return `conda-${platform}.lock`;
+}
 
 /** Reads and parses `<projectDir>/environment.yml`. */
 export async function readEnvironment(
@@ -42,13 +51,10 @@ export async function readUnifiedLock(projectDir: string): Promise<CondaLock | u
   return parseCondaLockYml(text);
 }
 
-/** sha256 of the canonical input text (see `inputHashText`). */
+/** conda-lock's content hash of one platform's effective environment (see `inputHashText`). */
 export function inputHash(
-  spec: EnvironmentFile['spec'],
-  platform: string,
-  virtualPackages: VirtualPackage[],
+  env: Parameters<typeof inputHashText>[0],
+  options: InputHashOptions = {},
 ): string {
-  return createHash('sha256')
-    .update(inputHashText(spec, platform, virtualPackages))
-    .digest('hex');
+  return createHash('sha256').update(inputHashText(env, options)).digest('hex');
 }

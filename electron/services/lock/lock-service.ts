@@ -4,11 +4,19 @@ import { CondenseError } from '../../../shared/api/errors';
 import type { LockOptions, LockResult } from '../../../shared/api/lock';
 import { writeCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import { writeExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
-import { formatVirtualPackages, virtualPackagesKey } from '../../../shared/conda/input-hash';
+import {
+  cudaKey,
+  formatVirtualPackages,
+  virtualPackagesKey,
+} from '../../../shared/conda/input-hash';
 import { diffLocks } from '../../../shared/conda/lock-diff';
 import type { CondaLock, LockedPackage } from '../../../shared/conda/lock-model';
+import { canonicalChannel } from '../../../shared/conda/match-spec';
+import type { EffectiveEnvironment } from '../../../shared/environment/effective-environment';
+import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
 import { APP_NAME, APP_VERSION } from '../app-info';
-import { cacheDir, resolveChannels } from '../channels/channel-url';
+import type { ChannelRef } from '../channels/channel-url';
+import { cacheDir, resolveChannels, stripAuth } from '../channels/channel-url';
 import { RepodataCache } from '../channels/repodata-cache';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { solveBuiltin } from './builtin-engine';
@@ -32,6 +40,25 @@ let sharedCache: RepodataCache | undefined;
 export function defaultRepodataCache(): RepodataCache {
   sharedCache ??= new RepodataCache({ dir: cacheDir() });
   return sharedCache;
+}
+
+/**
+ * The channels to solve one platform with: the file's, expanded for fetching but recorded as
+ * written (no expanded `${VAR}` reaches a lockfile), then any channel a `channel::name` spec names
+ * that the list lacks (conda searches it for that package too).
+ */
+function lockChannelsOf(env: EffectiveEnvironment): ChannelRef[] {
+  const listed = env.channels.filter((c) => c !== 'nodefaults');
+  const written = env.channelsAsWritten.filter((c) => c !== 'nodefaults');
+  const known = new Set(
+    written.flatMap((c) => [canonicalChannel(c), canonicalChannel(stripAuth(c))]),
+  );
+  const extra = [
+    ...new Set(env.conda.flatMap((d) => (d.channel && !known.has(d.channel) ? [d.channel] : []))),
+  ];
+  const refs = resolveChannels([...listed, ...extra]);
+  const asWritten = resolveChannels([...written, ...extra]);
+  return refs.map((ref, i) => ({ ...ref, publicUrl: asWritten[i]!.publicUrl }));
 }
 
 function validatePlatforms(platforms: string[]): void {
@@ -58,7 +85,7 @@ export async function lockProject(
   const started = performance.now();
   const { projectDir } = options;
   const progress = context.progress ?? (() => undefined);
-  const { file } = await readEnvironment(projectDir);
+  const { text, file } = await readEnvironment(projectDir);
   const spec = file.spec;
   const platforms = options.platforms?.length
     ? options.platforms
@@ -82,20 +109,23 @@ export async function lockProject(
     };
   }
 
-  if (spec.pip.length > 0) {
+  const environments = platforms.map((platform) =>
+    effectiveEnvironment(text, platform, process.env),
+  );
+  const withPip = environments.find((e) => e.pip.length > 0);
+  if (withPip) {
     throw new CondenseError(
       'INVALID_INPUT',
-      `environment.yml has a pip: section (${spec.pip.join(', ')}); the built-in engine solves conda packages only. Lock with the conda-lock engine (condense lock --engine conda-lock), or move these packages to conda dependencies.`,
-      { pip: spec.pip },
+      `environment.yml has a pip: section (${withPip.pipAsWritten.join(', ')}); the built-in engine solves conda packages only. Lock with the conda-lock engine (condense lock --engine conda-lock), or move these packages to conda dependencies.`,
+      { pip: withPip.pipAsWritten },
     );
   }
-  if (spec.dependencies.length === 0) {
+  if (environments.every((e) => e.conda.length === 0)) {
     throw new CondenseError(
       'INVALID_INPUT',
       'environment.yml has no dependencies to lock: add at least one, e.g. "- python=3.11"',
     );
   }
-  const channels = resolveChannels(spec.channels);
   const cache = deps.cache ?? defaultRepodataCache();
   const previous = await readUnifiedLock(projectDir).catch(() => undefined);
   const update = new Set((options.update ?? []).map((n) => n.toLowerCase()));
@@ -114,9 +144,13 @@ export async function lockProject(
   const packages: LockedPackage[] = [];
   const inputHashes: Record<string, string> = {};
   const customMetadata: Record<string, string> = {};
-  for (const [index, platform] of platforms.entries()) {
+  let lockChannels: string[] = [];
+  for (const [index, env] of environments.entries()) {
+    const platform = env.platform;
     if (context.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
     progress(`locking ${platform}`, index / platforms.length);
+    const channels = lockChannelsOf(env);
+    if (index === 0) lockChannels = channels.map((c) => c.publicUrl);
     const virtualPackages = virtualPackagesFor(platform, {
       cuda: options.cuda,
       overrides: options.virtualPackages,
@@ -129,7 +163,7 @@ export async function lockProject(
           );
     const solved = await solveBuiltin({
       channels,
-      specs: spec.dependencies,
+      specs: env.conda,
       platform,
       virtualPackages,
       preferred,
@@ -137,18 +171,22 @@ export async function lockProject(
       signal: context.signal,
       progress: (m) => progress(m),
     });
-    packages.push(...solved);
-    inputHashes[platform] = inputHash(spec, platform, virtualPackages);
-    customMetadata[virtualPackagesKey(platform)] = formatVirtualPackages(virtualPackages);
+    packages.push(
+      ...solved.map((p) => ({ ...p, category: env.category, optional: env.category !== 'main' })),
+    );
+    const custom = options.virtualPackages?.length ? virtualPackages : undefined;
+    inputHashes[platform] = inputHash(env, { cuda: options.cuda, customVirtualPackages: custom });
+    if (custom) customMetadata[virtualPackagesKey(platform)] = formatVirtualPackages(custom);
+    if (options.cuda !== undefined) customMetadata[cudaKey(platform)] = options.cuda;
   }
 
   const lock: CondaLock = {
-    channels: channels.map((c) => c.publicUrl),
+    channels: lockChannels,
     platforms,
     inputHashes,
     sources: ['environment.yml'],
     packages,
-    customMetadata,
+    ...(Object.keys(customMetadata).length ? { customMetadata } : {}),
   };
   // A cancelled lock leaves the previous lockfiles untouched.
   if (context.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
@@ -158,6 +196,13 @@ export async function lockProject(
     const path = join(projectDir, explicitLockName(platform));
     const text = writeExplicitLockfile(packages, {
       platform,
+      // The file's own category (conda-lock's `category:`) is what this lock installs.
+      categories: [
+        ...new Set([
+          'main',
+          ...packages.filter((p) => p.platform === platform).map((p) => p.category),
+        ]),
+      ],
       inputHash: inputHashes[platform]!,
       generator,
       hash: options.hash,

@@ -1,5 +1,6 @@
 import { CondenseError } from '../../../shared/api/errors';
 import type { VirtualPackage } from '../../../shared/conda/input-hash';
+import { LOCK_PLATFORMS } from '../../../shared/conda/platforms';
 
 const ARCH: Record<string, string> = {
   'linux-64': 'x86_64',
@@ -11,7 +12,7 @@ const ARCH: Record<string, string> = {
 };
 
 /** Platforms Condense locks for (the ones conda-forge builds). */
-export const SUPPORTED_PLATFORMS = Object.keys(ARCH);
+export const SUPPORTED_PLATFORMS: readonly string[] = LOCK_PLATFORMS;
 
 /** conda-lock's default CUDA version when CUDA is asked for without a version. */
 export const DEFAULT_CUDA = '11.4';

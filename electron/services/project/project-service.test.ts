@@ -1,10 +1,11 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+import { asUnprivileged, NOBODY } from '../../../test/support/unprivileged';
 import { writeFileExclusive } from '../fs/atomic-write';
 import { userConfigDir } from './config-dir';
 import { createProjectHandlers } from './handlers';
@@ -99,15 +100,23 @@ describe('project:create', () => {
     });
   });
 
-  // root writes anywhere, so there is nothing to observe when the tests run as root.
-  it.skipIf(process.getuid?.() === 0)('says when the folder is not writable', async () => {
+  // root writes anywhere: the attempt runs as an unprivileged user, so it also runs in CI as root.
+  it('says when the folder is not writable', async () => {
     const h = createProjectHandlers({ configDir, home });
     const locked = join(root, 'locked');
     await mkdir(locked);
-    await chmod(locked, 0o500);
-    await expect(h['project:create']({ dir: join(locked, 'p') })).rejects.toMatchObject({
-      code: 'PERMISSION_DENIED',
-    });
+    await chmod(root, 0o755); // reachable by that user; only `locked` is closed to it
+    await mkdir(configDir);
+    if (process.geteuid?.() === 0) await chown(configDir, NOBODY, NOBODY);
+    await chmod(locked, 0o555);
+    await expect(
+      asUnprivileged(() => h['project:create']({ dir: join(locked, 'p') })),
+    ).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    // The same folder, writable: the error was the permission, not the path.
+    await chmod(locked, 0o777);
+    await expect(
+      asUnprivileged(() => h['project:create']({ dir: join(locked, 'p') })),
+    ).resolves.toMatchObject({ dir: join(locked, 'p') });
   });
 
   it('says when the path is a file', async () => {

@@ -4,8 +4,14 @@ import { generateDockerignore } from '../../../shared/recipe/dockerignore';
 import type { Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 
-/** Both Dockerfile forms, the .dockerignore and the variants `build:start` takes. */
-export function generatedFiles(recipe: Recipe): GeneratedFiles {
+/**
+ * Both Dockerfile forms, the .dockerignore and the variants `build:start` takes; `variables` are
+ * environment.yml's, set as ENV in the runtime stage.
+ */
+export function generatedFiles(
+  recipe: Recipe,
+  variables: Record<string, string> = {},
+): GeneratedFiles {
   const variants =
     recipe.variants.length === 0
       ? [
@@ -21,8 +27,8 @@ export function generatedFiles(recipe: Recipe): GeneratedFiles {
           rules: resolvePrune(v.prune, recipe.platform).map((r) => r.id),
         }));
   return {
-    dockerfile: generateDockerfile(recipe),
-    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }),
+    dockerfile: generateDockerfile(recipe, { variables }),
+    classicDockerfile: generateDockerfile({ ...recipe, buildkitCache: false }, { variables }),
     dockerignore: generateDockerignore(recipe),
     variants,
   };

@@ -11,6 +11,7 @@ import { analyzeSavings, estimateGlobs } from '../analysis/savings-analysis';
 import { cacheDir } from '../channels/channel-url';
 import { exportProject } from '../export/export-service';
 import type { JobManager } from '../jobs/job-manager';
+import { environmentVariables } from '../project/environment-store';
 import { generatedFiles } from './generated-files';
 import { loadRecipe, readRecipeFile, writeRecipeFile } from './recipe-file';
 
@@ -72,7 +73,10 @@ export function createRecipeHandlers(
       }),
     'recipe:generate': async (request) => {
       const projectDir = await projectDirOf(request);
-      return generatedFiles(await recipeOf(request, projectDir));
+      return generatedFiles(
+        await recipeOf(request, projectDir),
+        await environmentVariables(projectDir),
+      );
     },
     'recipe:analyze': async (request) => {
       const projectDir = await projectDirOf(request);

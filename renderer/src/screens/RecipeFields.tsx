@@ -1,5 +1,6 @@
 import { useState } from 'react';
 
+import type { NetworkMode } from '../../../shared/checks/model';
 import type { Entrypoint, EntrypointPreset, Recipe } from '../../../shared/recipe/model';
 import { useApp } from '../store';
 
@@ -148,6 +149,17 @@ export function RecipeFields({ recipe }: { recipe: Recipe }) {
           onBlur={commitPackage}
           onKeyDown={onEnter(commitPackage)}
         />
+      </label>
+      <label>
+        Network
+        <select
+          value={recipe.network}
+          onChange={(e) => void updateRecipe({ network: e.target.value as NetworkMode })}
+        >
+          <option value="default">Engine default (service check on 127.0.0.1 only)</option>
+          <option value="host">Host network (engines without a bridge)</option>
+          <option value="none">None (no downloads, no service check)</option>
+        </select>
       </label>
       <label className="check">
         <input

@@ -1,5 +1,6 @@
 import type { BuildRecord, VariantResult } from '../../../shared/api/build';
 import { cleanInstruction } from '../../../shared/build/layers';
+import { formatSize } from '../../../shared/format/size';
 import type { JobView } from './types';
 
 export type SmokeStatus = 'pending' | 'passed' | 'failed' | 'skipped';
@@ -23,6 +24,11 @@ export interface VariantView {
   smokeMessage?: string;
   /** The modules the import check imported. */
   smokeModules?: string[];
+  /** The service check's outcome, or why it did not run. */
+  service?: { passed: boolean; startupMs?: number; peakMemoryBytes?: number; message: string };
+  serviceSkipped?: string;
+  /** The variant's bytecode setting, shown beside its start-up time. */
+  bytecode?: string;
   error?: string;
 }
 
@@ -56,8 +62,35 @@ export function toVariantView(result: VariantResult, smokeExpected = false): Var
   const message = smokeMessage(result) ?? result.smokeSkipped;
   if (message) view.smokeMessage = message;
   if (result.smoke?.modules?.length) view.smokeModules = result.smoke.modules;
+  if (result.service) {
+    const { passed, startupMs, peakMemoryBytes, message: serviceMessage } = result.service;
+    view.service = {
+      passed,
+      message: serviceMessage,
+      ...(startupMs !== undefined ? { startupMs } : {}),
+      ...(peakMemoryBytes !== undefined ? { peakMemoryBytes } : {}),
+    };
+  }
+  if (result.serviceSkipped) view.serviceSkipped = result.serviceSkipped;
+  if (result.bytecode) view.bytecode = result.bytecode;
   if (result.error) view.error = result.error.message;
   return view;
+}
+
+/** The start-up time the service check measured, as `0.42 s`, or '' when none was measured. */
+export function startupText(view: VariantView): string {
+  const ms = view.service?.startupMs;
+  return ms === undefined ? '' : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** One line on a variant's service check: `passed, peak memory 40.1 MiB` or `failed: <why>`. */
+export function serviceSummary(view: VariantView): string {
+  if (view.service?.passed) {
+    const memory = view.service.peakMemoryBytes;
+    return memory !== undefined ? `passed, peak memory ${formatSize(memory)}` : 'passed';
+  }
+  if (view.service) return `failed: ${view.service.message}`;
+  return view.serviceSkipped ? `not run: ${view.serviceSkipped}` : '';
 }
 
 export function recordViews(record: BuildRecord): VariantView[] {

@@ -1,4 +1,5 @@
 import type { EnvironmentEdit } from '../../../shared/api/lock';
+import { pythonDependency } from '../../../shared/environment/environment-edit';
 import { describeError } from '../lib/format';
 import type { EnvironmentSlice, SliceCreator } from './types';
 
@@ -32,6 +33,7 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
             edits,
           });
           set({ environment: spec });
+          get().refreshPreview();
           // The lock is stale now (the service compares hashes).
           await get().loadLock();
         } catch (error) {
@@ -50,6 +52,8 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
         try {
           const { spec } = await api.call('environment:read', { projectDir: projectDir() });
           set({ environment: spec, environmentError: undefined });
+          // Its `variables:` are ENV lines of the Dockerfile preview.
+          get().refreshPreview();
         } catch (error) {
           set({ environmentError: describeError(error) });
         }
@@ -101,7 +105,8 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
         await edit([{ setDependency: removed.line }]);
       },
       pinPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec) }]),
-      setPython: (version) => edit([{ setDependency: dependencyLine('python', version) }]),
+      // `3.11` means 3.11.* to conda users: written as `python=3.11`, as conda reads it.
+      setPython: (version) => edit([{ setDependency: pythonDependency(version) }]),
       addChannel(channel) {
         const value = channel.trim().replace(/\/+$/, '');
         if (

@@ -9,6 +9,7 @@ import { createImagesSlice } from './images-slice';
 import { createJobsSlice } from './jobs-slice';
 import { createLockSlice } from './lock-slice';
 import { createProjectSlice, createUiSlice } from './project-slice';
+import { createPushSlice } from './push-slice';
 import { createRecipeSlice } from './recipe-slice';
 import type { AppState, StoreDeps } from './types';
 
@@ -24,6 +25,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createRecipeSlice(deps)(...a),
     ...createBuildSlice(deps)(...a),
     ...createImagesSlice(deps)(...a),
+    ...createPushSlice(deps)(...a),
     ...createJobsSlice(deps)(...a),
   }));
 }

@@ -1,4 +1,5 @@
 import type { BuildEvents, BuildStep, VariantResult } from '../../../shared/api/build';
+import type { PushProgressEvent } from '../../../shared/api/delivery';
 import type { ErrorInfo } from '../../../shared/api/errors';
 import { fromErrorInfo } from '../../../shared/api/errors';
 import type { JobEvent, JobKind } from '../../../shared/api/jobs';
@@ -83,6 +84,18 @@ export function applyJobEvent(view: JobView, event: JobEvent, log: LogBuffer): J
     }
     case 'progress':
       return { ...view, progress: event.data as JobView['progress'] };
+    case 'push': {
+      // The latest layer state is the progress people read.
+      const p = event.data as PushProgressEvent;
+      const where = p.layer ? `${p.tag} layer ${p.layer}` : p.tag;
+      return {
+        ...view,
+        progress: {
+          message: `${where}: ${p.status}`,
+          ...(p.total ? { fraction: Math.min(1, (p.current ?? 0) / p.total) } : {}),
+        },
+      };
+    }
     case 'step':
       return { ...view, steps: mergeStep(view.steps, event.data as Partial<BuildStep>) };
     case 'variant': {

@@ -11,9 +11,12 @@ import type { RecipeSlice, SliceCreator } from './types';
 const VARIANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 
 /** The live preview: generated in the renderer with the shared generator, so it follows every click. */
-function preview(recipe: Recipe): { dockerfile: string; recipeIssue?: string } {
+function preview(
+  recipe: Recipe,
+  variables: Record<string, string> = {},
+): { dockerfile: string; recipeIssue?: string } {
   try {
-    return { dockerfile: generateDockerfile(recipe), recipeIssue: undefined };
+    return { dockerfile: generateDockerfile(recipe, { variables }), recipeIssue: undefined };
   } catch (error) {
     return {
       dockerfile: '',
@@ -41,7 +44,11 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
         set({ recipeRevision: saved.revision, recipeConflict: undefined });
         // Only accept the answer if nothing newer was applied meanwhile.
         if (get().recipe === recipe) {
-          set({ recipe: saved.recipe, recipeIssues: saved.issues, ...preview(saved.recipe) });
+          set({
+            recipe: saved.recipe,
+            recipeIssues: saved.issues,
+            ...preview(saved.recipe, get().environment?.variables),
+          });
         }
       } catch (error) {
         if (isCondenseError(error) && error.code === 'CONFLICT') {
@@ -61,7 +68,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
     const save = (recipe: Recipe) => {
       const dir = projectDir();
       if (!dir) return Promise.resolve();
-      set({ recipe, recipeError: undefined, ...preview(recipe) });
+      set({ recipe, recipeError: undefined, ...preview(recipe, get().environment?.variables) });
       queue = queue.then(() => store(dir, recipe));
       return queue;
     };
@@ -77,6 +84,10 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
       recipeVersion: 0,
       useBuildKit: true,
       setUseBuildKit: (useBuildKit) => set({ useBuildKit }),
+      refreshPreview() {
+        const recipe = get().recipe;
+        if (recipe) set(preview(recipe, get().environment?.variables));
+      },
       async loadRecipe() {
         const dir = projectDir();
         if (!dir) return;
@@ -90,7 +101,7 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
             editingVariant: helpers.variantIds(state.recipe)[0],
             recipeError: undefined,
             recipeVersion: get().recipeVersion + 1,
-            ...preview(state.recipe),
+            ...preview(state.recipe, get().environment?.variables),
           });
         } catch (error) {
           set({ recipeError: describeError(error) });

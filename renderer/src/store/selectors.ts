@@ -26,8 +26,11 @@ export const environmentSelectors = {
   /** Dependencies other than python, which has its own field. */
   packages: (s: Pick<S, 'environment'>) =>
     (s.environment?.dependencies ?? []).filter((d) => d.name !== 'python'),
-  python: (s: Pick<S, 'environment'>) =>
-    s.environment?.dependencies.find((d) => d.name === 'python')?.version ?? '',
+  /** Python's version as the field shows it: `3.11` for conda's `3.11.*` (what `python=3.11` means). */
+  python: (s: Pick<S, 'environment'>) => {
+    const version = s.environment?.dependencies.find((d) => d.name === 'python')?.version ?? '';
+    return /^\d+(\.\d+)*\.\*$/.test(version) ? version.slice(0, -2) : version;
+  },
 };
 
 /** `https://host/conda-forge/linux-64/numpy-...conda` -> `conda-forge` (the part before the subdir). */
@@ -125,7 +128,13 @@ export const recipeSelectors = {
       environmentBytes,
       s.savings.rules.filter((r) => on.has(r.ruleId)).reduce((sum, r) => sum + r.bytes, 0),
     );
-    return { environmentBytes, savedBytes, remainingBytes: environmentBytes - savedBytes };
+    // `files:` entries ship on top of the environment: counted in both totals, never pruned.
+    const filesBytes = s.savings.filesBytes ?? 0;
+    return {
+      environmentBytes: environmentBytes + filesBytes,
+      savedBytes,
+      remainingBytes: environmentBytes + filesBytes - savedBytes,
+    };
   },
   /** The preset applied without changes, if any. */
   activePreset: (s: Pick<S, 'recipe' | 'editingVariant'>) =>

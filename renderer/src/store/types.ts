@@ -136,6 +136,8 @@ export interface RecipeSlice {
   recipeConflict?: RecipeConflict;
   /** (Re)reads condense.yml; also "Reload from disk" after a conflict (drops the unsaved change). */
   loadRecipe: () => Promise<void>;
+  /** Generates the preview again (environment.yml's variables changed). */
+  refreshPreview: () => void;
   /** After a conflict: saves the app's recipe over the file as it is now, explicitly. */
   keepRecipeChange: () => Promise<void>;
   updateRecipe: (patch: Partial<Omit<Recipe, 'variants' | 'prune'>>) => Promise<void>;
@@ -188,6 +190,14 @@ export interface ImagesSlice {
   pruneOldImages: (keep?: number) => Promise<void>;
 }
 
+/** Pushing the latest build to a registry (Results screen). */
+export interface PushSlice {
+  /** The running or last push job. */
+  pushJobId?: string;
+  pushError?: string;
+  startPush: (registry: string, options?: { insecure?: boolean }) => Promise<void>;
+}
+
 export interface StepView {
   id: string;
   name: string;
@@ -232,6 +242,7 @@ export type AppState = UiSlice &
   RecipeSlice &
   BuildSlice &
   ImagesSlice &
+  PushSlice &
   JobsSlice;
 
 export type SliceCreator<S> = (deps: StoreDeps) => StateCreator<AppState, [], [], S>;

@@ -78,11 +78,15 @@ export const ENVIRONMENT: EnvironmentSpec = {
   name: 'churn',
   channels: ['conda-forge', 'bioconda'],
   dependencies: [
-    { raw: 'python=3.11', name: 'python', version: '3.11' },
+    { raw: 'python=3.11', name: 'python', version: '3.11.*' },
     { raw: 'numpy>=1.26', name: 'numpy', version: '>=1.26' },
   ],
   pip: [],
+  pipSelectors: {},
   platforms: [],
+  variables: {},
+  pipRepositories: [],
+  warnings: [],
 };
 
 export function lockedPackage(name: string, version: string, size: number): LockedPackage {
@@ -147,7 +151,7 @@ export function projectHandlers(): FakeHandlers {
       created: ['environment.yml'],
     }),
     'project:create': (r) => ({ dir: r.dir, name: r.name ?? 'new', created: ['environment.yml'] }),
-    'environment:read': () => ({ text: '', spec: environment }),
+    'environment:read': () => ({ text: '', spec: environment, revision: 'r1' }),
     'environment:update': ({ edits }) => {
       for (const edit of edits) {
         if (edit.removeDependency) {
@@ -169,7 +173,7 @@ export function projectHandlers(): FakeHandlers {
         }
         if (edit.channels) environment = { ...environment, channels: edit.channels };
       }
-      return { text: '', spec: environment };
+      return { text: '', spec: environment, revision: 'r2', changed: true };
     },
     'lock:status': () => ({ locked: true, stale: false, platforms: [], missingPlatforms: [] }),
     'lock:read': () => ({

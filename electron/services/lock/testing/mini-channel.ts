@@ -114,23 +114,17 @@ export const MINI_RECORDS: MiniRecord[] = [
 
 /**
  * Writes the same records as a CEP 16 sharded channel only (no repodata.json): an index
- * `repodata_shards.msgpack.zst` and one `shards/<sha256>.msgpack.zst` per name. Compression uses the
- * zstd tool (no JS compressor is installed); returns false when it is missing.
+ * `repodata_shards.msgpack.zst` and one `shards/<sha256>.msgpack.zst` per name, compressed by the
+ * fixtures' JS zstd writer, so no zstd program is needed.
  */
 export async function writeShardedChannel(
   dir: string,
   records: MiniRecord[],
   subdirs = ['linux-64', 'noarch'],
-): Promise<boolean> {
-  const { execFileSync } = await import('node:child_process');
+): Promise<void> {
   const { encode } = await import('../../channels/msgpack');
-  const zstd = (data: Buffer) => {
-    try {
-      return execFileSync('zstd', ['-q', '-c', '-3'], { input: data });
-    } catch {
-      return undefined;
-    }
-  };
+  const { zstdRaw } = await import('../../../../fixtures/lib/compress');
+  const zstd = (data: Uint8Array) => Buffer.from(zstdRaw(data));
   for (const subdir of subdirs) {
     const byName = new Map<string, MiniRecord[]>();
     for (const r of records.filter((x) => (x.subdir ?? 'linux-64') === subdir))
@@ -157,7 +151,6 @@ export async function writeShardedChannel(
       const compressed = zstd(
         encode({ packages: {}, 'packages.conda': conda, removed: [] } as never),
       );
-      if (!compressed) return false;
       const digest = createHash('sha256').update(compressed).digest();
       shards[name] = digest;
       await writeFile(
@@ -173,8 +166,6 @@ export async function writeShardedChannel(
         shards,
       }),
     );
-    if (!index) return false;
     await writeFile(join(dir, subdir, 'repodata_shards.msgpack.zst'), index);
   }
-  return true;
 }

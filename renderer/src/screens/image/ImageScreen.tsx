@@ -6,6 +6,7 @@ import { DockerfilePreview } from '../../components/DockerfilePreview';
 import { EmptyState, ErrorNote } from '../../components/Notice';
 import { useApp } from '../../store';
 import { recipeSelectors } from '../../store/selectors';
+import { EnvironmentVariables } from '../EnvironmentVariables';
 import { RecipeFields } from '../RecipeFields';
 import { Explain } from './Explain';
 import { PruneRules } from './PruneRules';
@@ -70,6 +71,7 @@ export function ImageScreen() {
       <div className="columns image-columns">
         <div className="stack">
           <RecipeFields key={recipeVersion} recipe={recipe} />
+          <EnvironmentVariables />
           <label className="check card">
             <input
               type="checkbox"

@@ -44,6 +44,7 @@ describe('Image screen explains itself', () => {
     const { user, store } = await openImage({
       'environment:read': () => ({
         text: '',
+        revision: 'e1',
         spec: {
           ...ENVIRONMENT,
           dependencies: [...ENVIRONMENT.dependencies, { raw: 'sqlite', name: 'sqlite' }],

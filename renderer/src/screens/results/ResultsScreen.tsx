@@ -4,6 +4,7 @@ import { sizeScale } from '../../../../shared/format/size';
 import { LayerChart, TotalsChart } from '../../components/Charts';
 import { EngineImages } from '../../components/EngineImages';
 import { EmptyState } from '../../components/Notice';
+import { PushPanel } from '../../components/PushPanel';
 import { useApp } from '../../store';
 import type { BaselineChoice } from '../../store/results-view';
 import { baselineLabel, groupByBuild } from '../../store/results-view';
@@ -110,6 +111,7 @@ export function ResultsScreen() {
         </>
       ) : null}
       <EngineImages />
+      <PushPanel />
     </section>
   );
 }

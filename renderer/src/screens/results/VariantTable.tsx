@@ -1,6 +1,6 @@
 import { formatSizeColumn, formatSizeDelta } from '../../../../shared/format/size';
 import { useApp } from '../../store';
-import { smokeSummary } from '../../store/build-view';
+import { serviceSummary, smokeSummary, startupText } from '../../store/build-view';
 import type { BaselineChoice, BuildGroup } from '../../store/results-view';
 import { baselineOf, environmentLayerBytes, estimatedBytes } from '../../store/results-view';
 import type { ComparisonEntry } from '../../store/selectors';
@@ -47,6 +47,9 @@ export function VariantTable({
   );
   const measuredText = formatSizeColumn(measured);
   const estimateText = formatSizeColumn(estimates);
+  // Start-up time sits beside the size, so a bytecode setting's trade is visible.
+  const checked = rows.some(({ entry }) => entry.result.service || entry.result.serviceSkipped);
+  const columns = checked ? 9 : 7;
   let index = 0;
   return (
     <table aria-label="Variants compared" className="results-table">
@@ -70,13 +73,19 @@ export function VariantTable({
           <th scope="col" className="num">
             Layers
           </th>
+          {checked ? (
+            <th scope="col" className="num">
+              Start-up
+            </th>
+          ) : null}
           <th scope="col">Smoke test</th>
+          {checked ? <th scope="col">Service</th> : null}
         </tr>
       </thead>
       {groups.map((group) => (
         <tbody key={group.buildId} aria-label={group.title}>
           <tr className="group-row">
-            <th scope="rowgroup" colSpan={7}>
+            <th scope="rowgroup" colSpan={columns}>
               {group.title}
               {group.imagesRemoved ? <span className="muted"> · images removed</span> : null}
               {group.state === 'failed' ? (
@@ -94,6 +103,7 @@ export function VariantTable({
               >
                 <th scope="row" className="variant-cell">
                   {entry.result.variant}
+                  {entry.result.bytecode ? ` (bytecode ${entry.result.bytecode})` : ''}
                   {base ? null : built(entry) ? <span className="muted"> (baseline)</span> : null}
                 </th>
                 <td className="num">{totals[i]}</td>
@@ -118,6 +128,7 @@ export function VariantTable({
                   ) : null}
                 </td>
                 <td className="num">{built(entry) ? entry.result.layers.length : ''}</td>
+                {checked ? <td className="num">{startupText(entry.result)}</td> : null}
                 <td className={`smoke-${entry.result.smoke} wrap-cell`}>
                   {entry.result.state === 'succeeded'
                     ? smokeSummary(entry.result)
@@ -125,6 +136,7 @@ export function VariantTable({
                       ? 'cancelled'
                       : `build failed${entry.result.error ? `: ${entry.result.error}` : ''}`}
                 </td>
+                {checked ? <td className="wrap-cell">{serviceSummary(entry.result)}</td> : null}
               </tr>
             );
           })}

@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { SmokeSpec } from '../../../shared/api/build';
 import { CondenseError, isCondenseError } from '../../../shared/api/errors';
 import { lockImportModules } from '../../../shared/build/smoke';
 import { lockedFileLists } from '../analysis/savings-analysis';
 import { cacheDir } from '../channels/channel-url';
-import { loadRecipe } from '../recipe/recipe-file';
-import { hasRecipe } from './recipe-input';
+import { loadRecipe, RECIPE_FILE } from '../recipe/recipe-file';
+import { ownPackageModules } from './package-modules';
 
 export interface SmokePlan {
   /** What to run in each image; undefined when nothing is to run. */
@@ -24,7 +27,7 @@ export interface SmokePlanOptions {
 /**
  * The smoke test of a build. Modules given in the request win (an empty list means "no import check");
  * without them, the import list comes from the locked packages' files (the analysis service's cached
- * `info/paths.json` lists). A lock that cannot be read skips the imports with the reason, since the
+ * `info/paths.json` lists) and the own package's top-level modules. A lock that cannot be read skips the imports with the reason, since the
  * build itself may still be worth having.
  */
 export async function planSmoke(
@@ -33,7 +36,7 @@ export async function planSmoke(
 ): Promise<SmokePlan> {
   if (requested?.modules !== undefined) return withChecks(requested);
   let derived: { modules: string[]; reason?: string };
-  if (!hasRecipe(options.projectDir)) {
+  if (!existsSync(join(options.projectDir, RECIPE_FILE))) {
     derived = {
       modules: [],
       reason:
@@ -50,6 +53,11 @@ export async function planSmoke(
         ...(options.signal ? { signal: options.signal } : {}),
       });
       derived = lockImportModules(lists);
+      if (recipe.package) {
+        // The own package is not in the lock: its modules come from its sources.
+        const own = await ownPackageModules(join(options.projectDir, recipe.package.path));
+        derived = { modules: [...new Set([...derived.modules, ...own])].sort() };
+      }
     } catch (error) {
       if (isCondenseError(error) && error.code === 'CANCELLED') throw error;
       if (options.signal?.aborted) throw new CondenseError('CANCELLED', 'Build cancelled.');

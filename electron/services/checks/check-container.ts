@@ -1,0 +1,130 @@
+import { hostname } from 'node:os';
+
+import type Docker from 'dockerode';
+
+import { CHECK_LABEL, CHECK_OWNER_LABEL } from '../../../shared/checks/model';
+import type { Engine } from '../docker/engine';
+
+/** Which process started a check container: a later run removes it once that process is gone. */
+const OWNER = `${hostname()}:${process.pid}`;
+
+/** Labels for a container a check creates (`kind`: smoke, command, service). */
+export function checkLabels(kind: string): Record<string, string> {
+  return { [CHECK_LABEL]: kind, [CHECK_OWNER_LABEL]: OWNER };
+}
+
+function ownerAlive(owner: string | undefined): boolean {
+  if (!owner) return false;
+  const at = owner.lastIndexOf(':');
+  const host = owner.slice(0, at);
+  const pid = Number(owner.slice(at + 1));
+  // Another machine's containers (a shared remote engine) are its own business.
+  if (host !== hostname()) return true;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes check containers left by a crashed or killed Condense (labelled by `checkLabels`): every
+ * one whose process on this machine is gone, and those of this process that are no longer in use
+ * (`inUse`). Failures are ignored: a leftover must never fail a build.
+ */
+export async function removeLeftoverChecks(
+  engine: Engine,
+  inUse: ReadonlySet<string> = activeContainers,
+): Promise<string[]> {
+  let containers: Docker.ContainerInfo[];
+  try {
+    containers = await engine.docker.listContainers({
+      all: true,
+      filters: { label: [CHECK_LABEL] },
+    });
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const info of containers) {
+    if (inUse.has(info.Id) || ownerAlive(info.Labels?.[CHECK_OWNER_LABEL])) continue;
+    try {
+      await engine.docker.getContainer(info.Id).remove({ force: true });
+      removed.push(info.Id);
+    } catch {
+      // Gone already, or the engine refused: the next run tries again.
+    }
+  }
+  return removed;
+}
+
+/** Containers this process's checks are using now (never swept). */
+const activeContainers = new Set<string>();
+
+/**
+ * Creates a labelled check container, runs `use` and removes the container whatever happens: failure,
+ * cancel (the signal removes it at once, which ends every wait on it), or a crash of the app inside.
+ */
+export async function withCheckContainer<T>(
+  engine: Engine,
+  kind: string,
+  options: Docker.ContainerCreateOptions,
+  signal: AbortSignal | undefined,
+  use: (container: Docker.Container) => Promise<T>,
+): Promise<T> {
+  signal?.throwIfAborted();
+  const container = await engine.docker.createContainer({
+    ...options,
+    Labels: { ...options.Labels, ...checkLabels(kind) },
+  });
+  activeContainers.add(container.id);
+  let removal: Promise<unknown> | undefined;
+  const remove = () =>
+    (removal ??= container.remove({ force: true }).catch((error: { statusCode?: number }) => {
+      // 404: removed already; 409: removal in progress.
+      if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+    }));
+  const onAbort = () => void remove().catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await use(container);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    try {
+      await remove();
+    } catch {
+      // One more try: a container must not outlive its check.
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+    activeContainers.delete(container.id);
+  }
+}
+
+/** The engine's multiplexed log format: 8-byte headers (stream, 0, 0, 0, size as big-endian u32). */
+export function demux(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length) {
+    const size = raw.readUInt32BE(offset + 4);
+    parts.push(raw.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** The container's last `lines` log lines (stdout and stderr), or '' when the engine has none. */
+export async function lastLogLines(container: Docker.Container, lines = 20): Promise<string> {
+  try {
+    const raw = await container.logs({
+      stdout: true,
+      stderr: true,
+      follow: false,
+      tail: lines,
+    });
+    return demux(raw).trimEnd();
+  } catch {
+    return '';
+  }
+}
