@@ -29,7 +29,8 @@ export class ImagePage {
 
   /** Builds and checks run on this network (the test engine has no bridge: host). */
   async setNetwork(mode: 'default' | 'host' | 'none'): Promise<void> {
-    await this.page.getByLabel('Network', { exact: true }).selectOption(mode);
+    // The label wraps the select: its accessible name carries the chosen option too.
+    await this.page.getByRole('combobox', { name: /^Network/ }).selectOption(mode);
   }
 
   async setBaseImages(builder: string, runtime: string): Promise<void> {
