@@ -278,14 +278,6 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
-  it('a reload returns to the same screen of the same project', async () => {
-    await shell.go('Image');
-    expect(page.url()).toContain('#/project/');
-    await page.reload();
-    await page.getByRole('heading', { level: 2, name: 'Image' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Steps' }).textContent()).toContain(PROJECT);
-  });
-
   it('follows the system theme: every screen again in dark', async () => {
     const background = () =>
       page.evaluate(() => {
@@ -308,5 +300,13 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     }
     await page.emulateMedia({ colorScheme: 'light' });
     expect(problems.errors).toEqual([]);
+  });
+
+  it('a reload returns to the same screen of the same project', async () => {
+    await shell.go('Image');
+    expect(page.url()).toContain('#/project/');
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Image' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Steps' }).textContent()).toContain(PROJECT);
   });
 });

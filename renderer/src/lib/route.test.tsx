@@ -53,7 +53,11 @@ describe('the address', () => {
     await act(() => app.store.getState().filesChanged(['condense.yml']));
     expect(reads()).toBe(before + 1);
     const version = app.store.getState().recipeVersion;
-    app.store.setState({ recipeRevision: 'older' });
+    app.store.setState({ recipeRevision: 'older', recipeSavesPending: 1 });
+    // A save is on its way: what changed on disk is the app's own write.
+    await act(() => app.store.getState().filesChanged(['condense.yml']));
+    expect(app.store.getState().recipeVersion).toBe(version);
+    app.store.setState({ recipeSavesPending: 0 });
     await act(() => app.store.getState().filesChanged(['condense.yml']));
     expect(app.store.getState().recipeVersion).toBe(version + 1);
   });

@@ -68,13 +68,16 @@ export const createProjectSlice: SliceCreator<ProjectSlice> =
         if (files.includes('environment.yml')) tasks.push(state.loadEnvironment());
         if (files.includes('environment.yml') || lockChanged) tasks.push(state.loadLock());
         let recipeChanged = false;
-        if (files.includes('condense.yml') && !state.recipeConflict) {
+        // While the app saves, what the watcher saw is the app's own write; a hand edit made then
+        // makes the save fail with a conflict, which the Image screen shows.
+        if (files.includes('condense.yml') && !state.recipeConflict && !state.recipeSavesPending) {
           // The app's own saves come back here too: reload only what someone else wrote.
           const revision = await api
             .call('recipe:get', { projectDir: state.project.dir })
             .then((r) => r.revision)
             .catch(() => undefined);
-          if (revision !== get().recipeRevision) {
+          const own = get().recipeOwnRevisions.includes(revision ?? '');
+          if (revision !== get().recipeRevision && !own && !get().recipeSavesPending) {
             recipeChanged = true;
             tasks.push(state.loadRecipe());
           }

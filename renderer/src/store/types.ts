@@ -132,6 +132,10 @@ export interface RecipeSlice {
   recipeError?: string;
   /** The revision of condense.yml the recipe was read or last saved at; saves are based on it. */
   recipeRevision?: string;
+  /** Saves queued or running; a change seen on disk meanwhile is the app's own. */
+  recipeSavesPending: number;
+  /** Revisions of condense.yml the app wrote itself (the latest few). */
+  recipeOwnRevisions: string[];
   /** Set when condense.yml changed on disk (a hand edit) and the app's change was not saved. */
   recipeConflict?: RecipeConflict;
   /** (Re)reads condense.yml; also "Reload from disk" after a conflict (drops the unsaved change). */
