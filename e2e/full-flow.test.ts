@@ -15,6 +15,7 @@ import {
   fixtureImagesRequirement,
 } from '../test/support/docker';
 import { available, chromiumRequirement, dockerHost } from '../test/support/requirements';
+import { seriousAxeProblems } from './support/axe';
 import type { PageProblems } from './support/browser';
 import { launchChromium, watchProblems } from './support/browser';
 import { AppShell } from './support/pages/app-shell';
@@ -92,6 +93,15 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     }
     await channel?.close();
     if (ready) await removeProjectImages();
+  });
+
+  it('says on first run what Condense does and offers the example project', async () => {
+    const projects = new ProjectsPage(page);
+    await projects.heading.waitFor();
+    await page.getByText(/^Condense turns your conda environment into a small/).waitFor();
+    await page.getByRole('button', { name: 'Open the example project' }).waitFor();
+    await shell.screenshot('flow-0-first-run');
+    expect(await seriousAxeProblems(page)).toEqual([]);
   });
 
   it('creates a project on the fixture channel', async () => {
@@ -215,7 +225,11 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     await shell.go('Build');
     // default and expert come from the BuildKit cache; only broken's prune stage is new.
     const status = await new BuildPage(page).buildAll(480_000);
-    expect(status).toMatch(/Build finished: 3 variant/);
+    // A failed smoke test reads as a failure, not as a finished build.
+    expect(status).toMatch(/^Smoke test failed for broken/);
+    expect(await page.getByRole('list', { name: 'Build steps' }).textContent()).not.toMatch(
+      /running|waiting/,
+    );
     await shell.go('Results');
     const rows = (await new ResultsPage(page).rows()).slice(0, 3);
     expect(rows.map((r) => r.Variant?.split(' ')[0])).toEqual(['default', 'expert', 'broken']);
@@ -243,6 +257,27 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     expect(problems.errors).toEqual([]);
   });
 
+  it('every screen in light and dark, with no serious accessibility problem', async () => {
+    await page.keyboard.press('Escape'); // the export dialog
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const step of [
+        'Projects',
+        'Environment',
+        'Lock',
+        'Image',
+        'Build',
+        'Results',
+      ] as const) {
+        await shell.go(step);
+        await shell.screenshot(`screen-${scheme}-${step.toLowerCase()}`);
+        const problems = await seriousAxeProblems(page);
+        expect(problems, `${step} (${scheme})`).toEqual([]);
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('follows the system theme: every screen again in dark', async () => {
     const background = () =>
       page.evaluate(() => {
@@ -265,5 +300,13 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     }
     await page.emulateMedia({ colorScheme: 'light' });
     expect(problems.errors).toEqual([]);
+  });
+
+  it('a reload returns to the same screen of the same project', async () => {
+    await shell.go('Image');
+    expect(page.url()).toContain('#/project/');
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Image' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Steps' }).textContent()).toContain(PROJECT);
   });
 });

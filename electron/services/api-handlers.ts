@@ -68,7 +68,7 @@ function unvalidatedHandlers(deps: ApiHandlerDeps): ApiHandlers {
     'jobs:cancel': (request) => Promise.resolve({ cancelled: jobs.cancel(request.jobId) }),
     'jobs:list': () => Promise.resolve(jobs.list()),
     'jobs:events': (request) => Promise.resolve(jobs.replay(request.jobId, request.afterSeq ?? 0)),
-    ...createProjectHandlers({ configDir }),
+    ...createProjectHandlers({ configDir, jobs }),
     ...createLockHandlers({ jobs }),
     ...createBuildHandlers({ jobs }),
     ...createRecipeHandlers({ jobs }),

@@ -103,15 +103,18 @@ describe('Projects', () => {
 describe('Environment', () => {
   it('searches the channels, adds a package and removes another', async () => {
     const { user, fake } = renderApp({
-      'channels:search': ({ query }) => [
-        {
-          name: `${query}-core`,
-          summary: 'Data frames',
-          versions: ['2.2.2', '2.2.1'],
-          builds: [],
-          channels: ['conda-forge'],
-        },
-      ],
+      'channels:search': ({ query }) => ({
+        results: [
+          {
+            name: `${query}-core`,
+            summary: 'Data frames',
+            versions: ['2.2.2', '2.2.1'],
+            builds: [],
+            channels: ['conda-forge'],
+          },
+        ],
+        unreachable: [],
+      }),
     });
     await openProject(user);
     await user.type(screen.getByRole('searchbox', { name: 'Search packages' }), 'pandas');
@@ -186,7 +189,7 @@ describe('Lock', () => {
       '0.4',
     );
     expect(screen.getByText('solving linux-64')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Relock' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Relock' })).toHaveAttribute('aria-disabled', 'true');
     act(
       () =>
         void fake.emit('l1', 'lock', 'failed', {
@@ -216,10 +219,12 @@ describe('Lock sizes', () => {
     const cells = within(table)
       .getAllByRole('row')
       .slice(1)
-      .map((row) => within(row).getAllByRole('cell').at(-1)!.textContent);
+      .map((row) => within(row).getAllByRole('cell').at(-2)!.textContent);
     // A package too small for the column's decimals keeps its own unit instead of "0.0 MiB".
     expect(cells).toEqual(['2.00 KiB', '30.0 MiB', '0.1 MiB']); // by name
-    expect(screen.getByText(/3 packages for linux-64, 30.1 MiB to download/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/3 packages for linux-64 .*, 30.1 MiB to download/),
+    ).toBeInTheDocument();
     cleanup();
 
     const sizeless = packages.map(({ size: _size, ...p }) => p);
@@ -233,7 +238,7 @@ describe('Lock sizes', () => {
     await openProject(second.user);
     await second.user.click(nav().getByRole('button', { name: /Lock/ }));
     const plain = screen.getByRole('table', { name: 'Resolved packages' });
-    expect(within(plain).queryByRole('columnheader', { name: 'Size' })).not.toBeInTheDocument();
+    expect(within(plain).queryByRole('columnheader', { name: 'Download' })).not.toBeInTheDocument();
     expect(plain).not.toHaveTextContent('\u2013');
   });
 });
@@ -336,11 +341,11 @@ describe('Build and Results', () => {
         ]),
       );
     });
-    const chart = screen.getByRole('img', { name: 'Layer sizes of slim (this build)' });
+    const chart = screen.getByRole('img', { name: 'Layer sizes of slim' });
     expect(chart).toHaveTextContent('COPY /env /env');
     expect(chart).toHaveTextContent('42.0 MiB');
     expect(screen.getByRole('table', { name: 'Variants compared' })).toHaveTextContent(
-      'slim (this build)42.0 MiB2running…',
+      'slim (baseline)42.0 MiB42.0 MiB2running…',
     );
 
     await user.click(nav().getByRole('button', { name: /Build/ }));
@@ -381,12 +386,16 @@ describe('Build and Results', () => {
     const rows = within(screen.getByRole('table', { name: 'Variants compared' })).getAllByRole(
       'row',
     );
+    // Latest build first, each under its own heading, compared with its own unpruned variant.
     expect(rows.slice(1).map((r) => r.textContent)).toEqual([
-      'default (2026-01-02 09:00)90.0 MiB1not run',
-      'slim (2026-01-02 09:00)60.0 MiB−30.0 MiB1not run',
-      'default (2026-01-01 09:00)100.0 MiB+10.0 MiB1not run',
+      'Build of 2026-01-02 09:00',
+      'default (baseline)90.0 MiB1not run',
+      'slim60.0 MiB−30.0 MiB1not run',
+      'Build of 2026-01-01 09:00',
+      'default (baseline)100.0 MiB1not run',
     ]);
-    expect(screen.getAllByRole('img', { name: /^Layer sizes of / })).toHaveLength(3);
+    // Layer charts of the latest build.
+    expect(screen.getAllByRole('img', { name: /^Layer sizes of / })).toHaveLength(2);
   });
 });
 

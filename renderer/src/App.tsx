@@ -1,12 +1,13 @@
 import { useEffect, useRef } from 'react';
 
 import { ExportDialog } from './components/ExportDialog';
-import { BuildScreen } from './screens/BuildScreen';
+import { useRouteSync } from './lib/route';
+import { BuildScreen } from './screens/build/BuildScreen';
 import { EnvironmentScreen } from './screens/EnvironmentScreen';
-import { ImageScreen } from './screens/ImageScreen';
-import { LockScreen } from './screens/LockScreen';
+import { ImageScreen } from './screens/image/ImageScreen';
+import { LockScreen } from './screens/lock/LockScreen';
 import { ProjectsScreen } from './screens/ProjectsScreen';
-import { ResultsScreen } from './screens/ResultsScreen';
+import { ResultsScreen } from './screens/results/ResultsScreen';
 import { useApp } from './store';
 import { projectSelectors } from './store/selectors';
 import type { Screen } from './store/types';
@@ -38,6 +39,7 @@ export function App() {
   const go = useApp((s) => s.go);
   const setExportOpen = useApp((s) => s.setExportOpen);
   const Current = SCREENS[screen];
+  useRouteSync();
   const main = useRef<HTMLElement>(null);
   const shown = useRef(screen);
   useEffect(() => {

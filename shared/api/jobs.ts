@@ -4,7 +4,8 @@ import { noFields, shortText, wholeNumber } from './fields';
 import type { RequestSchemas } from './schema';
 
 /** Long work (lock, build) runs as a job: `start` returns its id, events stream back, cancel aborts it. */
-export type JobKind = 'lock' | 'build' | 'analyze' | 'search' | 'push';
+/** `watch`: a project's files watched until cancelled (`project:watch`). */
+export type JobKind = 'lock' | 'build' | 'analyze' | 'search' | 'push' | 'watch';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 

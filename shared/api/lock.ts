@@ -97,6 +97,13 @@ export interface PackageSearchResult {
   channels: string[];
 }
 
+/** What a package search found, and the channels it could not read (searched without them). */
+export interface PackageSearchResponse {
+  results: PackageSearchResult[];
+  /** Channels that failed (unreachable, bad answer), with the reason in words. */
+  unreachable: { channel: string; message: string }[];
+}
+
 /** `job` events of a lock job: `progress` ({message, fraction?}) then `done` (LockResult). */
 export interface LockMethods {
   /** Starts a lock job; progress and the LockResult arrive as job events. */
@@ -140,7 +147,10 @@ export interface LockMethods {
     request: { projectDir: string; platform?: string };
     response: EffectiveEnvironment;
   };
-  /** Searches package names across the project's channels (or the given ones). */
+  /**
+   * Searches package names across the project's channels (or the given ones). A channel that fails
+   * is left out and named in `unreachable`; only when every channel fails does the call fail.
+   */
   'channels:search': {
     request: {
       query: string;
@@ -149,7 +159,7 @@ export interface LockMethods {
       platform?: string;
       limit?: number;
     };
-    response: PackageSearchResult[];
+    response: PackageSearchResponse;
   };
 }
 

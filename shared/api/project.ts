@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { absolutePath, list, noFields, shortText, userFolder } from './fields';
+import type { JobStarted } from './jobs';
 import type { RequestSchemas } from './schema';
 
 /** A project is a folder holding environment.yml (the conda environment) and condense.yml (the recipe). */
@@ -39,10 +40,20 @@ export interface ProjectMethods {
   'project:create': { request: ProjectCreateRequest; response: ProjectInfo };
   /** Opens a folder holding environment.yml; adds a condense.yml skeleton when it has none. */
   'project:open': { request: { dir: string }; response: ProjectInfo };
+  /**
+   * Writes the example project (a small FastAPI service) into `dir`, or into a new folder under the
+   * home folder when absent, and opens it; ALREADY_EXISTS when `dir` holds a project.
+   */
+  'project:createExample': { request: { dir?: string }; response: ProjectInfo };
   /** Most recent first, at most 12. */
   'project:recent': { request: Record<string, never>; response: RecentProject[] };
   /** Removes a folder from the recent list (the folder itself is left alone). */
   'project:forget': { request: { dir: string }; response: { removed: boolean } };
+  /**
+   * Watches environment.yml, condense.yml and the lockfiles of a project as a `watch` job: each
+   * burst of changes on disk sends a `changed` event ({ files: names }); `jobs:cancel` stops it.
+   */
+  'project:watch': { request: { dir: string }; response: JobStarted };
 }
 
 /**
@@ -67,6 +78,8 @@ export const projectSchemas = {
   'project:open': z.strictObject({ dir: userFolder }),
   'project:recent': noFields,
   'project:forget': z.strictObject({ dir: userFolder }),
+  'project:createExample': z.strictObject({ dir: userFolder.optional() }),
+  'project:watch': z.strictObject({ dir: absolutePath }),
 } satisfies RequestSchemas<keyof ProjectMethods>;
 
 export const dialogSchemas = {

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { PruneRule } from '../recipe/catalog';
 import type { PrunePresetId, Recipe } from '../recipe/model';
 import type { RuleSaving } from '../recipe/savings';
+import type { PackageSpace } from '../recipe/space';
 import type { RecipeIssue } from '../recipe/validate';
 import { checkRecipe } from '../recipe/validate';
 import type { VariantSpec } from './build';
-import { absolutePath, noFields, projectDir, shortText } from './fields';
+import { absolutePath, list, noFields, projectDir, shortText } from './fields';
 import type { JobStarted } from './jobs';
 import type { RequestSchemas } from './schema';
 
@@ -69,6 +70,11 @@ export interface SavingsReport {
   /** Every catalog rule (and the recipe's custom globs) with what it would remove. */
   rules: (RuleSaving & { selected: boolean })[];
   selections: SelectionSaving[];
+  /**
+   * The environment by package and folder with what each rule (catalog and custom) removes in every
+   * folder: installed sizes on the Lock screen, the "environment by size" treemap.
+   */
+  space?: PackageSpace[];
   /** Bytes of the recipe's `files:` entries, copied into the image on top of the environment. */
   filesBytes?: number;
   /** Things the estimate cannot see (packages without paths.json...). */
@@ -102,6 +108,14 @@ export interface RecipeMethods {
   };
   /** Starts a job estimating every rule's saving from the locked packages' file lists. */
   'recipe:analyze': { request: { projectDir: string; recipe?: Recipe }; response: JobStarted };
+  /**
+   * What custom prune globs (relative to the prefix) would remove from the locked environment, one
+   * RuleSaving each (`custom:<glob>`); quick after the first call while the lockfile is unchanged.
+   */
+  'recipe:estimateGlobs': {
+    request: { projectDir: string; globs: string[]; recipe?: Recipe };
+    response: RuleSaving[];
+  };
   /**
    * Writes Dockerfile, .dockerignore, environment.yml, lockfiles and a README into `dir`; ALREADY_EXISTS
    * unless `force` when a file is there.
@@ -143,6 +157,11 @@ export const recipeSchemas = {
   'recipe:catalog': noFields,
   'recipe:generate': z.strictObject({ ...recipeProject, recipe: recipeSchema.optional() }),
   'recipe:analyze': z.strictObject({ ...recipeProject, recipe: recipeSchema.optional() }),
+  'recipe:estimateGlobs': z.strictObject({
+    ...recipeProject,
+    globs: list(shortText(1024), 50),
+    recipe: recipeSchema.optional(),
+  }),
   'recipe:export': z.strictObject({
     ...recipeProject,
     dir: absolutePath,

@@ -9,7 +9,9 @@ export class BuildPage {
   }
 
   get status(): Locator {
-    return this.page.getByRole('status').filter({ hasText: /Build (finished|failed|cancelled)/ });
+    return this.page
+      .getByRole('status', { name: 'Build status' })
+      .filter({ hasText: /Build (finished|failed|cancelled)|Smoke test failed/ });
   }
 
   /** Starts the build of every listed variant and waits for it to end; returns the status text. */

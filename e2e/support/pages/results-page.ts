@@ -16,13 +16,16 @@ export class ResultsPage {
     return this.page.getByRole('img', { name: 'Total image size per variant' });
   }
 
-  /** Rows of the comparison table, each cell keyed by its column header ("Variant", "Total"...). */
+  /**
+   * Variant rows of the comparison table, latest build first, each cell keyed by its column header
+   * ("Variant", "Total"...); the builds' heading rows are left out.
+   */
   async rows(): Promise<Record<string, string>[]> {
     const headers = (await this.table.locator('thead th').allTextContents()).map((h) => h.trim());
-    const rows = this.table.locator('tbody tr');
+    const rows = this.table.locator('tbody tr').filter({ has: this.page.locator('td') });
     const out: Record<string, string>[] = [];
     for (let i = 0; i < (await rows.count()); i++) {
-      const cells = await rows.nth(i).locator('td').allTextContents();
+      const cells = await rows.nth(i).locator('th, td').allTextContents();
       out.push(Object.fromEntries(headers.map((h, j) => [h, (cells[j] ?? '').trim()])));
     }
     return out;

@@ -37,6 +37,10 @@ export const searchCommand: CliCommand = {
       platform: typeof values.platform === 'string' ? values.platform : 'linux-64',
       cache: defaultRepodataCache(),
       signal: context.signal,
+      onUnreachable: (channel, error) =>
+        context.progress(
+          `could not search ${channel} (${error instanceof Error ? error.message : String(error)}); showing the other channels`,
+        ),
     });
     if (values.json) {
       context.out(JSON.stringify(results, null, 2));

@@ -132,6 +132,15 @@ describe('analyzeSavings', () => {
     const report = await analyzeSavings({ projectDir: project, recipe: recipe(), cacheRoot });
     expect(report.packages).toBe(chosen.length);
     expect(report.pythonVersion).toBe('3.11');
+    // The space by package and folder adds up to the environment and to each rule's saving.
+    const space = report.space ?? [];
+    expect(space.reduce((sum, p) => sum + p.installedBytes, 0)).toBe(report.environmentBytes);
+    for (const rule of report.rules) {
+      const inFolders = space
+        .flatMap((p) => p.folders)
+        .reduce((sum, f) => sum + (f.removed[rule.ruleId] ?? 0), 0);
+      expect(inFolders, rule.ruleId).toBe(rule.bytes);
+    }
     const prefix = join(work, 'env');
     await miniInstall(prefix);
     // This mini-install writes no conda-meta records: the estimate models them apart (condaMetaSize).

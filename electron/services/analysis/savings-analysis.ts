@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
@@ -7,8 +7,9 @@ import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import { PRUNE_RULES } from '../../../shared/recipe/catalog';
 import type { PruneSettings, Recipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
-import type { PackageFileList } from '../../../shared/recipe/savings';
+import type { PackageFileList, RuleSaving } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
+import { environmentSpace } from '../../../shared/recipe/space';
 import { checkImageFiles } from '../build/preflight';
 import { pipFileLists } from '../pip/pip-file-lists';
 import { fileListsOf } from './file-list-cache';
@@ -83,6 +84,39 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
   };
 }
 
+const memo = new Map<string, Promise<Awaited<ReturnType<typeof lockedFileLists>>>>();
+
+/**
+ * The file lists of the lock as it is on disk now, kept in memory while the lockfile is unchanged:
+ * custom-glob estimates are asked for as the user types.
+ */
+async function currentFileLists(options: AnalyzeOptions) {
+  const lockPath = join(options.projectDir, options.recipe.lockfile);
+  const info = await stat(lockPath).catch(() => undefined);
+  const key = `${lockPath}\0${info?.mtimeMs ?? 0}\0${info?.size ?? 0}`;
+  let lists = memo.get(key);
+  if (!lists) {
+    for (const old of memo.keys()) if (old.startsWith(`${lockPath}\0`)) memo.delete(old);
+    lists = lockedFileLists(options);
+    memo.set(key, lists);
+    lists.catch(() => memo.delete(key));
+  }
+  return lists;
+}
+
+/** What each custom glob would remove from the locked environment (the Image screen, as typed). */
+export async function estimateGlobs(
+  options: AnalyzeOptions,
+  globs: string[],
+): Promise<RuleSaving[]> {
+  const { lists } = await currentFileLists(options);
+  const rules = resolvePrune(
+    { preset: 'none', add: [], remove: [], custom: globs },
+    options.recipe.platform,
+  );
+  return estimateSavings(lists, rules, options.recipe.prefix).rules;
+}
+
 /**
  * What every prune rule would remove from the locked environment, before building: bytes, files and
  * owning packages per rule, and per selection (recipe and variants) with overlaps counted once.
@@ -102,7 +136,8 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
       ...new Set([...recipe.prune.custom, ...recipe.variants.flatMap((v) => v.prune.custom)]),
     ],
   };
-  const all = estimateSavings(lists, resolvePrune(every, recipe.platform), recipe.prefix);
+  const everyRule = resolvePrune(every, recipe.platform);
+  const all = estimateSavings(lists, everyRule, recipe.prefix);
   const selectedIds = new Set(resolvePrune(recipe.prune, recipe.platform).map((r) => r.id));
   const selection = (id: string, prune: PruneSettings): SelectionSaving => {
     const rules = resolvePrune(prune, recipe.platform);
@@ -140,6 +175,7 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
       selection('recipe', recipe.prune),
       ...recipe.variants.map((v) => selection(v.id, v.prune)),
     ],
+    space: environmentSpace(lists, everyRule, recipe.prefix),
     warnings,
   };
 }

@@ -15,6 +15,11 @@ export interface SearchOptions {
   cache: RepodataCache;
   limit?: number;
   signal?: AbortSignal;
+  /**
+   * Called for a channel that could not be read; the search goes on with the others. Without it a
+   * failing channel fails the search. When every channel fails, the first error is thrown anyway.
+   */
+  onUnreachable?: (channel: string, error: unknown) => void;
 }
 
 /** Compares conda versions with rattler's rules (1.10 > 1.9, 1.0a1 < 1.0); unparsable ones sort last. */
@@ -65,6 +70,8 @@ export async function searchPackages(options: SearchOptions): Promise<PackageSea
     string,
     { index: RepodataIndex; entries: number[][]; channel: string; subdir: string }[]
   >();
+  let failures = 0;
+  let firstError: unknown;
   for (const channel of options.channels) {
     for (const subdir of [options.platform, 'noarch']) {
       let index: RepodataIndex;
@@ -72,7 +79,12 @@ export async function searchPackages(options: SearchOptions): Promise<PackageSea
         index = await options.cache.index(await options.cache.get(channel, subdir, options.signal));
       } catch (error) {
         if (error instanceof MissingSubdirError) continue;
-        throw error;
+        if (!options.onUnreachable || options.signal?.aborted) throw error;
+        options.onUnreachable(channel.publicUrl, error);
+        firstError ??= error;
+        failures += 1;
+        // One report per channel: its noarch would fail the same way.
+        break;
       }
       for (const [name, entries] of index.byName) {
         if (query !== '' && !name.includes(query)) continue;
@@ -82,6 +94,7 @@ export async function searchPackages(options: SearchOptions): Promise<PackageSea
       }
     }
   }
+  if (failures > 0 && failures === options.channels.length) throw firstError;
   const rank = (name: string) => (name === query ? 0 : name.startsWith(query) ? 1 : 2);
   const names = [...matches.keys()]
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))

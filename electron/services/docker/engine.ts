@@ -36,7 +36,7 @@ export function engineError(error: unknown, target: Pick<EngineTarget, 'host'>):
   if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH') {
     return new CondenseError(
       'ENGINE_UNAVAILABLE',
-      `The Docker engine at ${target.host} is not running (${e.code}). Start Docker (or scripts/ci/dockerd.sh start), or point DOCKER_HOST at a running engine.`,
+      `The Docker engine at ${target.host} is not running (${e.code}). Start Docker Desktop or the Docker service (sudo systemctl start docker), or choose another engine (DOCKER_HOST or a Docker context).`,
       { host: target.host, cause: e.code },
     );
   }

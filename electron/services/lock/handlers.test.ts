@@ -119,7 +119,11 @@ describe('lock handlers over the contract', () => {
   it('environment:read, channels:search', async () => {
     const read = await client.call('environment:read', { projectDir: dir });
     expect(read.spec.channels).toEqual([server.url]);
-    const found = await client.call('channels:search', { projectDir: dir, query: 'py' });
+    const { results: found, unreachable } = await client.call('channels:search', {
+      projectDir: dir,
+      query: 'py',
+    });
+    expect(unreachable).toEqual([]);
     // prefix matches first, then other names containing the text
     expect(found.map((r) => r.name)).toEqual(['python', 'python_abi', 'numpy']);
     expect(found[0]!.versions).toEqual(['3.12.4', '3.11.9']);
@@ -155,6 +159,28 @@ describe('lock handlers over the contract', () => {
       client.call('environment:effective', { projectDir: dir, platform: '../etc' }),
     ).rejects.toThrow(/unknown platform "\.\.\/etc"/);
     await writeFile(join(dir, 'environment.yml'), read.text);
+  });
+
+  it('channels:search shows the reachable channels and names the one that failed', async () => {
+    // A port nobody listens on: bound, then closed.
+    const { createServer } = await import('node:net');
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const dead = `http://127.0.0.1:${closed}/gone`;
+    const { results, unreachable } = await client.call('channels:search', {
+      channels: [dead, server.url],
+      query: 'python',
+    });
+    expect(results.map((r) => r.name)).toContain('python');
+    expect(unreachable.map((u) => u.channel)).toEqual([dead]);
+    expect(unreachable[0]!.message).toMatch(/\S/);
+    await expect(
+      client.call('channels:search', { channels: [dead], query: 'python' }),
+    ).rejects.toThrow();
   });
 
   it('cancelling a lock job stops it before it writes anything', async () => {

@@ -104,13 +104,20 @@ export function createLockHandlers(deps: LockHandlerDeps): Pick<ApiHandlers, key
           await readFile(join(await projectFolder(request.projectDir), ENVIRONMENT_FILE), 'utf8'),
         ).spec.channels;
       }
-      return searchPackages({
+      const unreachable: { channel: string; message: string }[] = [];
+      const results = await searchPackages({
+        onUnreachable: (channel, error) =>
+          unreachable.push({
+            channel,
+            message: error instanceof Error ? error.message : String(error),
+          }),
         query: request.query,
         channels: resolveChannels(channels),
         platform: request.platform ?? 'linux-64',
         cache: cache(),
         limit: request.limit,
       });
+      return { results, unreachable };
     },
   };
 }

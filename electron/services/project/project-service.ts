@@ -5,6 +5,7 @@ import { basename, isAbsolute, join, normalize } from 'node:path';
 import { CondenseError } from '../../../shared/api/errors';
 import type { ProjectCreateRequest, ProjectInfo } from '../../../shared/api/project';
 import { writeFileExclusive } from '../fs/atomic-write';
+import { freeExampleDir, writeExample } from './example-project';
 import { projectFolder } from './project-folder';
 import type { RecentProjects } from './recent-projects';
 import { ENVIRONMENT_FILE, environmentSkeleton, RECIPE_FILE, recipeSkeleton } from './skeletons';
@@ -131,6 +132,27 @@ export class ProjectService {
         created.push(RECIPE_FILE);
       }
     } catch (error) {
+      throw fsError(error, dir);
+    }
+    return this.opened(dir, created);
+  }
+
+  /**
+   * Creates the example project in `dir`, or in a free folder under the home folder, and opens it.
+   * `source` (a folder) replaces the built-in template.
+   */
+  async createExample(request: { dir?: string }, source?: string): Promise<ProjectInfo> {
+    if (request?.dir !== undefined && typeof request.dir !== 'string') {
+      throw invalid('Give the example folder as a path, or nothing for the default.', 'dir');
+    }
+    const dir = request?.dir
+      ? resolveProjectDir(request.dir, this.home)
+      : await freeExampleDir(this.home);
+    let created: string[];
+    try {
+      created = await writeExample(dir, source);
+    } catch (error) {
+      if (error instanceof CondenseError) throw error;
       throw fsError(error, dir);
     }
     return this.opened(dir, created);

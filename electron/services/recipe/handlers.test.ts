@@ -195,6 +195,34 @@ describe('recipe handlers over the contract', () => {
     expect(events.some((e) => e.kind === 'progress')).toBe(true);
   });
 
+  it('estimates custom globs on the locked environment, matching the full analysis', async () => {
+    const glob = 'lib/python3.11/site-packages/*/tests';
+    const [saving] = await client.call('recipe:estimateGlobs', {
+      projectDir: project,
+      globs: [glob],
+    });
+    expect(saving).toMatchObject({ ruleId: `custom:${glob}` });
+    const { jobId } = await client.call('recipe:analyze', {
+      projectDir: project,
+      recipe: {
+        ...(await client.call('recipe:get', { projectDir: project })).recipe,
+        prune: { preset: 'none', add: [], remove: [], custom: [glob] },
+      },
+    });
+    const report = await new Promise<SavingsReport>((resolve) => {
+      client.onJobEvent((event) => {
+        if (event.jobId === jobId && event.kind === 'done') resolve(event.data as SavingsReport);
+      });
+    });
+    expect(report.rules.find((r) => r.ruleId === `custom:${glob}`)?.bytes).toBe(saving!.bytes);
+    await expect(
+      client.call('recipe:estimateGlobs', { projectDir: project, globs: ['../etc'] }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('../etc') as string,
+    });
+  });
+
   it('exports into a folder, then refuses to overwrite', async () => {
     const out = join(root, 'export');
     const result = await client.call('recipe:export', { projectDir: project, dir: out });

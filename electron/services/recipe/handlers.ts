@@ -1,9 +1,10 @@
 import type { ApiHandlers } from '../../../shared/api/contract';
+import { CondenseError } from '../../../shared/api/errors';
 import type { RecipeMethods } from '../../../shared/api/recipe';
 import { PRUNE_PRESETS, PRUNE_RULES } from '../../../shared/recipe/catalog';
 import type { Recipe } from '../../../shared/recipe/model';
-import { validateRecipe } from '../../../shared/recipe/validate';
-import { analyzeSavings } from '../analysis/savings-analysis';
+import { customGlobProblem, validateRecipe } from '../../../shared/recipe/validate';
+import { analyzeSavings, estimateGlobs } from '../analysis/savings-analysis';
 import { cacheDir } from '../channels/channel-url';
 import { exportProject } from '../export/export-service';
 import type { JobManager } from '../jobs/job-manager';
@@ -69,6 +70,23 @@ export function createRecipeHandlers(
       // The outcome travels as job events; the promise itself needs no handler.
       result.catch(() => undefined);
       return { jobId };
+    },
+    'recipe:estimateGlobs': async (request) => {
+      const projectDir = await projectFolder(request.projectDir);
+      const { globs } = request;
+      for (const glob of globs) {
+        const problem = customGlobProblem(glob);
+        if (problem) {
+          throw new CondenseError('INVALID_INPUT', `The prune glob "${glob}" ${problem}.`, {
+            field: 'globs',
+          });
+        }
+      }
+      const recipe = await recipeOf(request, projectDir);
+      return estimateGlobs(
+        { projectDir, recipe, cacheRoot: deps.cacheRoot ?? cacheDir() },
+        globs,
+      );
     },
     'recipe:export': async (request) => {
       const projectDir = await projectFolder(request.projectDir);

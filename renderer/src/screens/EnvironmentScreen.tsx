@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { useApp } from '../store';
@@ -46,6 +46,10 @@ export function EnvironmentScreen() {
   const removePackage = useApp((s) => s.removePackage);
   const pinPackage = useApp((s) => s.pinPackage);
   const setPython = useApp((s) => s.setPython);
+  const searchNotice = useApp((s) => s.searchNotice);
+  const lastRemoved = useApp((s) => s.lastRemoved);
+  const undoRemove = useApp((s) => s.undoRemove);
+  const undoButton = useRef<HTMLButtonElement>(null);
   const [query, setQuery] = useState('');
   const [pins, setPins] = useState<Record<string, string>>({});
   const names = environmentSelectors.dependencyNames({ environment });
@@ -86,6 +90,11 @@ export function EnvironmentScreen() {
             onChange={(e) => setQuery(e.target.value)}
           />
           {searching ? <p role="status">Searching…</p> : null}
+          {searchNotice ? (
+            <p role="note" className="warn-note">
+              {searchNotice}
+            </p>
+          ) : null}
           {!query.trim() ? (
             <p className="muted">
               Type a package name (for example numpy) to search the channels listed on the right.
@@ -112,11 +121,14 @@ export function EnvironmentScreen() {
                       : ''}
                   </small>
                 </div>
+                {/* aria-disabled, not disabled: the button keeps the focus after adding. */}
                 <button
                   type="button"
                   aria-label={`Add ${r.name}`}
-                  disabled={names.has(r.name)}
-                  onClick={() => void addPackage(r.name)}
+                  aria-disabled={names.has(r.name)}
+                  onClick={() => {
+                    if (!names.has(r.name)) void addPackage(r.name);
+                  }}
                 >
                   {names.has(r.name) ? 'Added' : 'Add'}
                 </button>
@@ -131,6 +143,14 @@ export function EnvironmentScreen() {
           </div>
           <div className="card stack">
             <h3>Dependencies</h3>
+            {lastRemoved ? (
+              <p role="status" className="row row-center">
+                Removed {lastRemoved.name}.
+                <button type="button" ref={undoButton} onClick={() => void undoRemove()}>
+                  Undo
+                </button>
+              </p>
+            ) : null}
             {packages.length === 0 ? (
               <EmptyState title="No packages yet">
                 <p>Search on the left and add the packages your code imports.</p>
@@ -173,7 +193,10 @@ export function EnvironmentScreen() {
                         <button
                           type="button"
                           aria-label={`Remove ${d.name}`}
-                          onClick={() => void removePackage(d.name)}
+                          onClick={() =>
+                            // The row goes away: focus moves to Undo, so the keyboard stays here.
+                            void removePackage(d.name).then(() => undoButton.current?.focus())
+                          }
                         >
                           Remove
                         </button>

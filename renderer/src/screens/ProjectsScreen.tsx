@@ -14,6 +14,7 @@ export function ProjectsScreen() {
   const createProject = useApp((s) => s.createProject);
   const openProject = useApp((s) => s.openProject);
   const forgetProject = useApp((s) => s.forgetProject);
+  const openExample = useApp((s) => s.openExample);
   const [dir, setDir] = useState('');
   const [name, setName] = useState('');
   const [pathError, setPathError] = useState('');
@@ -43,6 +44,26 @@ export function ProjectsScreen() {
   return (
     <section aria-labelledby="projects-title" className="screen">
       <h2 id="projects-title">Projects</h2>
+      <p className="lead">
+        Condense turns your conda environment into a small, reproducible Docker image for
+        production, without writing a Dockerfile.
+      </p>
+      {!project ? (
+        <div className="card row row-center">
+          <p className="grow">
+            New here? Open the example project, a small FastAPI service with a scikit-learn model,
+            and try every step on it.
+          </p>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => void openExample()}
+          >
+            Open the example project
+          </button>
+        </div>
+      ) : null}
       {project ? (
         <p>
           Open: <strong>{project.name}</strong> <code>{project.dir}</code>

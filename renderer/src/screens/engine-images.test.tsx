@@ -80,9 +80,11 @@ describe('Images on the engine (Results screen)', () => {
     expect(tagsShown()).toEqual(['condense/churn:default', `condense/churn:default-${NEW}`]);
     // The comparison still shows the old build's size, and says its image is gone.
     const variants = screen.getByRole('table', { name: 'Variants compared' });
-    const oldRow = within(variants)
-      .getAllByRole('row')
-      .find((r) => r.textContent?.includes('image removed'));
-    expect(oldRow?.textContent).toMatch(/^default \(.*, image removed\)40\.0 MiB/);
+    const oldGroup = within(variants)
+      .getAllByRole('rowgroup')
+      .find((g) => g.textContent?.includes('images removed'));
+    expect(oldGroup?.textContent).toMatch(
+      /^Build of .* · images removeddefault \(baseline\)40\.0 MiB/,
+    );
   });
 });

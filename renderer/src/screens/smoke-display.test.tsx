@@ -63,7 +63,7 @@ describe('smoke tests on the Results and Image screens', () => {
     const table = screen.getByRole('table', { name: 'Variants compared' });
     const smokeCells = within(table)
       .getAllByRole('row')
-      .slice(1)
+      .filter((row) => within(row).queryAllByRole('cell').length > 0)
       .map((row) => row.lastElementChild?.textContent);
     expect(smokeCells.slice(0, 4)).toEqual([
       'passed, imported click, numpy',

@@ -39,6 +39,7 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
   ({ api }) =>
   (set, get) => ({
     history: [],
+    buildVariants: [],
     syncedBuildJobs: [],
     smokeModules: '',
     smokeCommand: '',
@@ -94,7 +95,7 @@ export const createBuildSlice: SliceCreator<BuildSlice> =
           ...(classic ? { classic: true } : {}),
         });
         get().trackJob(jobId, 'build');
-        set({ buildJobId: jobId, screen: 'build' });
+        set({ buildJobId: jobId, buildVariants: variants, screen: 'build' });
       } catch (error) {
         set({ buildError: describeError(error) });
       }

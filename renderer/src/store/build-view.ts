@@ -1,6 +1,7 @@
 import type { BuildRecord, VariantResult } from '../../../shared/api/build';
 import { cleanInstruction } from '../../../shared/build/layers';
 import { formatSize } from '../../../shared/format/size';
+import type { JobView } from './types';
 
 export type SmokeStatus = 'pending' | 'passed' | 'failed' | 'skipped';
 
@@ -14,6 +15,8 @@ export interface LayerSize {
 export interface VariantView {
   variant: string;
   state: VariantResult['state'];
+  /** The prune rules it applied (none: the unpruned variant). */
+  rules: string[];
   imageId?: string;
   totalBytes: number;
   layers: LayerSize[];
@@ -40,6 +43,7 @@ export function toVariantView(result: VariantResult, smokeExpected = false): Var
   const view: VariantView = {
     variant: result.id,
     state: result.state,
+    rules: result.rules,
     totalBytes: result.sizeBytes ?? result.layers.reduce((sum, l) => sum + l.sizeBytes, 0),
     // Imported base images have layers without an instruction.
     layers: result.layers.map((l) => ({
@@ -102,4 +106,43 @@ export function smokeSummary(view: VariantView): string {
   }
   if (view.smoke === 'pending') return 'running…';
   return view.smokeMessage ? `not run: ${view.smokeMessage}` : 'not run';
+}
+
+/** The build's state in one sentence, and whether it reads as a failure. */
+export interface BuildOutcome {
+  tone: 'running' | 'ok' | 'failed' | 'cancelled';
+  text: string;
+}
+
+function names(ids: string[]): string {
+  return ids.join(', ');
+}
+
+/**
+ * What the Build screen says about a job. A build whose job succeeded can still have variants that
+ * failed to build or whose smoke test failed: that is a failure, not "finished".
+ */
+export function buildOutcome(job: Pick<JobView, 'state' | 'progress' | 'variants'>): BuildOutcome {
+  if (job.state === 'running')
+    return { tone: 'running', text: job.progress?.message ?? 'Building…' };
+  if (job.state === 'cancelled') return { tone: 'cancelled', text: 'Build cancelled.' };
+  if (job.state === 'failed') return { tone: 'failed', text: 'Build failed.' };
+  const broken = job.variants.filter((v) => v.state !== 'succeeded').map((v) => v.id);
+  const smokeFailed = job.variants.filter((v) => v.smoke && !v.smoke.passed).map((v) => v.id);
+  const built = job.variants.length - broken.length;
+  const count = `${built} of ${job.variants.length} variant${job.variants.length === 1 ? '' : 's'} built`;
+  if (broken.length > 0) {
+    return { tone: 'failed', text: `Build failed for ${names(broken)} (${count}).` };
+  }
+  if (smokeFailed.length > 0) {
+    return {
+      tone: 'failed',
+      text: `Smoke test failed for ${names(smokeFailed)}: the image builds but does not work (${count}).`,
+    };
+  }
+  const checked = job.variants.some((v) => v.smoke?.passed) ? ', smoke tests passed' : '';
+  return {
+    tone: 'ok',
+    text: `Build finished: ${built} variant${built === 1 ? '' : 's'} built${checked}.`,
+  };
 }

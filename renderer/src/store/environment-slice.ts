@@ -84,26 +84,49 @@ export const createEnvironmentSlice: SliceCreator<EnvironmentSlice> =
       async searchPackages(query) {
         const mine = ++searchSeq;
         const trimmed = query.trim();
-        set({ searchQuery: query, environmentError: undefined });
+        set({ searchQuery: query, environmentError: undefined, searchNotice: undefined });
         if (!trimmed) {
           set({ searchResults: [], searching: false });
           return;
         }
         set({ searching: true });
         try {
-          const results = await api.call('channels:search', {
+          const { results, unreachable } = await api.call('channels:search', {
             query: trimmed,
             projectDir: projectDir(),
             limit: 50,
           });
           // A slower earlier search must not overwrite a newer one.
-          if (mine === searchSeq) set({ searchResults: results, searching: false });
+          if (mine === searchSeq) {
+            set({
+              searchResults: results,
+              searching: false,
+              searchNotice: unreachable.length
+                ? `Could not search ${unreachable.map((u) => u.channel).join(', ')}: showing what the other channels have. ${unreachable[0]!.message}`
+                : undefined,
+            });
+          }
         } catch (error) {
           if (mine === searchSeq) set({ searching: false, environmentError: describeError(error) });
         }
       },
-      addPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec ?? '') }]),
-      removePackage: (name) => edit([{ removeDependency: name }]),
+      addPackage: (name, spec) => {
+        set({ lastRemoved: undefined });
+        return edit([{ setDependency: dependencyLine(name, spec ?? '') }]);
+      },
+      async removePackage(name) {
+        const dependency = get().environment?.dependencies.find((d) => d.name === name);
+        await edit([{ removeDependency: name }]);
+        if (dependency && !get().environmentError) {
+          set({ lastRemoved: { name, line: dependency.raw.trim() || name } });
+        }
+      },
+      async undoRemove() {
+        const removed = get().lastRemoved;
+        if (!removed) return;
+        set({ lastRemoved: undefined });
+        await edit([{ setDependency: removed.line }]);
+      },
       pinPackage: (name, spec) => edit([{ setDependency: dependencyLine(name, spec) }]),
       // `3.11` means 3.11.* to conda users: written as `python=3.11`, as conda reads it.
       setPython: (version) => edit([{ setDependency: pythonDependency(version) }]),

@@ -35,7 +35,15 @@ function mergeStep(steps: StepView[], data: Partial<BuildStep>): StepView[] {
   const step: StepView = {
     id: data.id,
     name: data.name ?? previous?.name ?? data.id,
-    state: data.error ? 'error' : data.cached ? 'cached' : data.completed ? 'done' : 'running',
+    state: data.error
+      ? 'failed'
+      : data.cached
+        ? 'cached'
+        : data.completed
+          ? 'done'
+          : (data.started ?? previous?.startedAt) !== undefined
+            ? 'running'
+            : 'waiting',
   };
   const startedAt = time(data.started) ?? previous?.startedAt;
   const completedAt = time(data.completed) ?? previous?.completedAt;
@@ -46,6 +54,24 @@ function mergeStep(steps: StepView[], data: Partial<BuildStep>): StepView[] {
   const next = [...steps];
   next[index] = step;
   return next;
+}
+
+/**
+ * When a job ends, no step may still read "running" or "waiting": a cancel stops them; an engine
+ * failure fails the step that was running (unless a step already carries the error) and leaves the
+ * rest not run.
+ */
+export function settleSteps(steps: StepView[], outcome: JobView['state']): StepView[] {
+  if (outcome === 'running') return steps;
+  const blamed = steps.some((s) => s.state === 'failed');
+  return steps.map((step) => {
+    if (step.state !== 'running' && step.state !== 'waiting') return step;
+    if (outcome === 'succeeded') return { ...step, state: 'done' };
+    if (outcome === 'failed' && step.state === 'running' && !blamed) {
+      return { ...step, state: 'failed' };
+    }
+    return { ...step, state: 'cancelled' };
+  });
 }
 
 /** Applies one event to a job view (pure apart from the log buffer), returning the new view. */
@@ -85,16 +111,29 @@ export function applyJobEvent(view: JobView, event: JobEvent, log: LogBuffer): J
       };
     }
     case 'done':
-      return { ...view, state: 'succeeded', progress: undefined, result: event.data };
+      return {
+        ...view,
+        state: 'succeeded',
+        progress: undefined,
+        result: event.data,
+        steps: settleSteps(view.steps, 'succeeded'),
+      };
     case 'failed':
       return {
         ...view,
         state: 'failed',
+        progress: undefined,
+        steps: settleSteps(view.steps, 'failed'),
         // The service's message plus what to do next, chosen by the error code.
         error: describeError(fromErrorInfo(event.data as ErrorInfo)),
       };
     case 'cancelled':
-      return { ...view, state: 'cancelled' };
+      return {
+        ...view,
+        state: 'cancelled',
+        progress: undefined,
+        steps: settleSteps(view.steps, 'cancelled'),
+      };
     default:
       return view;
   }
@@ -170,6 +209,14 @@ export const createJobsSlice: SliceCreator<JobsSlice> =
         }
         set({ jobs, logTick: get().logTick + 1 });
         for (const view of finished) afterJob(get, view);
+        const changed = events
+          .filter((e) => e.job === 'watch' && e.kind === 'changed')
+          .flatMap((e) => (e.data as { files?: string[] }).files ?? []);
+        if (changed.length) {
+          get()
+            .filesChanged([...new Set(changed)])
+            .catch((error: unknown) => console.error('reload after a file change failed', error));
+        }
       },
     };
   };

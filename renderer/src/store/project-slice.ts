@@ -40,13 +40,51 @@ export const createProjectSlice: SliceCreator<ProjectSlice> =
       try {
         const project = await load();
         set({ project, projectBusy: false, screen: 'environment' });
-        await Promise.all([loadProjectData(get), get().loadRecent()]);
+        await Promise.all([loadProjectData(get), get().loadRecent(), watch(project.dir)]);
       } catch (error) {
         set({ projectBusy: false, projectError: describeError(error) });
       }
     };
+    // One watch at a time: the previous project's stops when another opens.
+    const watch = async (dir: string) => {
+      const previous = get().watchJobId;
+      set({ watchJobId: undefined });
+      try {
+        if (previous) await api.call('jobs:cancel', { jobId: previous });
+        const { jobId } = await api.call('project:watch', { dir });
+        set({ watchJobId: jobId });
+      } catch (error) {
+        // Without it, changes on disk show after the next action instead of at once.
+        console.warn('project:watch failed', error);
+      }
+    };
     return {
       recent: [],
+      async filesChanged(files) {
+        const state = get();
+        if (!state.project) return;
+        const lockChanged = files.some((f) => f === 'conda-lock.yml' || f.endsWith('.lock'));
+        const tasks: Promise<void>[] = [];
+        if (files.includes('environment.yml')) tasks.push(state.loadEnvironment());
+        if (files.includes('environment.yml') || lockChanged) tasks.push(state.loadLock());
+        let recipeChanged = false;
+        // While the app saves, what the watcher saw is the app's own write; a hand edit made then
+        // makes the save fail with a conflict, which the Image screen shows.
+        if (files.includes('condense.yml') && !state.recipeConflict && !state.recipeSavesPending) {
+          // The app's own saves come back here too: reload only what someone else wrote.
+          const revision = await api
+            .call('recipe:get', { projectDir: state.project.dir })
+            .then((r) => r.revision)
+            .catch(() => undefined);
+          const own = get().recipeOwnRevisions.includes(revision ?? '');
+          if (revision !== get().recipeRevision && !own && !get().recipeSavesPending) {
+            recipeChanged = true;
+            tasks.push(state.loadRecipe());
+          }
+        }
+        await Promise.all(tasks);
+        if (lockChanged || recipeChanged) await get().analyze();
+      },
       projectBusy: false,
       async loadRecent() {
         try {
@@ -66,6 +104,7 @@ export const createProjectSlice: SliceCreator<ProjectSlice> =
       createProject: (dir, name) =>
         enter(() => api.call('project:create', name ? { dir, name } : { dir })),
       openProject: (dir) => enter(() => api.call('project:open', { dir })),
+      openExample: () => enter(() => api.call('project:createExample', {})),
       async forgetProject(dir) {
         try {
           await api.call('project:forget', { dir });

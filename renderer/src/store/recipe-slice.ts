@@ -41,7 +41,11 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
           recipe,
           baseRevision: get().recipeRevision ?? RECIPE_MISSING_REVISION,
         });
-        set({ recipeRevision: saved.revision, recipeConflict: undefined });
+        set({
+          recipeRevision: saved.revision,
+          recipeConflict: undefined,
+          recipeOwnRevisions: [...get().recipeOwnRevisions.slice(-19), saved.revision],
+        });
         // Only accept the answer if nothing newer was applied meanwhile.
         if (get().recipe === recipe) {
           set({
@@ -68,8 +72,15 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
     const save = (recipe: Recipe) => {
       const dir = projectDir();
       if (!dir) return Promise.resolve();
-      set({ recipe, recipeError: undefined, ...preview(recipe, get().environment?.variables) });
-      queue = queue.then(() => store(dir, recipe));
+      set({
+        recipe,
+        recipeError: undefined,
+        recipeSavesPending: get().recipeSavesPending + 1,
+        ...preview(recipe, get().environment?.variables),
+      });
+      queue = queue
+        .then(() => store(dir, recipe))
+        .finally(() => set({ recipeSavesPending: get().recipeSavesPending - 1 }));
       return queue;
     };
     const setPrune = (change: (prune: Recipe['prune']) => Recipe['prune']) => {
@@ -84,6 +95,8 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
       recipeIssues: [],
       recipeVersion: 0,
       useBuildKit: true,
+      recipeSavesPending: 0,
+      recipeOwnRevisions: [],
       setUseBuildKit: (useBuildKit) => set({ useBuildKit }),
       refreshPreview() {
         const recipe = get().recipe;
@@ -99,7 +112,10 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
             recipeIssues: state.issues,
             recipeRevision: state.revision,
             recipeConflict: undefined,
-            editingVariant: helpers.variantIds(state.recipe)[0],
+            // A reload keeps the variant being edited when it is still there.
+            editingVariant: helpers.variantIds(state.recipe).includes(get().editingVariant ?? '')
+              ? get().editingVariant
+              : helpers.variantIds(state.recipe)[0],
             recipeError: undefined,
             recipeVersion: get().recipeVersion + 1,
             ...preview(state.recipe, get().environment?.variables),
@@ -164,7 +180,34 @@ export const createRecipeSlice: SliceCreator<RecipeSlice> =
           });
           return Promise.resolve();
         }
-        return setPrune((prune) => helpers.withCustomGlob(prune, trimmed, true));
+        // The analysis measures custom globs too: run it again so the new rule shows its saving.
+        return setPrune((prune) => helpers.withCustomGlob(prune, trimmed, true)).then(() =>
+          get().analyze(),
+        );
+      },
+      async estimateGlob(glob) {
+        const trimmed = glob.trim();
+        const projectDir = get().project?.dir;
+        if (!trimmed || !projectDir || !get().savings) {
+          set({ globEstimate: undefined });
+          return;
+        }
+        const problem = customGlobProblem(trimmed);
+        if (problem) {
+          set({ globEstimate: { glob: trimmed, error: `This glob ${problem}.` } });
+          return;
+        }
+        set({ globEstimate: { glob: trimmed } });
+        try {
+          const [saving] = await api.call('recipe:estimateGlobs', { projectDir, globs: [trimmed] });
+          if (get().globEstimate?.glob === trimmed) {
+            set({ globEstimate: { glob: trimmed, ...(saving ? { saving } : {}) } });
+          }
+        } catch (error) {
+          if (get().globEstimate?.glob === trimmed) {
+            set({ globEstimate: { glob: trimmed, error: describeError(error) } });
+          }
+        }
       },
       removeCustomRule: (glob) => setPrune((prune) => helpers.withCustomGlob(prune, glob, false)),
       selectVariant(id) {

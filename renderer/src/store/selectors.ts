@@ -1,6 +1,8 @@
 import type { BreakingRule, BuildRecord } from '../../../shared/api/build';
 import type { LockedPackage } from '../../../shared/api/lock';
 import { breakingRules } from '../../../shared/build/compare';
+import type { PackageReason } from '../../../shared/conda/why';
+import { packageReasons } from '../../../shared/conda/why';
 import type { RiskLevel } from '../../../shared/recipe/catalog';
 import { PRUNE_RULES, ruleTitle } from '../../../shared/recipe/catalog';
 import type { VariantView } from './build-view';
@@ -51,6 +53,21 @@ export const lockSelectors = {
   totalSize: (s: Pick<S, 'lockPackages'>) =>
     s.lockPackages.reduce((sum, p) => sum + (p.size ?? 0), 0),
   platforms: (s: Pick<S, 'lockPackages'>) => [...new Set(s.lockPackages.map((p) => p.platform))],
+  /** Installed bytes per package name, from the savings analysis (undefined before it ran). */
+  installedSizes: (s: Pick<S, 'savings'>): Map<string, number> | undefined =>
+    s.savings?.space ? new Map(s.savings.space.map((p) => [p.name, p.installedBytes])) : undefined,
+  /** Requested or pulled in, and the dependency path, per `platform/name`. */
+  reasons: (s: Pick<S, 'lockPackages' | 'environment'>): Map<string, PackageReason> => {
+    const requested = (s.environment?.dependencies ?? []).map((d) => d.name);
+    const out = new Map<string, PackageReason>();
+    for (const platform of lockSelectors.platforms(s)) {
+      const conda = s.lockPackages.filter((p) => p.platform === platform && p.manager === 'conda');
+      for (const [name, reason] of packageReasons(conda, requested)) {
+        out.set(`${platform}/${name}`, reason);
+      }
+    }
+    return out;
+  },
 };
 
 /** One row of the prune list: the catalog rule with its saving on this environment. */
@@ -122,6 +139,47 @@ export const recipeSelectors = {
   /** The preset applied without changes, if any. */
   activePreset: (s: Pick<S, 'recipe' | 'editingVariant'>) =>
     s.recipe ? presetOf(pruneOf(s.recipe, s.editingVariant)) : undefined,
+};
+
+/**
+ * Rules that remove a program a package provides, with the package: when environment.yml asks for
+ * that package, removing its program is likely not what the user wants. The package names are the
+ * fallback before the analysis has measured who owns the files.
+ */
+const PROGRAM_RULES: Record<string, { program: string; packages: string[] }> = {
+  pip: { program: 'pip', packages: ['pip'] },
+  'sqlite3-cli': { program: 'the sqlite3 shell', packages: ['sqlite', 'libsqlite'] },
+  'openssl-cli': { program: 'the openssl tool', packages: ['openssl'] },
+  'conda-linker': { program: 'the linker (ld)', packages: ['ld_impl_linux-64', 'binutils'] },
+};
+
+export interface RequestedRemoval {
+  ruleId: string;
+  program: string;
+  /** The requested package that provides it. */
+  requested: string;
+}
+
+export const programSelectors = {
+  /** Enabled rules that remove a program of a package environment.yml asks for. */
+  requestedRemovals: (
+    s: Pick<S, 'recipe' | 'editingVariant' | 'savings' | 'environment'>,
+  ): RequestedRemoval[] => {
+    const on = recipeSelectors.enabledRules(s);
+    const requested = new Set((s.environment?.dependencies ?? []).map((d) => d.name.toLowerCase()));
+    const owners = new Map(
+      (s.savings?.rules ?? []).map((r) => [r.ruleId, r.owners.map((o) => o.name)]),
+    );
+    const out: RequestedRemoval[] = [];
+    for (const [ruleId, { program, packages }] of Object.entries(PROGRAM_RULES)) {
+      if (!on.has(ruleId)) continue;
+      const measured = owners.get(ruleId);
+      const providers = measured ?? packages;
+      const hit = providers.find((p) => requested.has(p.toLowerCase()));
+      if (hit) out.push({ ruleId, program, requested: hit });
+    }
+    return out;
+  },
 };
 
 /** One column of the comparison: a variant of the running build or of a past one. */

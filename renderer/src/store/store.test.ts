@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { CondenseError } from '../../../shared/api/errors';
-import { stepSpans } from '../screens/BuildScreen';
+import { stepSpans } from '../screens/build/Timeline';
 import { createFakeApi } from '../test-support/fake-api';
 import { lockedPackage, projectHandlers, savingsReport } from '../test-support/project-fixture';
 import { createAppStore } from '.';

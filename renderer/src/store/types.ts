@@ -12,7 +12,12 @@ import type {
 } from '../../../shared/api/lock';
 import type { PipSearchResult } from '../../../shared/api/pip';
 import type { ProjectInfo, RecentProject } from '../../../shared/api/project';
-import type { ExportResult, RecipeIssue, SavingsReport } from '../../../shared/api/recipe';
+import type {
+  ExportResult,
+  RecipeIssue,
+  RuleSaving,
+  SavingsReport,
+} from '../../../shared/api/recipe';
 import type { PrunePresetId, Recipe } from '../../../shared/recipe/model';
 import type { LogBuffer } from './log-buffer';
 
@@ -44,8 +49,14 @@ export interface ProjectSlice {
   pickFolder: () => Promise<string | undefined>;
   createProject: (dir: string, name?: string) => Promise<void>;
   openProject: (dir: string) => Promise<void>;
+  /** Creates the example project (a small FastAPI service) in a new folder and opens it. */
+  openExample: () => Promise<void>;
   /** Removes a folder from the recent list (the folder itself stays). */
   forgetProject: (dir: string) => Promise<void>;
+  /** The job watching the open project's files. */
+  watchJobId?: string;
+  /** Files of the open project changed on disk (names): reloads what they feed. */
+  filesChanged: (files: string[]) => Promise<void>;
 }
 
 export interface EnvironmentSlice {
@@ -53,11 +64,17 @@ export interface EnvironmentSlice {
   searchResults: PackageSearchResult[];
   searchQuery: string;
   searching: boolean;
+  /** Channels the last search could not read (it shows the others' results). */
+  searchNotice?: string;
   environmentError?: string;
   loadEnvironment: () => Promise<void>;
   searchPackages: (query: string) => Promise<void>;
   addPackage: (name: string, spec?: string) => Promise<void>;
   removePackage: (name: string) => Promise<void>;
+  /** The dependency line the last Remove took out, for Undo. */
+  lastRemoved?: { name: string; line: string };
+  /** Puts the last removed dependency back as it was written. */
+  undoRemove: () => Promise<void>;
   pinPackage: (name: string, spec: string) => Promise<void>;
   setPython: (version: string) => Promise<void>;
   moveChannel: (index: number, delta: -1 | 1) => Promise<void>;
@@ -123,6 +140,10 @@ export interface RecipeSlice {
   recipeError?: string;
   /** The revision of condense.yml the recipe was read or last saved at; saves are based on it. */
   recipeRevision?: string;
+  /** Saves queued or running; a change seen on disk meanwhile is the app's own. */
+  recipeSavesPending: number;
+  /** Revisions of condense.yml the app wrote itself (the latest few). */
+  recipeOwnRevisions: string[];
   /** Set when condense.yml changed on disk (a hand edit) and the app's change was not saved. */
   recipeConflict?: RecipeConflict;
   /** (Re)reads condense.yml; also "Reload from disk" after a conflict (drops the unsaved change). */
@@ -139,6 +160,9 @@ export interface RecipeSlice {
   /** Adds a custom prune glob (relative to the prefix) to the rules being edited; checked first. */
   addCustomRule: (glob: string) => Promise<void>;
   removeCustomRule: (glob: string) => Promise<void>;
+  /** What a custom glob being typed would remove; answers for older text are dropped. */
+  globEstimate?: { glob: string; saving?: RuleSaving; error?: string };
+  estimateGlob: (glob: string) => Promise<void>;
   selectVariant: (id: string) => void;
   /** Adds a variant starting from the rules being edited, so builds compare it with the others. */
   addVariant: (id: string) => Promise<void>;
@@ -146,6 +170,8 @@ export interface RecipeSlice {
 
 export interface BuildSlice {
   buildJobId?: string;
+  /** The variants the current build was asked for, so the screen shows the ones still to come. */
+  buildVariants: string[];
   /** Recent builds with their layers, newest first. */
   history: BuildRecord[];
   buildError?: string;
@@ -189,7 +215,8 @@ export interface PushSlice {
 export interface StepView {
   id: string;
   name: string;
-  state: 'running' | 'done' | 'cached' | 'error';
+  /** `waiting`: seen but not started; `cancelled`: stopped or never run because the build ended. */
+  state: 'waiting' | 'running' | 'done' | 'cached' | 'failed' | 'cancelled';
   /** Epoch milliseconds. */
   startedAt?: number;
   completedAt?: number;

@@ -7,6 +7,7 @@ import { defaultRecipe } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
 import type { PackageFileList } from '../../../shared/recipe/savings';
 import { estimateSavings } from '../../../shared/recipe/savings';
+import { environmentSpace } from '../../../shared/recipe/space';
 import type { FakeHandlers } from './fake-api';
 
 const MIB = 1024 * 1024;
@@ -68,6 +69,7 @@ export function savingsReport(): SavingsReport {
     environmentFiles: estimate.environmentFiles,
     rules: estimate.rules.map((r) => ({ ...r, selected: false })),
     selections: [],
+    space: environmentSpace(FILE_LISTS, all, '/env'),
     warnings: [],
   };
 }
@@ -143,6 +145,11 @@ export function projectHandlers(): FakeHandlers {
     'app:info': () => ({ name: 'Condense', version: '0.0.0', mode: 'browser' }),
     'project:recent': () => [],
     'project:open': (r) => ({ dir: r.dir, name: 'churn', created: [] }),
+    'project:createExample': () => ({
+      dir: '/home/me/condense-example-service',
+      name: 'condense-example-service',
+      created: ['environment.yml'],
+    }),
     'project:create': (r) => ({ dir: r.dir, name: r.name ?? 'new', created: ['environment.yml'] }),
     'environment:read': () => ({ text: '', spec: environment, revision: 'r1' }),
     'environment:update': ({ edits }) => {
@@ -200,5 +207,6 @@ export function projectHandlers(): FakeHandlers {
       throw new Error(`no build ${buildId}`);
     },
     'jobs:cancel': () => ({ cancelled: true }),
+    'project:watch': () => ({ jobId: 'watch-1' }),
   };
 }

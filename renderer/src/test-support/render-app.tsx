@@ -8,7 +8,9 @@ import { createAppStore, StoreContext } from '../store';
 import { createFakeApi, type FakeHandlers } from './fake-api';
 import { projectHandlers } from './project-fixture';
 
-export function renderApp(overrides: FakeHandlers = {}) {
+export function renderApp(overrides: FakeHandlers = {}, address = '#/') {
+  // The address survives between tests in one file; the app opens the project it names.
+  window.history.replaceState(null, '', address);
   const fake = createFakeApi({ ...projectHandlers(), ...overrides });
   // Events are applied synchronously in tests (a real window batches them per frame).
   const store = createAppStore({ api: fake.api, schedule: (flush) => flush() });

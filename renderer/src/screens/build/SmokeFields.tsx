@@ -1,4 +1,4 @@
-import { useApp } from '../store';
+import { useApp } from '../../store';
 
 /** What each built image is checked with, so a prune rule that breaks an import shows up at once. */
 export function SmokeFields() {
