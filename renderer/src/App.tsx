@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { ExportDialog } from './components/ExportDialog';
 import { useRouteSync } from './lib/route';
 import { BuildScreen } from './screens/build/BuildScreen';
-import { EnvironmentScreen } from './screens/EnvironmentScreen';
+import { EnvironmentScreen } from './screens/environment/EnvironmentScreen';
 import { ImageScreen } from './screens/image/ImageScreen';
 import { LockScreen } from './screens/lock/LockScreen';
 import { ProjectsScreen } from './screens/ProjectsScreen';

@@ -1,4 +1,4 @@
-import type { EnvironmentWarning } from '../../../shared/environment/environment-file';
+import type { EnvironmentWarning } from '../../../../shared/environment/environment-file';
 
 /** What Condense reads differently from what environment.yml may intend, each with its line. */
 export function EnvironmentWarnings({ warnings }: { warnings: EnvironmentWarning[] | undefined }) {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 
-import { useApp } from '../store';
+import { useApp } from '../../store';
 
 /** The environment's channels in priority order: add, remove, move up and down. */
 export function ChannelList({ channels }: { channels: string[] }) {
