@@ -11,6 +11,7 @@ import { createPipHandlers } from './pip/handlers';
 import { userConfigDir } from './project/config-dir';
 import { createProjectHandlers } from './project/handlers';
 import { createRecipeHandlers } from './recipe/handlers';
+import { createTraceHandlers } from './trace/handlers';
 
 export interface ApiHandlerDeps {
   /** One job manager for every door, so a job started in one window can be cancelled from another. */
@@ -74,6 +75,7 @@ function unvalidatedHandlers(deps: ApiHandlerDeps): ApiHandlers {
     ...createRecipeHandlers({ jobs }),
     ...createPipHandlers(),
     ...createDeliveryHandlers({ jobs }),
+    ...createTraceHandlers({ jobs }),
     ...(deps.pickFolder ? { 'dialog:pickFolder': deps.pickFolder } : browserDialogs()),
   };
 }

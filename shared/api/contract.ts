@@ -5,6 +5,7 @@ import type { LockMethods } from './lock';
 import type { PipMethods } from './pip';
 import type { DialogMethods, ProjectMethods } from './project';
 import type { RecipeMethods } from './recipe';
+import type { TraceMethods } from './trace';
 
 /**
  * Every call of the app, declared once. Domain files declare their own `XxxMethods` maps
@@ -21,7 +22,8 @@ export interface ApiMethods
     BuildMethods,
     RecipeMethods,
     PipMethods,
-    DeliveryMethods {
+    DeliveryMethods,
+    TraceMethods {
   'app:info': { request: Record<string, never>; response: AppInfo };
 }
 

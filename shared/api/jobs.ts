@@ -5,7 +5,7 @@ import type { RequestSchemas } from './schema';
 
 /** Long work (lock, build) runs as a job: `start` returns its id, events stream back, cancel aborts it. */
 /** `watch`: a project's files watched until cancelled (`project:watch`). */
-export type JobKind = 'lock' | 'build' | 'analyze' | 'search' | 'push' | 'watch';
+export type JobKind = 'lock' | 'build' | 'analyze' | 'search' | 'push' | 'watch' | 'trace';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 

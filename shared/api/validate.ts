@@ -10,6 +10,7 @@ import { pipSchemas } from './pip';
 import { dialogSchemas, projectSchemas } from './project';
 import { recipeSchemas } from './recipe';
 import { appSchemas, type RequestSchemas } from './schema';
+import { traceSchemas } from './trace';
 
 /**
  * Every method's request schema. `satisfies` makes a method without a schema (or a schema whose
@@ -25,6 +26,7 @@ export const REQUEST_SCHEMAS = {
   ...recipeSchemas,
   ...deliverySchemas,
   ...pipSchemas,
+  ...traceSchemas,
 } satisfies RequestSchemas<MethodName>;
 
 /** Request fields a method's schema does not list (a strict schema would refuse them at run time). */
