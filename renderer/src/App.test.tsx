@@ -1,4 +1,4 @@
-import { act, cleanup, configure, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { CondenseError } from '../../shared/api/errors';
@@ -10,8 +10,6 @@ const MIB = 1024 * 1024;
 
 // vitest runs without globals here, so Testing Library cannot register its own cleanup.
 afterEach(cleanup);
-// The machine's 2 cores are shared: give async queries more than the default second.
-configure({ asyncUtilTimeout: 4000 });
 
 describe('Projects', () => {
   it('says what to type when the folder is empty, and keeps later steps disabled', async () => {

@@ -1,11 +1,10 @@
-import { act, cleanup, configure, screen } from '@testing-library/react';
+import { act, cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { goTo, openProject, renderApp } from '../test-support/render-app';
 import { formatRoute, parseRoute } from './route';
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 describe('the address', () => {
   it('round-trips a project folder and a screen', () => {

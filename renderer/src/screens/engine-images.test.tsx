@@ -1,4 +1,4 @@
-import { cleanup, configure, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { BuildRecord, ProjectImage } from '../../../shared/api/build';
@@ -8,7 +8,6 @@ import { goTo, historyHandlers, openProject, renderApp } from '../test-support/r
 const MIB = 1024 * 1024;
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 const OLD = '20261101-090000-aaaaaa';
 const NEW = '20261102-090000-bbbbbb';

@@ -1,10 +1,9 @@
-import { cleanup, configure, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { goTo, openProject, renderApp } from '../test-support/render-app';
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 const result = (name: string) => ({
   name,

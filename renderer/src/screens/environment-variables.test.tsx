@@ -1,11 +1,10 @@
-import { cleanup, configure, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { ENVIRONMENT } from '../test-support/project-fixture';
 import { goTo, openProject, renderApp } from '../test-support/render-app';
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 describe('environment.yml variables on the Image screen', () => {
   it('lists them and shows them as ENV in the Dockerfile preview', async () => {

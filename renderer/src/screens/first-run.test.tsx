@@ -1,10 +1,9 @@
-import { cleanup, configure, screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { renderApp } from '../test-support/render-app';
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 describe('first run', () => {
   it('says what Condense does and opens the example project', async () => {

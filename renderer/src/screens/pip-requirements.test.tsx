@@ -1,4 +1,4 @@
-import { cleanup, configure, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { editEnvironmentFile } from '../../../shared/environment/environment-edit';
@@ -7,7 +7,6 @@ import { lockedPackage } from '../test-support/project-fixture';
 import { goTo, openProject, renderApp } from '../test-support/render-app';
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 const KIB = 1024;
 

@@ -1,4 +1,4 @@
-import { cleanup, configure, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { CondenseError } from '../../../shared/api/errors';
@@ -10,7 +10,6 @@ import { projectHandlers } from '../test-support/project-fixture';
 import { goTo, openProject, renderApp } from '../test-support/render-app';
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 const HAND_IMAGE = 'registry.local/runtime:edited-by-hand';
 

@@ -1,4 +1,4 @@
-import { act, cleanup, configure, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { SmokeResult } from '../../../../shared/api/build';
@@ -8,7 +8,6 @@ import { goTo, openProject, renderApp } from '../../test-support/render-app';
 const MIB = 1024 * 1024;
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 async function startedBuild() {
   const app = renderApp({

@@ -1,4 +1,4 @@
-import { act, cleanup, configure, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { RuleSaving } from '../../../../shared/api/recipe';
@@ -6,7 +6,6 @@ import { ENVIRONMENT, savingsReport } from '../../test-support/project-fixture';
 import { goTo, openProject, renderApp } from '../../test-support/render-app';
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 const MIB = 1024 * 1024;
 

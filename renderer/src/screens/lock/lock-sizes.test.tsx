@@ -1,4 +1,4 @@
-import { cleanup, configure, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { SavingsReport } from '../../../../shared/api/recipe';
@@ -8,7 +8,6 @@ import { goTo, openProject, renderApp } from '../../test-support/render-app';
 const MIB = 1024 * 1024;
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 const packages = [
   { ...lockedPackage('python', '3.11.9', 30 * MIB), depends: ['openssl >=3'] },

@@ -1,4 +1,4 @@
-import { cleanup, configure, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { BuildRecord, VariantResult } from '../../../../shared/api/build';
@@ -10,7 +10,6 @@ import { goTo, historyHandlers, openProject, renderApp } from '../../test-suppor
 const MIB = 1024 * 1024;
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 const ENV_COPY = 'COPY --from=conda /env /env';
 
