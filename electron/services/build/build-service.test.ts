@@ -222,17 +222,16 @@ describe.runIf(hasDocker)('builds as jobs (real engine)', () => {
         network: 'host',
       },
       {
-        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo done\n`,
+        // Longer than the test may run: the job ending at all shows the cancel stopped the build.
+        dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 3600; echo done\n`,
       },
     );
     await expect
       .poll(() => events.some((e) => e.jobId === jobId && e.kind === 'log'), { timeout: 30_000 })
       .toBe(true);
-    const started = performance.now();
     jobs.cancel(jobId);
     const end = await finished(jobId);
     expect(end.kind).toBe('cancelled');
-    expect(performance.now() - started).toBeLessThan(10_000);
     const [saved] = await handlers['build:list']({ projectDir: dir });
     expect(saved).toMatchObject({ state: 'cancelled' });
   });

@@ -149,9 +149,10 @@ describe.runIf(hasDocker)('runBuild on the real engine', () => {
     async (builder) => {
       const marker = `cancel-${builder}-${Date.now()}`;
       const controller = new AbortController();
-      const started = performance.now();
+      // The step sleeps longer than the test may run, so neither the build settling nor the
+      // containers and processes going away can come from the step finishing by itself.
       const promise = build(
-        `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 60; echo ${marker}-end\n`,
+        `FROM ${TEST_BASE_IMAGE}\nRUN echo ${marker}; sleep 3600; echo ${marker}-end\n`,
         {
           builder,
           signal: controller.signal,
@@ -162,8 +163,7 @@ describe.runIf(hasDocker)('runBuild on the real engine', () => {
       );
       const error = await failure(promise);
       expect(error.code).toBe('CANCELLED');
-      expect(performance.now() - started).toBeLessThan(20_000);
-      // The engine tears down asynchronously: give it a few seconds.
+      // The engine tears down asynchronously (expect.poll's limit from vitest.config.ts).
       await expect
         .poll(
           async () => {
@@ -172,7 +172,7 @@ describe.runIf(hasDocker)('runBuild on the real engine', () => {
             const processes = execFileSync('ps', ['-eo', 'args']).toString().split('\n');
             return inContainers + processes.filter((p) => p.includes(marker)).length;
           },
-          { timeout: 10_000, interval: 250 },
+          { interval: 250 },
         )
         .toBe(0);
     },
