@@ -87,7 +87,8 @@ describe('memory', () => {
     const s = await startChannelServer({ root: plain });
     try {
       const ref = { name: s.url, fetchUrl: s.url, publicUrl: s.url };
-      const cache = new RepodataCache({ dir: join(root, 'memory-cache'), freshMs: 0, keepMs: 200 });
+      // Reuse: keepMs (default 10 minutes) cannot run out between two gets however slow the machine.
+      const cache = new RepodataCache({ dir: join(root, 'memory-cache'), freshMs: 0 });
       const first = await cache.get(ref, 'noarch');
       await cache.flush();
       const index = await cache.index(first);
@@ -96,11 +97,19 @@ describe('memory', () => {
       // the same bytes object, so the index is reused rather than rebuilt
       expect(second.bytes).toBe(first.bytes);
       expect(await cache.index(second)).toBe(index);
+      // Forgetting: the 200 ms eviction timer is set before the 400 ms wait, so it fires first.
+      const forgetful = new RepodataCache({
+        dir: join(root, 'memory-cache-forget'),
+        freshMs: 0,
+        keepMs: 200,
+      });
+      const kept = await forgetful.get(ref, 'noarch');
+      await forgetful.flush();
       await new Promise((resolve) => setTimeout(resolve, 400));
-      const third = await cache.get(ref, 'noarch');
+      const third = await forgetful.get(ref, 'noarch');
       expect(third.source).toBe('revalidated');
-      expect(third.bytes).not.toBe(first.bytes);
-      expect(third.bytes.equals(first.bytes)).toBe(true);
+      expect(third.bytes).not.toBe(kept.bytes);
+      expect(third.bytes.equals(kept.bytes)).toBe(true);
     } finally {
       await s.close();
     }
