@@ -73,8 +73,17 @@ beforeAll(async () => {
   );
   // sshd insists on its privilege separation folder.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  sshd = spawn(SSHD, ['-D', '-e', '-f', join(temp, 'sshd_config')], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
+  const child = spawn(SSHD, ['-D', '-e', '-f', join(temp, 'sshd_config')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  sshd = child;
+  let log = '';
+  let ended: string | undefined;
+  child.stderr
+    .setEncoding('utf8')
+    .on('data', (chunk: string) => (log = (log + chunk).slice(-2000)));
+  child.once('exit', (code, signal) => (ended = `exit ${code ?? signal}`));
+  // Wait for the listener, or for sshd to give up; no clock (the hook's timeout bounds a hang).
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {
@@ -84,7 +93,8 @@ beforeAll(async () => {
       socket.on('error', () => resolve(false));
     });
     if (open) break;
-    if (Date.now() > deadline) throw new Error(`sshd did not listen on 127.0.0.1:${port}`);
+    if (ended)
+      throw new Error(`sshd ended (${ended}) before listening on 127.0.0.1:${port}: ${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 });
