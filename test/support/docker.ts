@@ -300,7 +300,12 @@ export async function runInImage(
     }, options.timeoutMs ?? 60_000);
     const result = (await container.wait()) as { StatusCode: number };
     clearTimeout(timer);
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    // The attach stream ends right after the exit, but on a loaded machine its last bytes can come
+    // seconds after wait() answers, and a 2 s cap could cut output off. The cap only guards a stream
+    // that never ends.
+    let cap: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise((resolve) => (cap = setTimeout(resolve, 60_000)))]);
+    clearTimeout(cap);
     return {
       exitCode: result.StatusCode,
       stdout: Buffer.concat(out).toString('utf8'),
