@@ -117,8 +117,10 @@ export async function startRegistry(options: { trustDir?: string } = {}): Promis
     await mkdir(trusted, { recursive: true });
     await writeFile(join(trusted, 'ca.crt'), ca);
   }
-  // Up when /v2/ answers (401 without credentials).
-  for (let i = 0; ; i++) {
+  // Up when /v2/ answers (401 without credentials). No count of tries: on a loaded machine the
+  // registry may take longer than any fixed number of them; a registry that gives up has exited, and
+  // a hang is bounded by the caller's hook timeout.
+  for (;;) {
     try {
       execFileSync(
         'curl',
@@ -127,8 +129,10 @@ export async function startRegistry(options: { trustDir?: string } = {}): Promis
       );
       break;
     } catch {
-      if (i > 100 || child.exitCode !== null)
-        throw new Error(`docker-registry did not start on ${host}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(
+          `docker-registry ended (${child.exitCode ?? child.signalCode}) before answering on ${host}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
