@@ -22,5 +22,5 @@ describe('condense serve --token-file', () => {
       await app.kill();
       await rm(app.dirs.root, { recursive: true, force: true });
     }
-  }, 90_000);
+  });
 });

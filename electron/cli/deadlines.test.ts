@@ -53,7 +53,7 @@ describe('deadlines in the CLI (in process)', () => {
         `condense lock: channel ${channel.url}.*127\\.0\\.0\\.1:${channel.port}.*no answer within 300 ms`,
       ),
     );
-  }, 60_000);
+  });
 
   it('images and build end against a Docker socket that never answers', async () => {
     process.env.DOCKER_HOST = `unix://${docker.url}`;
@@ -71,7 +71,7 @@ describe('deadlines in the CLI (in process)', () => {
     );
     delete process.env.CONDENSE_ENGINE_TIMEOUT;
     delete process.env.DOCKER_HOST;
-  }, 60_000);
+  });
 });
 
 /** `condense` from the sources in a child process. */
@@ -120,7 +120,7 @@ describe('signals end the CLI (child process)', () => {
     expect(await run.exited).toBe(130);
     expect(run.stderr()).toMatch(/interrupted, stopping/);
     expect(run.stderr()).toMatch(/condense images: Cancelled/);
-  }, 90_000);
+  });
 
   it('SIGTERM during a conda-lock lock ends the CLI and the whole conda-lock process group', async () => {
     const bin = join(root, 'bin');
@@ -149,7 +149,7 @@ describe('signals end the CLI (child process)', () => {
     expect(await run.exited).toBe(143);
     await until(() => !running(solver), 'the solver to die');
     expect(run.stderr()).toMatch(/got SIGTERM, stopping/);
-  }, 90_000);
+  });
 
   it('conda-lock without any conda fails at once, saying so', async () => {
     const bin = join(root, 'lonely');

@@ -31,7 +31,7 @@ describe('condense CLI frame', () => {
       expect(c.out()).toMatch(new RegExp(`^Usage: condense ${entry.name}\\b`));
       expect(c.out()).toContain(entry.summary);
     }
-  }, 60_000);
+  });
 
   it('refuses an unknown command with a one-line reason', async () => {
     const c = capture();

@@ -184,5 +184,5 @@ describe.runIf(hasDocker)('image retention on the real engine', () => {
     });
     expect(pruned.removed).toEqual([]);
     expect((await listProjectImages(engine, REPO)).map((i) => i.tag)).toEqual(before);
-  }, 60_000);
+  });
 });

@@ -44,7 +44,7 @@ describe.runIf(hasDocker)('smoke checks (real engine)', () => {
     );
     expect(check!.output).toMatch(/set port: and service: in condense\.yml/);
     expect(await containers()).toBe(0);
-  }, 60_000);
+  });
 
   it('runs smoke tests with no network: only the loopback interface', async () => {
     const result = await runSmokeTests({
@@ -54,7 +54,7 @@ describe.runIf(hasDocker)('smoke checks (real engine)', () => {
     });
     expect(result.checks[0]!.output.trim().split('\n')).toEqual(['lo']);
     expect(await containers()).toBe(0);
-  }, 60_000);
+  });
 
   it('removes check containers a killed Condense left behind', async () => {
     const left = await engine.docker.createContainer({
@@ -70,5 +70,5 @@ describe.runIf(hasDocker)('smoke checks (real engine)', () => {
     await left.start();
     expect(await removeLeftoverChecks(engine)).toEqual([left.id]);
     expect(await containers()).toBe(0);
-  }, 60_000);
+  });
 });

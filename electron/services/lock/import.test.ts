@@ -69,7 +69,7 @@ describe('dependency order', () => {
       await readFile(join(dir, 'conda-linux-64.lock'), 'utf8'),
     ).packages.map((p) => p.name);
     expect(names).toEqual(['libzlib', 'python', 'numpy', 'pip', 'astropy']);
-  }, 60_000);
+  });
 });
 
 describe('import', () => {

@@ -39,5 +39,5 @@ describe('status compares the two lockfiles', () => {
     expect(status.platforms[0]!.mismatch).toBe(
       'conda-linux-64.lock and conda-lock.yml list different packages (0 only in conda-linux-64.lock, 1 only in conda-lock.yml): lock again',
     );
-  }, 60_000);
+  });
 });

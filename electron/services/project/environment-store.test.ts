@@ -110,5 +110,5 @@ describe('environment.yml saves', () => {
     const names = (await readEnvironmentFile(dir)).file.spec.dependencies.map((d) => d.name);
     for (const line of handLines) expect(names).toContain(line.slice(4));
     for (const name of appEdits) expect(names).toContain(name);
-  }, 60_000);
+  });
 });

@@ -52,7 +52,7 @@ describe('watchProject', () => {
     await writeFile(join(dir, 'environment.yml'), 'name: c\n');
     await new Promise((r) => setTimeout(r, 150));
     expect(changes).toEqual([]);
-  }, 20_000);
+  });
 });
 
 describe('project:watch over the contract', () => {
@@ -81,5 +81,5 @@ describe('project:watch over the contract', () => {
       code: 'NOT_FOUND',
     });
     await jobs.shutdown();
-  }, 20_000);
+  });
 });

@@ -22,7 +22,7 @@ describe('environment.yml variables on the Image screen', () => {
     expect(list.getByText('MPLBACKEND')).toBeInTheDocument();
     expect(list.getByText('Agg')).toBeInTheDocument();
     expect(screen.getByLabelText('Dockerfile preview')).toHaveTextContent('ENV MPLBACKEND="Agg"');
-  }, 30_000);
+  });
 
   it('lists environment.yml warnings with their line on the Environment screen', async () => {
     const { user } = renderApp({
@@ -46,5 +46,5 @@ describe('environment.yml variables on the Image screen', () => {
     expect(notes).toHaveTextContent(
       'Line 3, column 1: unknown key "dependecies" (did you mean "dependencies"?)',
     );
-  }, 30_000);
+  });
 });
