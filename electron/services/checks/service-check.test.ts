@@ -69,7 +69,9 @@ function recipe(command: string[], port: number, service: Record<string, unknown
     files: [{ from: 'model.txt', to: '/app/model.txt' }],
     entrypoint: { preset: 'command', command },
     port,
-    service: { path: '/predict', expect: 'ok model-v1', timeoutSeconds: 20, ...service },
+    // The deadline of a service that answers (ok, or 500 at once): room for a slow start on a loaded
+    // machine. Tests of the deadline itself pass their own.
+    service: { path: '/predict', expect: 'ok model-v1', timeoutSeconds: 120, ...service },
     prune: { preset: 'safe' },
   };
 }
