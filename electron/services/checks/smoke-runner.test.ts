@@ -32,7 +32,9 @@ describe.runIf(hasDocker)('smoke checks (real engine)', () => {
       imageId: TEST_BASE_IMAGE,
       spec: {
         command: ['/bin/sh', '-c', 'echo serving on 8000; sleep 600'],
-        commandTimeoutSeconds: 2,
+        // Long enough for a loaded machine to start the container and echo before the deadline
+        // (the output is checked below); 2 s might not be.
+        commandTimeoutSeconds: 10,
       },
     });
     expect(result.passed).toBe(false);
@@ -40,7 +42,7 @@ describe.runIf(hasDocker)('smoke checks (real engine)', () => {
     expect(check).toMatchObject({ kind: 'command', passed: false, exitCode: -1, timedOut: true });
     expect(check!.output).toContain('serving on 8000');
     expect(check!.output).toMatch(
-      /still running after 2 s, so it was stopped: a check command must exit/,
+      /still running after 10 s, so it was stopped: a check command must exit/,
     );
     expect(check!.output).toMatch(/set port: and service: in condense\.yml/);
     expect(await containers()).toBe(0);
