@@ -57,6 +57,8 @@ beforeAll(async () => {
     runtimeImage: FIXTURE_RUNTIME_IMAGE,
     entrypoint: { ...loaded.entrypoint, bind: `0.0.0.0:${port}` },
     port,
+    // Room for a slow start on a loaded machine (condense.yml says 60 s); the deadline is not tested here.
+    service: { ...loaded.service!, timeoutSeconds: 600 },
     variants: [],
     prune: loaded.variants.find((v) => v.id === 'expert')!.prune,
   });
