@@ -60,7 +60,7 @@ export function defaultRepodataCache(): RepodataCache {
  * written (no expanded `${VAR}` reaches a lockfile), then any channel a `channel::name` spec names
  * that the list lacks (conda searches it for that package too).
  */
-function lockChannelsOf(env: EffectiveEnvironment): ChannelRef[] {
+export function lockChannelsOf(env: EffectiveEnvironment): ChannelRef[] {
   const listed = env.channels.filter((c) => c !== 'nodefaults');
   const written = env.channelsAsWritten.filter((c) => c !== 'nodefaults');
   const known = new Set(
