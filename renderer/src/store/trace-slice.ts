@@ -1,5 +1,5 @@
-import type { TraceRecord } from '../../../shared/api/trace';
 import { isCondenseError } from '../../../shared/api/errors';
+import type { TraceRecord } from '../../../shared/api/trace';
 import { describeError } from '../lib/format';
 import { describeTraceError } from './trace-view';
 import type { SliceCreator, TraceSlice } from './types';

@@ -1,5 +1,5 @@
-import { formatSize, formatSizeIn, sizeScale } from '../../../../../shared/format/size';
 import type { TraceRecord } from '../../../../../shared/api/trace';
+import { formatSize, formatSizeIn, sizeScale } from '../../../../../shared/format/size';
 import type { TraceReport } from '../../../../../shared/trace/model';
 import type { LimitBar, TraceChoice } from '../../../store/trace-view';
 import { traceSelectors } from '../../../store/trace-view';

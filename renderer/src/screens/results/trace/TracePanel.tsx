@@ -75,7 +75,12 @@ export function TracePanel() {
               Trace
             </button>
             {busy && traceJobId ? (
-              <button type="button" onClick={() => cancelJob(traceJobId).catch(log)}>
+              <button
+                type="button"
+                onClick={() => {
+                  cancelJob(traceJobId).catch(log);
+                }}
+              >
                 Cancel trace
               </button>
             ) : null}
