@@ -78,8 +78,8 @@ export function TraceTreemap({
     <figure className="treemap trace-treemap">
       <h4 id="trace-treemap-title">Used and unused, by package and folder</h4>
       <figcaption className="muted">
-        Each box is a folder of a package, sized by what it ships; the darker part was used by the
-        checks, the hatched, lighter part was not.
+        Each box is a folder of a package, sized by what it ships; the solid part was used by the
+        checks, the hatched, fainter part was not.
       </figcaption>
       <svg
         role="group"
