@@ -142,8 +142,22 @@ describe('What does the image use? (a report)', () => {
     expect(
       within(map).getByRole('img', { name: /^python: lib, used 6\.00 MiB of 16\.0 MiB shipped$/ }),
     ).toBeInTheDocument();
-    // Tab reaches the cells.
-    while (document.activeElement !== tests) await user.tab();
+    // One tab stop for the map, on its largest box; the arrow keys move between boxes.
+    while (!map.contains(document.activeElement)) await user.tab();
+    expect(document.activeElement).toHaveAccessibleName(/^python: lib\/python3\.11,/);
+    await user.keyboard('{End}');
+    expect(document.activeElement).toBe(tests);
+    await user.keyboard('{ArrowLeft}');
+    expect(document.activeElement).toHaveAccessibleName(
+      /^numpy: lib\/python3\.11\/site-packages\/numpy\/core,/,
+    );
+    await user.keyboard('{ArrowRight}');
+    expect(document.activeElement).toBe(tests);
+    expect(
+      within(map)
+        .getAllByRole('img')
+        .filter((c) => c.getAttribute('tabindex') === '0'),
+    ).toEqual([tests]);
     const detail = inPanel.getByText(/Already removed by/);
     expect(detail.closest('p')).toHaveTextContent(
       'numpy lib/python3.11/site-packages/numpy/tests: used 0 B of 15.0 MiB shipped, 15.0 MiB unused. Already removed by Package test suites (site-packages/*/tests) (15.0 MiB), Python bytecode caches (__pycache__) (2.00 MiB).',

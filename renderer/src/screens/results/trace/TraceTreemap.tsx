@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type KeyboardEvent, useRef, useState } from 'react';
 
 import { formatSize } from '../../../../../shared/format/size';
 import type { RecipePlatform } from '../../../../../shared/recipe/model';
@@ -63,6 +63,9 @@ export function TraceTreemap({
 }) {
   const [active, setActive] = useState<TreemapCell | undefined>(undefined);
   const [table, setTable] = useState(false);
+  // One tab stop for the whole map (a report can have hundreds of boxes); arrows move between them.
+  const [current, setCurrent] = useState(0);
+  const svg = useRef<SVGSVGElement>(null);
   const input = report.packages.map((p) => ({
     name: p.name,
     bytes: p.shippedBytes,
@@ -74,18 +77,37 @@ export function TraceTreemap({
     })),
   }));
   const { packages, cells } = layoutTreemap(input, WIDTH, HEIGHT);
+  const focusable = Math.min(current, Math.max(0, cells.length - 1));
+  const move = (event: KeyboardEvent, index: number) => {
+    const step: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowDown: 1,
+      ArrowLeft: -1,
+      ArrowUp: -1,
+    };
+    let next: number | undefined;
+    if (event.key in step) next = index + step[event.key]!;
+    if (event.key === 'Home') next = 0;
+    if (event.key === 'End') next = cells.length - 1;
+    if (next === undefined || next < 0 || next >= cells.length) return;
+    event.preventDefault();
+    setCurrent(next);
+    svg.current?.querySelector<SVGGElement>(`[data-cell="${next}"]`)?.focus();
+  };
   return (
     <figure className="treemap trace-treemap">
       <h4 id="trace-treemap-title">Used and unused, by package and folder</h4>
       <figcaption className="muted">
         Each box is a folder of a package, sized by what it ships; the solid part was used by the
-        checks, the hatched, fainter part was not.
+        checks, the hatched, fainter part was not. Tab to the map, then the arrow keys move from box
+        to box.
       </figcaption>
       <svg
         role="group"
         aria-labelledby="trace-treemap-title"
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         width="100%"
+        ref={svg}
         onMouseLeave={() => setActive(undefined)}
       >
         <defs>
@@ -110,7 +132,7 @@ export function TraceTreemap({
             ) : null}
           </g>
         ))}
-        {cells.map((c) => {
+        {cells.map((c, i) => {
           const share = c.bytes > 0 ? c.shadedBytes / c.bytes : 0;
           const unusedHeight = Math.round(c.height * share);
           const label = c.folder.split('/').pop() ?? '';
@@ -119,10 +141,15 @@ export function TraceTreemap({
               key={c.key}
               role="img"
               aria-label={cellName(c, platform)}
-              tabIndex={0}
+              tabIndex={i === focusable ? 0 : -1}
+              data-cell={i}
               className={active?.key === c.key ? 'trace-cell trace-cell-active' : 'trace-cell'}
               onMouseEnter={() => setActive(c)}
-              onFocus={() => setActive(c)}
+              onKeyDown={(event) => move(event, i)}
+              onFocus={() => {
+                setCurrent(i);
+                setActive(c);
+              }}
               onBlur={() => setActive(undefined)}
             >
               <rect x={c.x} y={c.y} width={c.width} height={c.height} className="trace-cell-used" />
