@@ -143,7 +143,10 @@ export function layoutTreemap(
           name,
           folder: '',
           bytes: rest.reduce((sum, p) => sum + p.bytes, 0),
-          shaded: rest.reduce((sum, p) => sum + p.folders.reduce((s, f) => s + f.shadedBytes, 0), 0),
+          shaded: rest.reduce(
+            (sum, p) => sum + p.folders.reduce((s, f) => s + f.shadedBytes, 0),
+            0,
+          ),
           byRule,
         },
       ],
