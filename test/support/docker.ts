@@ -324,7 +324,7 @@ async function readFolder(container: Docker.Container, path: string): Promise<Ma
   const done = new Promise<void>((resolve, reject) => {
     reader.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
       stream.on('end', () => {
         // Entries are named `<folder name>/<path>`.
         const name = header.name.split('/').slice(1).join('/');
