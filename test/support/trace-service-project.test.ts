@@ -130,8 +130,8 @@ describe('the trace service fixture (real engine)', () => {
   }, 600_000);
   it('a variant pruned to a trace of `/` passes a check of `/` but fails the /report check', async () => {
     if (!channel) return;
-    // What a narrow trace would suggest removing: the dlopen'ed library and the lazily imported
-    // email.mime (ctypes stays: the seed's presets keep the standard library's extensions).
+    // Part of what a narrow trace would suggest removing: the dlopen'ed library and the lazily
+    // imported email.mime (_ctypes and libffi are left: two globs are enough to break /report).
     const narrow = { preset: 'safe', custom: ['lib/libuuid.so*', 'lib/python3.11/email/mime'] };
     const build = async (path: string) => {
       await writeServiceRecipe(
