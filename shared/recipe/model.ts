@@ -50,6 +50,11 @@ export interface PruneSettings {
   /** Custom globs written with `force: true`: the top-level-folder and share guards are waived. */
   force?: string[];
   /**
+   * Why a custom glob is there, by glob (`custom: [{glob: bin/sqlite3, reason: ...}]` in condense.yml);
+   * a traced variant's globs carry the trace's reasons. Globs without one are left out.
+   */
+  reasons?: Record<string, string>;
+  /**
    * Python bytecode caches: `keep` what the install wrote (the `pycache` rule off), `drop` them (the
    * rule on: smaller, slower start-up), `compile` every module after pruning (`compileall` with
    * unchecked-hash pycs: larger, fastest start-up). Absent: as the rules say.
