@@ -99,15 +99,13 @@ export function traceReport(input: TraceAnalysisInput): TraceReport {
     byOwner.set(file.owner!, owned);
   }
 
-  const ruleUsage = input.rules.map(
-    (rule): RuleUsage => ({
-      id: rule.id,
-      title: rule.title,
-      unusedBytes: 0,
-      usedBytes: 0,
-      usedExamples: [],
-    }),
-  );
+  const ruleUsage = input.rules.map((rule): RuleUsage => ({
+    id: rule.id,
+    title: rule.title,
+    unusedBytes: 0,
+    usedBytes: 0,
+    usedExamples: [],
+  }));
   const usedRemoved = ruleUsage.map(() => [] as TracedFile[]);
   for (const file of files) {
     for (const i of rulesRemoving(file, rules)) {
@@ -120,8 +118,7 @@ export function traceReport(input: TraceAnalysisInput): TraceReport {
   }
   ruleUsage.forEach((usage, i) => {
     // The largest first: a 0-byte symlink says less than the library behind it.
-    usage.usedExamples = usedRemoved[i]!
-      .sort((a, b) => b.size - a.size || byPath(a.path, b.path))
+    usage.usedExamples = usedRemoved[i]!.sort((a, b) => b.size - a.size || byPath(a.path, b.path))
       .slice(0, USED_EXAMPLES)
       .map((f) => f.path);
   });
