@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ImageSpec } from '../../test/support/trace-image';
-import { packageOf, traceInput } from '../../test/support/trace-image';
+import { packageOf, shuffle, traceInput } from '../../test/support/trace-image';
 import { selectorMatcher } from '../recipe/match';
 import { defaultPrune } from '../recipe/model';
 import { checkRecipe, customGlobProblem } from '../recipe/validate';
@@ -211,20 +211,3 @@ describe('suggestTraced', () => {
     );
   });
 });
-
-/** A seeded Fisher-Yates shuffle (mulberry32), so a failure replays. */
-export function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
