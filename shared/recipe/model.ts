@@ -125,6 +125,21 @@ export interface Recipe {
   service: ServiceCheckSpec | null;
   /** Network of the build's RUN steps and of the service check (see `NetworkMode`). */
   network: NetworkMode;
+  /** What tracing runs besides the checks, and what it must keep (`trace:`); absent when unset. */
+  trace?: TraceSettings;
+}
+
+/** An extra request to the service while it runs under the tracer: the service check's, no timeout. */
+export type TraceRequest = Omit<ServiceCheckSpec, 'timeoutSeconds'>;
+
+/** `trace:` in condense.yml. */
+export interface TraceSettings {
+  /** Prefix-relative sh globs the suggested variant keeps whatever the trace saw (user pins). */
+  keep: string[];
+  /** Extra commands run under the tracer, each an argument list (no shell). */
+  commands: string[][];
+  /** Extra requests sent to the service under the tracer. */
+  requests: TraceRequest[];
 }
 
 // Pinned so the same recipe builds the same image. miniforge3 publishes versioned tags; distroless

@@ -1,4 +1,4 @@
-import { customGlobProblem } from '../recipe/validate';
+import { customGlobProblem } from '../recipe/guards';
 import type { KeepPlan } from './keep';
 import { PathIndex } from './path-index';
 
