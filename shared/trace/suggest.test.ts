@@ -210,4 +210,24 @@ describe('suggestTraced', () => {
       suggestTraced(base, defaultPrune('safe')),
     );
   });
+
+  it('names a site-packages removed whole', () => {
+    const spec: ImageSpec = {
+      '/env/bin/python3.11': 1,
+      [`/env/${SP}/flask/__init__.py`]: 5,
+    };
+    const suggestion = suggestTraced(
+      // Python listed its library folder but imported nothing from site-packages.
+      traceInput(spec, { used: ['/env/bin/python3.11', `/env/${PY}`] }),
+      defaultPrune('none'),
+    );
+    expect(suggestion.groups).toEqual([
+      {
+        reason: 'lib/python3.11/site-packages: packages never imported (all of them)',
+        globs: [SP],
+        forced: [],
+        bytes: 5,
+      },
+    ]);
+  });
 });

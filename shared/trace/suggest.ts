@@ -17,7 +17,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 function reasonOf(glob: string): string {
   const top = glob.split('/')[0]!;
   const lib = pythonLibOf(glob);
-  if (lib && sitePackagesEntryOf(glob) !== undefined) return `${lib}/site-packages`;
+  if (lib && glob.split('/')[2] === 'site-packages') return `${lib}/site-packages`;
   if (lib) return `${lib}: standard library modules never imported`;
   if (top === 'bin' || top === 'sbin') return `${top}: programs no check ran`;
   if (top === 'lib' || top === 'lib64')
@@ -29,7 +29,8 @@ function reasonOf(glob: string): string {
 
 /** The package a site-packages glob removes: `numpy`, `six` for `six.py` or its cached bytecode. */
 function packageNameOf(glob: string): string {
-  const entry = sitePackagesEntryOf(glob)!;
+  const entry = sitePackagesEntryOf(glob);
+  if (entry === undefined) return 'all of them';
   const source = entry === '__pycache__' ? pycSource(glob) : undefined;
   const name = source ? source.slice(source.lastIndexOf('/') + 1) : entry;
   return name.replace(/\.(?:py|so|pth)$|\.cpython-.*$|\.\*$/, '');

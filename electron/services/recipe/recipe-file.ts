@@ -203,9 +203,9 @@ export async function writeRecipeFile(
     if (!isMap(doc.contents)) doc.contents = doc.createNode({ version: FORMAT_VERSION });
     const root = doc.contents as YAMLMap;
     update(doc, root, 'version', FORMAT_VERSION);
+    // A recipe without `trace:` leaves the file's section as it is: a caller that built its recipe
+    // without it never deletes the user's pins (empty lists clear them).
     for (const [key, value] of Object.entries(recipeYaml(recipe))) update(doc, root, key, value);
-    // `trace:` is optional: a recipe without it (the app removed the last pin) drops the section.
-    if (recipe.trace === undefined) root.delete('trace');
     const text = doc.toString({ lineWidth: 100 });
     if (file === undefined) {
       // A file created meanwhile (by the user's editor) is never replaced: link fails on it.

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { isCondenseError } from '../../../shared/api/errors';
 import type { PruneSettings } from '../../../shared/recipe/model';
 import { defaultPrune } from '../../../shared/recipe/model';
-import { readRecipeFile } from './recipe-file';
+import { readRecipeFile, writeRecipeFile } from './recipe-file';
 import { writeTracedVariant } from './traced-variant';
 
 let dir: string;
@@ -107,5 +107,16 @@ describe('writeTracedVariant', () => {
     const error = await writeTracedVariant(dir, traced).catch((e: unknown) => e);
     expect(isCondenseError(error) && error.code).toBe('INVALID_INPUT');
     expect(await text()).toBe('version: 1\nport: high\n');
+  });
+
+  it("keeps the file's trace: when a caller saves a recipe without it", async () => {
+    await writeFile(join(dir, 'condense.yml'), FILE);
+    const read = await readRecipeFile(dir);
+    const { trace: _trace, ...withoutTrace } = read.recipe;
+    await writeRecipeFile(dir, { ...withoutTrace, port: 8000 }, read.revision);
+    const after = await readRecipeFile(dir);
+    expect(after.recipe.port).toBe(8000);
+    expect(after.recipe.trace).toEqual(read.recipe.trace);
+    expect(await text()).toContain('# certifi is read lazily');
   });
 });
