@@ -129,7 +129,6 @@ describe('trace: in condense.yml', () => {
       'trace.commands[0]',
       'trace.commands[1][1]',
       'trace.commands[2]',
-      'trace.commands[2]',
       'trace.commands[3][0]',
       'trace.requests[0].timeoutSeconds',
       'trace.requests[0].path',

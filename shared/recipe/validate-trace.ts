@@ -44,8 +44,8 @@ function pins(sink: IssueSink, value: unknown): string[] {
 function commands(sink: IssueSink, value: unknown): string[][] {
   return list(sink, 'trace.commands', value, MAX_COMMANDS).flatMap((command, i) => {
     const field = `trace.commands[${i}]`;
-    const args = list(sink, field, command, MAX_ARGUMENTS);
-    if (!Array.isArray(command) || args.length === 0) {
+    const args = Array.isArray(command) ? list(sink, field, command, MAX_ARGUMENTS) : [];
+    if (args.length === 0) {
       sink.add(
         field,
         'must list the program and its arguments, like [/env/bin/python, -c, "import app"]',

@@ -50,7 +50,8 @@ export function linkTarget(entry: ImageEntry): string | undefined {
  * (a folder of the standard library or of site-packages) any of whose files was used, since the
  * checks rarely reach every code path of a package they import; a used module's bytecode and
  * source; every `*.dist-info` and `*.egg-info` (importlib.metadata reads them by name, often for a
- * version string only); the user's `keep` globs; `files:` copied into the prefix; and, as long as
+ * version string only); `conda-meta` (image scanners list the packages from it, and no check
+ * shows that: removing it is the `conda-meta` rule's choice, not the trace's); the user's `keep` globs; `files:` copied into the prefix; and, as long as
  * something kept is a symlink or a `#!` script, what it points to.
  */
 export function keepPlan(input: TraceAnalysisInput, settings: PruneSettings): KeepPlan {
@@ -78,6 +79,7 @@ export function keepPlan(input: TraceAnalysisInput, settings: PruneSettings): Ke
       (pkg !== undefined && usedPackages.has(pkg)) ||
       usedModules.has(pycSource(rel) ?? rel) ||
       isDistributionMetadata(rel) ||
+      rel.startsWith('conda-meta/') ||
       keepGlobs({ path: rel, type: file.type })
     )
       kept.add(rel);

@@ -116,8 +116,6 @@ describe('suggestTraced', () => {
       [
         // bin/sqlite3 is the safe preset's own (`sqlite-cli`): already gone, not named again.
         'bin/xz',
-        // Not pruned by safe: the whole top-level folder, forced.
-        'conda-meta',
         // Siblings sharing a stem go together when no kept sibling has it.
         'lib/libcrypto.so.3',
         'lib/libssl.so.3',
@@ -155,6 +153,8 @@ describe('suggestTraced', () => {
       `${SP}/requests/__init__.py`,
       `${SP}/numpy-2.0.dist-info/METADATA`,
       'share/licenses/LICENSE',
+      // Scanners read it; only the conda-meta rule removes it.
+      'conda-meta/python-3.11.0-0.json',
       'share/data/weird name.txt',
       // The kept symlink `bin/python` leads here; `lib/libz.so` (unused link) goes.
       'lib/libz.so.1.3',
@@ -179,7 +179,7 @@ describe('suggestTraced', () => {
     expect(safe.groups[0]).toBe(site);
     expect(safe.removedBytes).toBe(safe.groups.reduce((s, g) => s + g.bytes, 0));
     expect(safe.prune.reasons?.['bin/xz']).toBe('bin: programs no check ran');
-    expect([...(safe.prune.force ?? [])].sort()).toEqual(['conda-meta', `${SP}/numpy`]);
+    expect(safe.prune.force).toEqual([`${SP}/numpy`]);
   });
 
   it('forces whole top-level folders and globs over half the environment', () => {
@@ -187,7 +187,7 @@ describe('suggestTraced', () => {
     expect(none.from).toBe('safe');
     const forced = none.groups.flatMap((g) => g.forced);
     // numpy alone is most of the locked environment.
-    expect(forced.sort()).toEqual(['conda-meta', `${SP}/numpy`, 'include'].sort());
+    expect(forced.sort()).toEqual([`${SP}/numpy`, 'include'].sort());
     expect(none.prune.force?.sort()).toEqual(forced.sort());
     const problems = none.prune.custom.map((g) => customGlobProblem(g, forced.includes(g)));
     expect(problems.filter(Boolean)).toEqual([]);
