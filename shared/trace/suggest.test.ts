@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { ImageSpec } from '../../test/support/trace-image';
 import { packageOf, shuffle, traceInput } from '../../test/support/trace-image';
+import { generateDockerfile } from '../recipe/dockerfile';
 import { selectorMatcher } from '../recipe/match';
 import { defaultPrune } from '../recipe/model';
 import { checkRecipe, customGlobProblem } from '../recipe/validate';
@@ -194,9 +195,11 @@ describe('suggestTraced', () => {
     expect(customGlobProblem('include')).not.toBeNull();
   });
 
-  it('validates as a condense.yml variant', () => {
-    const { issues } = checkRecipe({ variants: [{ id: 'traced', prune: safe.prune }] });
+  it('validates as a condense.yml variant and renders its rm lines', () => {
+    const { recipe, issues } = checkRecipe({ variants: [{ id: 'traced', prune: safe.prune }] });
     expect(issues).toEqual([]);
+    const dockerfile = generateDockerfile(recipe);
+    for (const glob of allGlobs) expect(dockerfile).toContain(`rm -rf /env/${glob}`);
   });
 
   it('gives the same suggestion for the same input in any order', () => {
