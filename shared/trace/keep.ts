@@ -18,7 +18,7 @@ export interface KeepPlan {
    * as `bytecode: compile`'s caches), so the suggestion neither keeps nor names them.
    */
   alreadyPruned: Set<string>;
-  /** Prefix-relative folders a check listed or stat'ed: never removed whole. */
+  /** Prefix-relative folders a check listed or stat'ed, pinned or linked to: never removed whole. */
   usedFolders: Set<string>;
 }
 
@@ -95,13 +95,13 @@ export function keepPlan(input: TraceAnalysisInput, settings: PruneSettings): Ke
     if (prunedBy.some((matches) => matches(env))) alreadyPruned.add(rel);
     else removable.push(file);
   }
-  const usedFolders = new Set([
-    ...linkedFolders,
-    ...input.entries
-      .filter((e) => e.type === 'dir' && input.used.has(e.path))
-      .map((e) => relativeToPrefix(e.path, input.prefix))
-      .filter((rel): rel is string => rel !== undefined),
-  ]);
+  const usedFolders = new Set(linkedFolders);
+  for (const entry of input.entries) {
+    const rel = entry.type === 'dir' ? relativeToPrefix(entry.path, input.prefix) : undefined;
+    // A pinned folder stays even when empty.
+    if (rel !== undefined && (input.used.has(entry.path) || keepGlobs({ path: rel, type: 'file' })))
+      usedFolders.add(rel);
+  }
   return { kept, removable, alreadyPruned, usedFolders };
 }
 

@@ -53,6 +53,7 @@ const image: ImageSpec = {
   '/env/share/data/über.txt': 3,
   '/env/share/licenses/LICENSE': 1,
   '/env/ssl/cacert.pem': 25,
+  '/env/etc/stray.conf': 2,
   '/env/conda-meta/python-3.11.0-0.json': 9,
 };
 
@@ -100,7 +101,10 @@ const packages = [
 ];
 
 function input(overrides: Partial<TraceAnalysisInput> = {}): TraceAnalysisInput {
-  return { ...traceInput(image, { used, packages, keep: ['share/licenses'] }), ...overrides };
+  const base = traceInput(image, { used, packages, keep: ['share/licenses', 'etc/empty'] });
+  // A pinned folder with nothing in it.
+  base.entries.push({ path: '/env/etc/empty', type: 'dir', size: 0 });
+  return { ...base, ...overrides };
 }
 
 function removedBy(suggestion: TraceSuggestion, paths: string[]): string[] {
@@ -115,6 +119,8 @@ describe('suggestTraced', () => {
   it('removes what no check used, in few globs', () => {
     expect(allGlobs.sort()).toEqual(
       [
+        // Not `etc` whole: the pinned etc/empty stays.
+        'etc/stray.conf',
         // bin/sqlite3 is the safe preset's own (`sqlite-cli`): already gone, not named again.
         'bin/xz',
         // Siblings sharing a stem go together when no kept sibling has it.
@@ -162,7 +168,7 @@ describe('suggestTraced', () => {
       'bin/python3.11',
     ];
     expect(removedBy(safe, kept)).toEqual([]);
-    expect(removedBy(safe, ['share/doc', 'share/data/weird-name.txt'])).toEqual([]);
+    expect(removedBy(safe, ['share/doc', 'share/data/weird-name.txt', 'etc/empty'])).toEqual([]);
   });
 
   it('writes the traced variant with reasons, forces and bytes per group', () => {
