@@ -119,16 +119,24 @@ export function suggestedRecord(passed: boolean): TraceRecord {
             'lib/python3.11/site-packages/numpy/tests',
             'lib/python3.11/site-packages/*/tests',
           ],
+          forced: [],
           bytes: 15 * MIB,
         },
         {
           reason: 'Python modules no check imported',
           globs: ['lib/python3.11/idlelib', 'lib/python3.11/tkinter', 'lib/python3.11/turtledemo'],
+          forced: [],
           bytes: 20 * MIB,
         },
       ],
       removedBytes: 35 * MIB,
       keptBytes: 70 * MIB,
+      prune: {
+        preset: 'safe',
+        add: [],
+        remove: [],
+        custom: ['lib/python3.11/idlelib', 'lib/python3.11/tkinter', 'lib/python3.11/turtledemo'],
+      },
     },
     verified: passed
       ? {
