@@ -10,7 +10,7 @@ import type { SpdxDocument } from '../../../shared/delivery/sbom';
 import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import { type ServedChannel, serveSyntheticChannel } from '../../../test/support/channels';
 import { runCliCaptured } from '../../../test/support/cli';
-import { SPDX_23_RULES } from '../../../test/support/spdx-2.3-rules';
+import { SPDX_23_RULES, spdxSemanticErrors } from '../../../test/support/spdx-2.3-rules';
 import { syntheticLock } from '../../../test/support/synthetic-lock';
 import { writeRecipeFile } from '../recipe/recipe-file';
 import { projectSbom } from './sbom-service';
@@ -52,6 +52,7 @@ describe('condense sbom on a locked project (synthetic channel over HTTP)', () =
     });
     const validate = new Ajv({ allErrors: true }).compile(SPDX_23_RULES);
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    expect(spdxSemanticErrors(document)).toEqual([]);
     const locked = parseExplicitLockfile(lockText).packages;
     const described = document.packages.slice(1);
     expect(described.map((p) => p.name).sort()).toEqual(locked.map((p) => p.name).sort());
