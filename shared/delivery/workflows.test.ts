@@ -56,6 +56,11 @@ describe('CI workflow files in the export', () => {
     expect(gitlabErrors(text.replace('VARIANT: safe', 'VARIANT: [safe]'))).not.toEqual([]);
     expect(gitlabErrors(text.replace(/^ {2}script:\n(?: {4}.*\n)+/m, ''))).not.toEqual([]);
     const document = parse(text) as Record<string, unknown>;
+    // REGISTRY, REGISTRY_USER and REGISTRY_PASSWORD as in the GitHub workflow, else GitLab's own.
+    const safe = document['image:safe'] as { before_script: string[]; script: string[] };
+    expect(safe.before_script.join('\n')).toContain('${REGISTRY_USER:-$CI_REGISTRY_USER}');
+    expect(safe.before_script.join('\n')).toContain('"${REGISTRY_HOST:-$CI_REGISTRY}"');
+    expect(safe.script[0]).toBe('export IMAGE_REPO="${REGISTRY:-$CI_REGISTRY_IMAGE}/churn-model"');
     expect(Object.keys(document).filter((k) => k.startsWith('image:'))).toEqual([
       'image:safe',
       'image:expert',

@@ -150,6 +150,7 @@ describe('condense export', () => {
         await readFile(join(dir, '.github', 'workflows', 'condense-image.yml'), 'utf8'),
       ),
     ).toEqual([]);
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toContain('## Delivery');
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(
       (await cli(['dockerfile', '--project', project])).stdout,
     );
