@@ -10,6 +10,7 @@ import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import { MINI_RECORDS, writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from '../channels/repodata-cache';
 import { importLockfiles } from './import';
+import { readUnifiedLock } from './lock-files';
 import { lockStatus } from './lock-queries';
 import { lockProject } from './lock-service';
 
@@ -93,6 +94,12 @@ describe('lockProject with the built-in engine', () => {
     expect(yml.packages.find((p) => p.name === 'numpy')!.depends).toContain(
       'python >=3.11,<3.12.0a0',
     );
+
+    // Download sizes (conda-lock.yml has no field for them) come back when the lock is read.
+    const read = await readUnifiedLock(dir);
+    // The mini channel's repodata gives every package 1000 bytes.
+    expect(read!.packages.find((p) => p.name === 'numpy')!.size).toBe(1000);
+    expect(read!.packages.every((p) => typeof p.size === 'number' && p.size > 0)).toBe(true);
 
     const before = { explicit, yml: await readFile(join(dir, 'conda-lock.yml'), 'utf8') };
     await lockProject({ projectDir: dir, updateAll: true }, {}, { cache: freshCache() });

@@ -21,7 +21,7 @@ import { cacheDir, resolveChannels, stripAuth } from '../channels/channel-url';
 import { RepodataCache } from '../channels/repodata-cache';
 import type { Engine } from '../docker/engine';
 import { type CommitFile, commitFiles } from '../fs/commit-files';
-import { lockPipPackages } from '../pip/lock-pip';
+import { condaSizesKey, formatSizes, lockPipPackages } from '../pip/lock-pip';
 import { loadRecipe } from '../recipe/recipe-file';
 import { solveBuiltin } from './builtin-engine';
 import { runCondaLock } from './conda-lock-engine';
@@ -193,6 +193,9 @@ export async function lockProject(
     packages.push(
       ...solved.map((p) => ({ ...p, category: env.category, optional: env.category !== 'main' })),
     );
+    // conda-lock.yml has no size field: the Lock screen's download sizes are kept beside.
+    const condaSizes = formatSizes(solved);
+    if (condaSizes) customMetadata[condaSizesKey(platform)] = condaSizes;
     const pipSection = pipSections[index]!;
     if (recipe && pipSection.requirements.length > 0) {
       const pip = await lockPipPackages({
