@@ -213,11 +213,14 @@ function licenseError(value: unknown): string | undefined {
  * document, every relationship between elements the document has, the document DESCRIBES something,
  * licence fields valid SPDX expressions (or NONE / NOASSERTION), purl locators well formed.
  */
-export function spdxSemanticErrors(document: {
+interface SpdxShape {
   SPDXID: string;
   packages?: { SPDXID: string; [key: string]: unknown }[];
   relationships?: { spdxElementId: string; relatedSpdxElement: string; relationshipType: string }[];
-}): string[] {
+}
+
+export function spdxSemanticErrors(input: object): string[] {
+  const document = input as SpdxShape;
   const errors: string[] = [];
   const ids = new Set<string>([document.SPDXID]);
   for (const pkg of document.packages ?? []) {

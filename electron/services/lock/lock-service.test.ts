@@ -105,6 +105,9 @@ describe('lockProject with the built-in engine', () => {
     await lockProject({ projectDir: dir, updateAll: true }, {}, { cache: freshCache() });
     expect(await readFile(join(dir, 'conda-linux-64.lock'), 'utf8')).toBe(before.explicit);
     expect(await readFile(join(dir, 'conda-lock.yml'), 'utf8')).toBe(before.yml);
+    // A relock that keeps every pin keeps every size too.
+    await lockProject({ projectDir: dir }, {}, { cache: freshCache() });
+    expect(await readFile(join(dir, 'conda-lock.yml'), 'utf8')).toBe(before.yml);
   });
 
   it('writes sha256 fragments on request', async () => {

@@ -7,22 +7,14 @@ import type { PipSection } from '../../../shared/pip/requirement';
 import type { Recipe } from '../../../shared/recipe/model';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
+import { pipSizesKey } from '../lock/package-sizes';
 import type { PipIndexes } from './credentials';
 import { parseNetrc, pipIndexes } from './credentials';
 import { resolvePip } from './resolve';
 
-export const pipInputKey = (platform: string) => `condense.pip_input.${platform}`;
-export const pipSizesKey = (platform: string) => `condense.pip_sizes.${platform}`;
-/** Download sizes of a platform's conda packages (`name=bytes;...`), from the channel's repodata. */
-export const condaSizesKey = (platform: string) => `condense.conda_sizes.${platform}`;
+export { withPackageSizes as withPipSizes } from '../lock/package-sizes';
 
-/** `name=bytes;...` as the sizes keys hold them. */
-export function formatSizes(packages: { name: string; size?: number }[]): string {
-  return packages
-    .filter((p) => p.size !== undefined && Number.isFinite(p.size))
-    .map((p) => `${p.name}=${p.size}`)
-    .join(';');
-}
+export const pipInputKey = (platform: string) => `condense.pip_input.${platform}`;
 /** Index hosts whose packages need credentials at build time (host names only, never secrets). */
 export const PIP_CREDENTIAL_HOSTS_KEY = 'condense.pip_credential_hosts';
 
@@ -178,33 +170,5 @@ export async function lockPipPackages(input: PipLockInput): Promise<PipLockOutpu
       ...(hosts.length ? { [PIP_CREDENTIAL_HOSTS_KEY]: hosts.join(',') } : {}),
     },
     reused: false,
-  };
-}
-
-/**
- * Fills packages' download sizes from custom_metadata (conda-lock.yml has no size field): pip
- * packages from `condense.pip_sizes.<platform>`, conda packages from `condense.conda_sizes.<platform>`.
- */
-export function withPipSizes(lock: CondaLock): CondaLock {
-  const sizes = new Map<string, number>();
-  for (const platform of lock.platforms) {
-    for (const [manager, key] of [
-      ['pip', pipSizesKey(platform)],
-      ['conda', condaSizesKey(platform)],
-    ] as const) {
-      for (const item of (lock.customMetadata?.[key] ?? '').split(';').filter(Boolean)) {
-        const [name, size] = item.split('=');
-        sizes.set(`${manager}/${platform}/${name}`, Number(size));
-      }
-    }
-  }
-  if (sizes.size === 0) return lock;
-  return {
-    ...lock,
-    packages: lock.packages.map((p) => {
-      if (p.size !== undefined) return p;
-      const size = sizes.get(`${p.manager}/${p.platform}/${p.name}`);
-      return size !== undefined && Number.isFinite(size) ? { ...p, size } : p;
-    }),
   };
 }
