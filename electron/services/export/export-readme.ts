@@ -32,11 +32,18 @@ function deliveryNotes(files: string[]): string[] {
   const gitlab = files.includes('.gitlab-ci.yml');
   if (!sbom && !github && !gitlab) return [];
   const lines = ['## Delivery', ''];
+  const variantSboms = files.filter((f) => /^sbom-.+\.spdx\.json$/.test(f));
   if (sbom)
     lines.push(
       '`sbom.spdx.json` is an SPDX 2.3 bill of materials written from the lock: every conda and pip',
       'package with its version, build, checksums, purl and declared licence, and the files each',
-      "variant's prune rules remove. Images built by Condense name it in the label `dev.condense.sbom`.",
+      "variant's prune rules remove.",
+      ...(variantSboms.length > 0
+        ? [
+            `${variantSboms.map((f) => `\`${f}\``).join(', ')}: the same for one variant each; the`,
+            "label `dev.condense.sbom` of that variant's images holds its `documentNamespace`.",
+          ]
+        : []),
       '',
     );
   if (github || gitlab) {
