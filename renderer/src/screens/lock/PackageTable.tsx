@@ -37,14 +37,18 @@ export function PackageTable() {
 
   return (
     <>
-      <div className="row row-center">
-        <input
-          type="search"
-          aria-label="Filter resolved packages"
-          placeholder="Filter packages"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
+      {/* Both fields labelled above, so they line up; the counts sit on their baseline. */}
+      <div className="row">
+        <label>
+          Filter
+          <input
+            type="search"
+            aria-label="Filter resolved packages"
+            placeholder="name"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </label>
         <label>
           Show{' '}
           <select value={origin} onChange={(e) => setOrigin(e.target.value as Origin)}>
@@ -104,9 +108,7 @@ export function PackageTable() {
                 <td>{p.manager === 'pip' ? new URL(p.url).host : channelOf(p.url)}</td>
                 {platforms.length > 1 ? <td>{p.platform}</td> : null}
                 {hasSizes ? <td className="num">{formatSize(p.size)}</td> : null}
-                {installed ? (
-                  <td className="num">{formatSize(installed.get(p.name))}</td>
-                ) : null}
+                {installed ? <td className="num">{formatSize(installed.get(p.name))}</td> : null}
                 <td className="wrap-cell">
                   {p.manager === 'pip' ? (
                     <span className="muted">pip package</span>
