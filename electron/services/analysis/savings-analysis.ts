@@ -59,12 +59,8 @@ export async function lockedFileLists(options: AnalyzeOptions): Promise<{
     if (m.paths.length > 0 && m.paths.every((p) => p.size === 0))
       warnings.push(`${m.index.name} has no info/paths.json: its files count as 0 bytes`);
   }
-  const noarch = metadata.filter((m) => m.index.noarch === 'python').map((m) => m.index.name);
-  if (noarch.length > 0) {
-    warnings.push(
-      `conda compiles bytecode for noarch python packages at install; it is not in the estimate (${noarch.join(', ')})`,
-    );
-  }
+  // noarch python packages' bytecode, compiled by conda at install, is in the estimate: installedFiles
+  // adds a pyc for each of their modules (pycSize).
   if (metadata.some((m) => m.index.noarch === 'python') && !pythonVersion)
     warnings.push('noarch python packages but no python in the lock: their paths stay unmapped');
   const pipLists = pythonVersion

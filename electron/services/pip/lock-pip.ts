@@ -7,12 +7,14 @@ import type { PipSection } from '../../../shared/pip/requirement';
 import type { Recipe } from '../../../shared/recipe/model';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
+import { pipSizesKey } from '../lock/package-sizes';
 import type { PipIndexes } from './credentials';
 import { parseNetrc, pipIndexes } from './credentials';
 import { resolvePip } from './resolve';
 
+export { withPackageSizes as withPipSizes } from '../lock/package-sizes';
+
 export const pipInputKey = (platform: string) => `condense.pip_input.${platform}`;
-export const pipSizesKey = (platform: string) => `condense.pip_sizes.${platform}`;
 /** Index hosts whose packages need credentials at build time (host names only, never secrets). */
 export const PIP_CREDENTIAL_HOSTS_KEY = 'condense.pip_credential_hosts';
 
@@ -168,26 +170,5 @@ export async function lockPipPackages(input: PipLockInput): Promise<PipLockOutpu
       ...(hosts.length ? { [PIP_CREDENTIAL_HOSTS_KEY]: hosts.join(',') } : {}),
     },
     reused: false,
-  };
-}
-
-/** Fills pip packages' sizes from custom_metadata (conda-lock.yml has no size field). */
-export function withPipSizes(lock: CondaLock): CondaLock {
-  const sizes = new Map<string, number>();
-  for (const platform of lock.platforms) {
-    for (const item of (lock.customMetadata?.[pipSizesKey(platform)] ?? '')
-      .split(';')
-      .filter(Boolean)) {
-      const [name, size] = item.split('=');
-      sizes.set(`${platform}/${name}`, Number(size));
-    }
-  }
-  if (sizes.size === 0) return lock;
-  return {
-    ...lock,
-    packages: lock.packages.map((p) => {
-      const size = p.manager === 'pip' ? sizes.get(`${p.platform}/${p.name}`) : undefined;
-      return size !== undefined && Number.isFinite(size) ? { ...p, size } : p;
-    }),
   };
 }
