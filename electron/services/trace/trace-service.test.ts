@@ -13,6 +13,7 @@ import { freePort } from '../../../fixtures/examples/example-service';
 import type { TraceRecord } from '../../../shared/api/trace';
 import type { PackageUsage, TraceReport } from '../../../shared/trace/model';
 import { type ServedChannel, serveRealisticChannel } from '../../../test/support/channels';
+import { runCliCaptured } from '../../../test/support/cli';
 import { connectDocker, fixtureImagesRequirement } from '../../../test/support/docker';
 import { available, dockerHost } from '../../../test/support/requirements';
 import { writeServiceRecipe } from '../../../test/support/service-project';
@@ -107,6 +108,27 @@ describe('tracing a built variant (real engine)', () => {
     expect(report.limitBytes).toBeLessThan(report.shippedBytes);
     expect(progress.some((m) => /Running the checks under the tracer/.test(m))).toBe(true);
     expect((await listTraces(project)).map((r) => r.variant)).toEqual(['default']);
+  }, 600_000);
+
+  it('condense trace --json prints the figures issue 13 names, per package', async () => {
+    if (!channel) return;
+    const { code, stdout, stderr } = await runCliCaptured(['trace', '--json', '--project', project]);
+    expect({ code, stderr: stderr.includes('Running the checks under the tracer') }).toEqual({
+      code: 0,
+      stderr: true,
+    });
+    const printed = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(printed).sort()).toEqual([
+      'limitBytes',
+      'packages',
+      'shippedBytes',
+      'usedBytes',
+      'variant',
+    ]);
+    expect(printed.variant).toBe('default');
+    const packages = printed.packages as { name: string; usedBytes: number; shippedBytes: number }[];
+    expect(packages.find((p) => p.name === 'python')?.usedBytes).toBeGreaterThan(0);
+    expect(packages.every((p) => p.usedBytes <= p.shippedBytes)).toBe(true);
   }, 600_000);
 
   it('a narrow trace (a request that skips /report) is caught by the re-check: nothing is written', async () => {
