@@ -1,6 +1,7 @@
 import type { TraceRecord } from '../../../../../shared/api/trace';
 import { formatSize, formatSizeIn, sizeScale } from '../../../../../shared/format/size';
 import type { TraceReport } from '../../../../../shared/trace/model';
+import { HatchPattern } from '../../../components/HatchPattern';
 import type { LimitBar, TraceChoice } from '../../../store/trace-view';
 import { traceSelectors } from '../../../store/trace-view';
 
@@ -93,18 +94,11 @@ export function TraceFigures({
         width="100%"
         className="trace-limit-chart"
       >
-        <defs>
-          <pattern
-            id="trace-unused-hatch"
-            width="6"
-            height="6"
-            patternUnits="userSpaceOnUse"
-            patternTransform="rotate(45)"
-          >
-            <rect width="6" height="6" className="trace-unused-bg" />
-            <line x1="0" y1="0" x2="0" y2="6" className="trace-unused-line" />
-          </pattern>
-        </defs>
+        <HatchPattern
+          id="trace-unused-hatch"
+          backgroundClass="trace-unused-bg"
+          lineClass="trace-unused-line"
+        />
         {bars.map((bar, i) => {
           const y = TOP + i * (BAR + GAP);
           const w = Math.max(1, (bar.bytes / largest) * space);

@@ -3,6 +3,7 @@ import { type KeyboardEvent, useRef, useState } from 'react';
 import { formatSize } from '../../../../../shared/format/size';
 import type { RecipePlatform } from '../../../../../shared/recipe/model';
 import type { TraceReport } from '../../../../../shared/trace/model';
+import { HatchPattern } from '../../../components/HatchPattern';
 import { layoutTreemap, type TreemapCell } from '../../../lib/space-layout';
 import { traceSelectors } from '../../../store/trace-view';
 import { TraceTable } from './TraceTable';
@@ -110,18 +111,11 @@ export function TraceTreemap({
         ref={svg}
         onMouseLeave={() => setActive(undefined)}
       >
-        <defs>
-          <pattern
-            id="trace-cell-hatch"
-            width="6"
-            height="6"
-            patternUnits="userSpaceOnUse"
-            patternTransform="rotate(45)"
-          >
-            <rect width="6" height="6" className="trace-unused-bg" />
-            <line x1="0" y1="0" x2="0" y2="6" className="trace-unused-line" />
-          </pattern>
-        </defs>
+        <HatchPattern
+          id="trace-cell-hatch"
+          backgroundClass="trace-unused-bg"
+          lineClass="trace-unused-line"
+        />
         {packages.map((p) => (
           <g key={p.name} aria-hidden="true">
             <rect x={p.x} y={p.y} width={p.width} height={p.height} className="treemap-package" />
