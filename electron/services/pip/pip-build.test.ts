@@ -64,7 +64,13 @@ beforeAll(async () => {
   project = join(work, 'project');
   process.env.PIP_LOGIN = PRIVATE_LOGIN;
   process.env.PIP_TOKEN = indexes.token;
-  await writePipProject(project, channel.url, indexes, ['condense-demo[http]', 'acme-internal']);
+  // An extra, and markers of the user's own: one true for the locked Python, one false on Linux.
+  await writePipProject(project, channel.url, indexes, [
+    'condense-demo[http]',
+    'acme-internal',
+    'tabulate; python_version >= "3.8"',
+    'pinme; sys_platform == "win32"',
+  ]);
   await lockProject(
     { projectDir: project, platforms: ['linux-64'] },
     {},
@@ -106,8 +112,10 @@ describe('pip packages in the image (lock, BuildKit build with the secret, smoke
         'jinja2',
         'markupsafe',
         'requests',
+        'tabulate',
       ]),
     );
+    expect(variant.smoke?.modules).not.toContain('pinme');
     const image = `${REPO}:default`;
     const run = await runInImage(docker, image, [
       '/env/bin/python',
@@ -141,6 +149,11 @@ describe('pip packages in the image (lock, BuildKit build with the secret, smoke
     expect(installer.stdout).not.toContain("('click', 'pip')");
     expect(installer.stdout).not.toContain("('six', 'pip')");
     expect(installer.stdout).toContain("('acme-internal', 'pip')");
+    expect(installer.stdout).toContain("('tabulate', 'pip')");
+    expect(installer.stdout).toContain("('requests', 'pip')");
+    // The marker false on Linux kept pinme out of the lock and the image.
+    expect(installer.stdout).not.toContain("'pinme'");
+    expect(await readFile(join(project, 'conda-lock.yml'), 'utf8')).not.toMatch(/name: pinme/);
 
     // The estimate counts the pip files (RECORD sizes).
     const estimate = await analyzeSavings({
