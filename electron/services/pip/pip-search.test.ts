@@ -1,6 +1,6 @@
 // pip:search against the offline indexes on loopback: PEP 691 JSON (the project list, then the
 // project's page with relative links), the private index through basic auth from ${VAR}s.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -59,5 +59,21 @@ describe('pip:search on the served indexes', () => {
     await expect(
       indexProject([{ url: indexes.private.simpleUrl } as never], 'acme-internal'),
     ).rejects.toThrow(/^the pip index 127\.0\.0\.1:\d+ refused the credentials \(401\)$/);
+  });
+
+  it("takes conda-lock's pip-repositories: as more indexes, credentials from ${VAR}s", async () => {
+    if (!indexes) return;
+    const dir = join(work, 'repositories');
+    await writePipProject(dir, 'http://127.0.0.1:9/unused', indexes, ['acme-internal']);
+    const text = await readFile(join(dir, 'environment.yml'), 'utf8');
+    const extra = /^ {4}- (--extra-index-url .*)\n/m.exec(text)![1]!;
+    await writeFile(
+      join(dir, 'environment.yml'),
+      `${text.replace(`    - ${extra}\n`, '')}pip-repositories:\n  - ${extra.slice('--extra-index-url '.length)}\n`,
+    );
+    expect(await readFile(join(dir, 'environment.yml'), 'utf8')).not.toContain('--extra-index-url');
+    expect(await search({ projectDir: dir, query: 'acme-internal' })).toEqual([
+      { name: 'acme-internal', versions: ['1.2.0'], index: indexes.private.simpleUrl },
+    ]);
   });
 });
