@@ -137,7 +137,14 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
   const selectedIds = new Set(resolvePrune(recipe.prune, recipe.platform).map((r) => r.id));
   const selection = (id: string, prune: PruneSettings): SelectionSaving => {
     const rules = resolvePrune(prune, recipe.platform);
-    const estimate = estimateSavings(lists, rules, recipe.prefix);
+    // `compile` prunes the caches and then compileall writes one pyc for every module left, about
+    // what the install wrote: the image ends as large as with `keep` (the seed service measured
+    // 385.5 MiB for both, 285.4 MiB with `drop`), so the saving is the one without the cache rule.
+    const sized =
+      prune.bytecode === 'compile'
+        ? resolvePrune({ ...prune, bytecode: 'keep' }, recipe.platform)
+        : rules;
+    const estimate = estimateSavings(lists, sized, recipe.prefix);
     return {
       id,
       ruleIds: rules.map((r) => r.id),

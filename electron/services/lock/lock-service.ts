@@ -215,6 +215,7 @@ export async function lockProject(
         platform,
         lines: env.pipAsWritten,
         section: pipSection,
+        repositories: env.pipRepositoriesAsWritten,
         recipe,
         condaPackages: solved,
         previous,
