@@ -1,7 +1,8 @@
 // The seed-shaped service (fixtures/examples/nyc-taxi-fare: FastAPI + scikit-learn model under gunicorn
-// with uvicorn workers) built per prune preset on the offline fixtures, side by side with the seed
-// article's sizes (457 MiB before pruning, 296 MiB after): image size, environment size, start-up time
-// (container start to the first good prediction, measured by the service check) and peak memory.
+// with uvicorn workers) built per prune preset and bytecode choice (keep | drop | compile) on the
+// offline fixtures, side by side with the seed article's sizes (457 MiB before pruning, 296 MiB
+// after): image size, environment size, start-up time (container start to the first good prediction,
+// measured by the service check) and peak memory. `CONDENSE_SEED_BYTECODE=keep` builds fewer.
 // Needs the engine, the fixture images and the realistic channel (bash fixtures/realistic/build.sh).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { nycTaxiFareProject } from '../fixtures/examples/example-project';
 import { contextFiles, freePort } from '../fixtures/examples/example-service';
 import { formatSizeColumn } from '../shared/format/size';
 import { targetStage } from '../shared/recipe/dockerfile';
-import type { Recipe } from '../shared/recipe/model';
+import type { BytecodeMode, Recipe } from '../shared/recipe/model';
 import { validateRecipe } from '../shared/recipe/validate';
 import { realisticChannelAvailable, serveRealisticChannel } from '../test/support/channels';
 import {
@@ -37,6 +38,11 @@ const ARTICLE: Record<string, number | undefined> = {
   safe: undefined,
   expert: 296 * 2 ** 20,
 };
+
+const PRESETS = ['none', 'safe', 'expert'] as const;
+const BYTECODE = (process.env.CONDENSE_SEED_BYTECODE ?? 'keep,drop,compile')
+  .split(',')
+  .filter(Boolean) as BytecodeMode[];
 
 const docker = connectDocker();
 const ready = await fixtureImagesRequirement(docker);
@@ -62,12 +68,26 @@ try {
     network: 'host',
     entrypoint: { ...loaded.entrypoint, bind: `0.0.0.0:${port}` },
     port,
+    variants: PRESETS.flatMap((preset) =>
+      BYTECODE.map((bytecode) => ({
+        id: `${preset}-${bytecode}`,
+        prune: { preset, add: [], remove: [], custom: [], bytecode },
+      })),
+    ),
   });
   const engine = connectEngine({ env: { DOCKER_HOST: dockerHost() } });
   const generated = generatedFiles(recipe);
   writeFileSync(join(project, '.dockerignore'), generated.dockerignore);
   const context = await contextFiles(project, generated.dockerfile);
-  const rows: { id: string; image: number; env: number; startup: number; memory?: number }[] = [];
+  const rows: {
+    id: string;
+    preset: string;
+    bytecode: string;
+    image: number;
+    env: number;
+    startup: number;
+    memory?: number;
+  }[] = [];
   for (const variant of recipe.variants) {
     const tag = `condense-bench/seed-service:${variant.id}`;
     tags.push(tag);
@@ -93,6 +113,8 @@ try {
     console.log(`built ${variant.id} in ${buildSeconds.toFixed(0)} s, service check passed`);
     rows.push({
       id: variant.id,
+      preset: variant.prune.preset,
+      bytecode: variant.prune.bytecode ?? 'keep',
       image,
       env,
       startup: checked.startupMs ?? 0,
@@ -111,14 +133,16 @@ try {
   const images = formatSizeColumn(rows.map((r) => r.image));
   const estimates = formatSizeColumn(estimated);
   const envs = formatSizeColumn(rows.map((r) => r.env));
-  const article = formatSizeColumn(rows.map((r) => ARTICLE[r.id]));
+  const article = formatSizeColumn(rows.map((r) => ARTICLE[r.preset]));
   const memory = formatSizeColumn(rows.map((r) => r.memory));
   console.log('');
-  console.log('| preset | image | /env | /env estimated | article | start-up | peak memory |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    '| preset | bytecode | image | /env | /env estimated | article | start-up | peak memory |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   rows.forEach((r, i) => {
     console.log(
-      `| ${r.id} | ${images[i]} | ${envs[i]} | ${estimates[i]} | ${ARTICLE[r.id] ? article[i] : '-'} | ${(r.startup / 1000).toFixed(1)} s | ${r.memory ? memory[i] : '-'} |`,
+      `| ${r.preset} | ${r.bytecode} | ${images[i]} | ${envs[i]} | ${estimates[i]} | ${ARTICLE[r.preset] ? article[i] : '-'} | ${(r.startup / 1000).toFixed(1)} s | ${r.memory ? memory[i] : '-'} |`,
     );
   });
 } finally {

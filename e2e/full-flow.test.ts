@@ -140,6 +140,10 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     expect(locked).toContain('numpy');
     expect(locked).toMatch(/python\s*3\.11\./);
     expect(existsSync(join(dir, 'conda-lock.yml'))).toBe(true);
+    // Download and installed size per package, as read back from the lockfile on disk.
+    await expect.poll(() => page.getByRole('columnheader', { name: 'Installed' }).count()).toBe(1);
+    expect(await page.getByRole('columnheader', { name: 'Download' }).count()).toBe(1);
+    expect(await page.getByText(/to download, .* installed/).count()).toBe(1);
     await shell.screenshot('flow-3-lock');
   });
 

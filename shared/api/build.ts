@@ -292,6 +292,20 @@ export const smokeSpecSchema = z.strictObject({
   python: shortText(4096).optional(),
 });
 
+/** A service check given in a request (`build:start`, `trace:start`), with the port it listens on. */
+export const serviceRequestSchema = z.strictObject({
+  port: wholeNumber(1, 65535),
+  path: shortText(2048).regex(/^\//, 'must start with /'),
+  method: z.enum(SERVICE_METHODS),
+  body: z
+    .string()
+    .max(1024 * 1024)
+    .nullable(),
+  status: wholeNumber(100, 599),
+  expect: shortText(65536).nullable(),
+  timeoutSeconds: wholeNumber(1, 3600),
+});
+
 export const buildSchemas = {
   'build:engine': noFields,
   'build:start': z.strictObject({
@@ -303,20 +317,7 @@ export const buildSchemas = {
     classic: z.boolean().optional(),
     noCache: z.boolean().optional(),
     network: z.enum(NETWORK_MODES).optional(),
-    service: z
-      .strictObject({
-        port: wholeNumber(1, 65535),
-        path: shortText(2048).regex(/^\//, 'must start with /'),
-        method: z.enum(SERVICE_METHODS),
-        body: z
-          .string()
-          .max(1024 * 1024)
-          .nullable(),
-        status: wholeNumber(100, 599),
-        expect: shortText(65536).nullable(),
-        timeoutSeconds: wholeNumber(1, 3600),
-      })
-      .optional(),
+    service: serviceRequestSchema.optional(),
     keepBuilds: wholeNumber(0, 10_000).optional(),
     concurrency: wholeNumber(1, 8).optional(),
   }),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
+import type { ServiceCheckSpec, SmokeSpec } from '../checks/model';
 import type { TraceReport, TraceSuggestion } from '../trace/model';
+import { serviceRequestSchema, smokeSpecSchema } from './build';
 import { list, projectDir, shortText, variantId } from './fields';
 import type { JobStarted } from './jobs';
 import type { RequestSchemas } from './schema';
@@ -38,6 +40,14 @@ export interface TraceStartRequest {
   network?: 'default' | 'host' | 'none';
   /** Extra commands to run under the tracer (argument lists, no shell), besides condense.yml's. */
   commands?: string[][];
+  /**
+   * The smoke test as `build:start` takes it (`condense trace --module`, `--no-imports`, `--check`):
+   * default, the modules derived from the lock and the check command the traced build ran. The
+   * suggested variant's re-check always runs condense.yml's checks, whatever narrows the trace.
+   */
+  smoke?: SmokeSpec;
+  /** The service check instead of condense.yml's (as in `build:start`). */
+  service?: ServiceCheckSpec & { port: number };
 }
 
 export interface TraceMethods {
@@ -54,6 +64,8 @@ export const traceSchemas = {
     suggest: z.boolean().optional(),
     network: z.enum(['default', 'host', 'none']).optional(),
     commands: list(list(shortText(4096), 256).min(1, 'is empty'), 32).optional(),
+    smoke: smokeSpecSchema.optional(),
+    service: serviceRequestSchema.optional(),
   }),
   'trace:list': z.strictObject({ projectDir }),
 } satisfies RequestSchemas<keyof TraceMethods>;

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 
-import { SPDX_23_RULES } from '../../test/support/spdx-2.3-rules';
+import { SPDX_23_RULES, spdxSemanticErrors } from '../../test/support/spdx-2.3-rules';
 import type { LockedPackage } from '../conda/lock-model';
 import { channelOf, normalizePypiName, purlOf } from './purl';
 import { buildSbom, declaredLicense, sbomNamespace } from './sbom';
@@ -64,6 +64,32 @@ describe('SPDX 2.3 from a lock', () => {
     bad.packages[1]!.SPDXID = 'SPDXRef-has space';
     expect(validate(bad)).toBe(false);
     expect(validate({ ...document, extra: 1 })).toBe(false);
+  });
+
+  it('keeps the rules SPDX states outside its schema: ids, relationships, licences, purls', () => {
+    const document = buildSbom(input);
+    expect(spdxSemanticErrors(document)).toEqual([]);
+    const bad = structuredClone(document);
+    bad.packages[1]!.SPDXID = bad.packages[2]!.SPDXID;
+    bad.packages[0]!.licenseDeclared = 'MIT OR';
+    bad.packages[0]!.externalRefs = [
+      { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'numpy@1' },
+    ];
+    bad.relationships.push({
+      spdxElementId: 'SPDXRef-DOCUMENT',
+      relationshipType: 'DESCRIBES',
+      relatedSpdxElement: 'SPDXRef-missing',
+    });
+    // The renamed package's old id is gone too, so relationships to it are reported.
+    expect(spdxSemanticErrors(bad)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('licenseDeclared'),
+        expect.stringContaining('not a purl'),
+        expect.stringContaining('duplicate SPDXID'),
+        expect.stringContaining('relationship to unknown SPDXRef-Package-conda-libzlib'),
+        'relationship to unknown SPDXRef-missing',
+      ]),
+    );
   });
 
   it('lists each package of the platform once, with checksums, purls and declared licences', () => {

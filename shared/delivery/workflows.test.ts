@@ -1,99 +1,14 @@
-import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+import { githubWorkflowErrors, gitlabCiErrors } from '../../test/support/delivery-checks';
 import { WORKFLOW_INPUT } from '../../test/support/workflow-input';
 import { githubWorkflow, gitlabCi } from './workflows';
 
 const input = WORKFLOW_INPUT;
 
-function githubErrors(content: string): string[] {
-  const result = parseWorkflow(
-    { name: 'condense-image.yml', content },
-    new NoOperationTraceWriter(),
-  );
-  return result.context.errors.getErrors().map((e) => e.message);
-}
-
-// GitLab's CI schema (gitlab-org/gitlab, app/assets/javascripts/editor/schema/ci.json): the global
-// keywords, and the keywords a job may carry; a job needs `script` (or trigger/run/extends).
-const GITLAB_GLOBAL = new Set([
-  'default',
-  'include',
-  'stages',
-  'variables',
-  'workflow',
-  'image',
-  'services',
-  'cache',
-  'before_script',
-  'after_script',
-  'spec',
-  'pages',
-]);
-const GITLAB_JOB = new Set([
-  'after_script',
-  'allow_failure',
-  'artifacts',
-  'before_script',
-  'cache',
-  'coverage',
-  'dependencies',
-  'environment',
-  'except',
-  'extends',
-  'hooks',
-  'id_tokens',
-  'identity',
-  'image',
-  'inherit',
-  'interruptible',
-  'needs',
-  'only',
-  'pages',
-  'parallel',
-  'release',
-  'resource_group',
-  'retry',
-  'rules',
-  'run',
-  'script',
-  'secrets',
-  'services',
-  'stage',
-  'start_in',
-  'tags',
-  'timeout',
-  'trigger',
-  'variables',
-  'when',
-]);
-
-function gitlabErrors(content: string): string[] {
-  const errors: string[] = [];
-  const document = parse(content) as Record<string, unknown>;
-  const stages = (document.stages as string[] | undefined) ?? ['build', 'test', 'deploy'];
-  for (const [key, value] of Object.entries(document)) {
-    if (GITLAB_GLOBAL.has(key) || key.startsWith('.')) continue;
-    const job = value as Record<string, unknown>;
-    for (const field of Object.keys(job))
-      if (!GITLAB_JOB.has(field)) errors.push(`${key}: unknown keyword ${field}`);
-    const script = job.script;
-    if (
-      !Array.isArray(script) ||
-      script.length === 0 ||
-      !script.every((s) => typeof s === 'string')
-    )
-      errors.push(`${key}: script must be a non-empty list of strings`);
-    if (typeof job.stage === 'string' && !stages.includes(job.stage))
-      errors.push(`${key}: stage ${job.stage} is not in stages`);
-    if (job.image !== undefined && typeof job.image !== 'string') errors.push(`${key}: image`);
-    const variables = (job.variables ?? {}) as Record<string, unknown>;
-    for (const [name, v] of Object.entries(variables))
-      if (typeof v !== 'string' && typeof v !== 'number') errors.push(`${key}: variable ${name}`);
-  }
-  return errors;
-}
+const githubErrors = githubWorkflowErrors;
+const gitlabErrors = gitlabCiErrors;
 
 describe('CI workflow files in the export', () => {
   it("GitHub's own workflow parser accepts the workflow, and catches a broken one", () => {
@@ -129,11 +44,23 @@ describe('CI workflow files in the export', () => {
     expect(push.if).toBe("github.ref == 'refs/heads/main'");
   });
 
-  it('GitLab CI keeps to the keywords of its schema, one job per variant', () => {
+  it("GitLab CI passes GitLab's CI schema and pipeline checks, one job per variant", () => {
     const text = gitlabCi(input, 'condense-0.1.0');
     expect(gitlabErrors(text)).toEqual([]);
+    // The rules catch what GitLab would refuse.
     expect(gitlabErrors(text.replace('script:', 'scripts:'))).not.toEqual([]);
+    expect(gitlabErrors(text.replace('  stage: image', '  stage: images'))).toEqual([
+      'image:safe: stage images is not in stages',
+    ]);
+    expect(gitlabErrors(text.replace('    - docker:27-dind', '    - 27'))).not.toEqual([]);
+    expect(gitlabErrors(text.replace('VARIANT: safe', 'VARIANT: [safe]'))).not.toEqual([]);
+    expect(gitlabErrors(text.replace(/^ {2}script:\n(?: {4}.*\n)+/m, ''))).not.toEqual([]);
     const document = parse(text) as Record<string, unknown>;
+    // REGISTRY, REGISTRY_USER and REGISTRY_PASSWORD as in the GitHub workflow, else GitLab's own.
+    const safe = document['image:safe'] as { before_script: string[]; script: string[] };
+    expect(safe.before_script.join('\n')).toContain('${REGISTRY_USER:-$CI_REGISTRY_USER}');
+    expect(safe.before_script.join('\n')).toContain('"${REGISTRY_HOST:-$CI_REGISTRY}"');
+    expect(safe.script[0]).toBe('export IMAGE_REPO="${REGISTRY:-$CI_REGISTRY_IMAGE}/churn-model"');
     expect(Object.keys(document).filter((k) => k.startsWith('image:'))).toEqual([
       'image:safe',
       'image:expert',

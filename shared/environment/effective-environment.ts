@@ -16,7 +16,10 @@ export interface EffectiveEnvironment {
   /** pip lines for this platform, as written. */
   pipAsWritten: string[];
   variables: Record<string, string>;
+  /** conda-lock's `pip-repositories:`, expanded (for fetching only). */
   pipRepositories: string[];
+  /** `pip-repositories:` as written: Condense's pip lock adds them as extra indexes. */
+  pipRepositoriesAsWritten: string[];
   /** conda-lock's category of this file's dependencies. */
   category: string;
   warnings: EnvironmentWarning[];
@@ -78,6 +81,7 @@ export function effectiveEnvironment(
     pipAsWritten: spec.pip,
     variables: whole.variables,
     pipRepositories: spec.pipRepositories.map((r) => expand(r, 'pip repository')),
+    pipRepositoriesAsWritten: spec.pipRepositories,
     category: spec.category ?? 'main',
     warnings,
   };

@@ -183,6 +183,30 @@ function builderStage(recipe: Recipe, pip?: PipStepOptions): string[] {
   return lines;
 }
 
+/**
+ * Longest RUN the prune step writes. The shell gets a RUN's whole text as one argument of `sh -c`,
+ * and Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN) with E2BIG; half of it leaves
+ * room for the builder's own wrapping. A traced variant's hundreds of globs take several RUNs.
+ */
+export const MAX_RUN_LENGTH = 64 * 1024;
+
+/** The rules' commands joined with `&&`, one per line, in as few RUNs as `MAX_RUN_LENGTH` allows. */
+function pruneRuns(commands: string[]): string[] {
+  const runs: string[][] = [[]];
+  let length = 0;
+  for (const command of commands) {
+    const current = runs[runs.length - 1]!;
+    if (current.length > 0 && length + command.length + 8 > MAX_RUN_LENGTH) {
+      runs.push([command]);
+      length = command.length;
+    } else {
+      current.push(command);
+      length += command.length + 8;
+    }
+  }
+  return runs.map((run) => `RUN ${run.join(' \\\n && ')}`);
+}
+
 function pruneLines(rules: ResolvedRule[], prefix: string, where: string): string[] {
   if (rules.length === 0) return [`# No prune rules ${where}.`];
   return [
@@ -190,7 +214,7 @@ function pruneLines(rules: ResolvedRule[], prefix: string, where: string): strin
     '# the final stage would still ship in the copied layer. It comes after pip install, because',
     '# `conda run` writes __pycache__ again.',
     ...rules.map((rule) => `#   ${rule.id}: ${rule.title}`),
-    `RUN ${rules.map((rule) => pruneCommand(rule.selector, prefix)).join(' \\\n && ')}`,
+    ...pruneRuns(rules.map((rule) => pruneCommand(rule.selector, prefix))),
   ];
 }
 

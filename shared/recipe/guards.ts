@@ -1,4 +1,5 @@
 import { formatSize } from '../format/size';
+import { SAFE_GLOB } from './quote';
 
 /**
  * Guards on custom prune globs, which become `rm -rf <prefix>/<glob>` in the builder: a glob that
@@ -78,4 +79,26 @@ export function shareProblem(
   if (environmentBytes <= 0 || removedBytes <= environmentBytes * MAX_CUSTOM_SHARE) return null;
   const percent = Math.round((removedBytes / environmentBytes) * 100);
   return `custom prune glob "${glob}" would remove ${formatSize(removedBytes)} of the ${formatSize(environmentBytes)} environment (${percent}%, estimated from the lock); narrow it or add force: true to the rule`;
+}
+
+/**
+ * Validates a custom prune glob: relative to the prefix, never reaching `.` or `..`, not matching
+ * the whole prefix, and (unless `force`) not removing a whole top-level folder (see guards.ts).
+ */
+export function customGlobProblem(
+  glob: string,
+  force = false,
+  topLevel: Iterable<string> = [],
+): string | null {
+  if (!SAFE_GLOB.test(glob))
+    return 'may only contain letters, digits, . _ - + @ / and the wildcards * ?';
+  if (glob.startsWith('/')) return 'must be relative to the environment prefix (no leading /)';
+  const segments = glob.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..'))
+    return 'must not contain empty, "." or ".." segments (it would leave the prefix)';
+  const dots = dotSegmentProblem(glob);
+  if (dots) return dots;
+  if (/^[*?]+$/.test(segments[0]!))
+    return 'its first segment must name something (a bare wildcard would empty the prefix)';
+  return force ? null : topLevelProblem(glob, topLevel);
 }

@@ -50,6 +50,11 @@ export interface PruneSettings {
   /** Custom globs written with `force: true`: the top-level-folder and share guards are waived. */
   force?: string[];
   /**
+   * Why a custom glob is there, by glob (`custom: [{glob: bin/sqlite3, reason: ...}]` in condense.yml);
+   * a traced variant's globs carry the trace's reasons. Globs without one are left out.
+   */
+  reasons?: Record<string, string>;
+  /**
    * Python bytecode caches: `keep` what the install wrote (the `pycache` rule off), `drop` them (the
    * rule on: smaller, slower start-up), `compile` every module after pruning (`compileall` with
    * unchecked-hash pycs: larger, fastest start-up). Absent: as the rules say.
@@ -120,6 +125,21 @@ export interface Recipe {
   service: ServiceCheckSpec | null;
   /** Network of the build's RUN steps and of the service check (see `NetworkMode`). */
   network: NetworkMode;
+  /** What tracing runs besides the checks, and what it must keep (`trace:`); absent when unset. */
+  trace?: TraceSettings;
+}
+
+/** An extra request to the service while it runs under the tracer: the service check's, no timeout. */
+export type TraceRequest = Omit<ServiceCheckSpec, 'timeoutSeconds'>;
+
+/** `trace:` in condense.yml. */
+export interface TraceSettings {
+  /** Prefix-relative sh globs the suggested variant keeps whatever the trace saw (user pins). */
+  keep: string[];
+  /** Extra commands run under the tracer, each an argument list (no shell). */
+  commands: string[][];
+  /** Extra requests sent to the service under the tracer. */
+  requests: TraceRequest[];
 }
 
 // Pinned so the same recipe builds the same image. miniforge3 publishes versioned tags; distroless

@@ -15,14 +15,20 @@ export interface ResolvedRule {
   selector: PruneSelector;
 }
 
-/** The rules a prune setting switches on, in catalog order, custom globs last. */
-export function resolvePrune(settings: PruneSettings, platform: RecipePlatform): ResolvedRule[] {
+/** The ids of the catalog rules a prune setting switches on (custom globs not included). */
+export function enabledRuleIds(settings: PruneSettings): Set<string> {
   const on = new Set([...PRUNE_PRESETS[settings.preset], ...settings.add]);
   for (const id of settings.remove) on.delete(id);
   // The bytecode setting wins over the rules: `keep` never prunes caches, `drop` and `compile` do
   // (`compile` then writes fresh ones after pruning, see `bytecodeLines`).
   if (settings.bytecode === 'keep') on.delete(PYCACHE_RULE);
   else if (settings.bytecode) on.add(PYCACHE_RULE);
+  return on;
+}
+
+/** The rules a prune setting switches on, in catalog order, custom globs last. */
+export function resolvePrune(settings: PruneSettings, platform: RecipePlatform): ResolvedRule[] {
+  const on = enabledRuleIds(settings);
   const rules: ResolvedRule[] = PRUNE_RULES.filter((rule) => on.has(rule.id)).map((rule) => ({
     id: rule.id,
     title: ruleTitle(rule, platform),

@@ -25,7 +25,8 @@ export interface PackageSpace {
 /** Deep enough to tell `site-packages/<module>/<part>` apart, shallow enough to stay a few thousand folders. */
 export const FOLDER_DEPTH = 5;
 
-function folderOf(path: string): string {
+/** The folder a file is counted in: its own, cut at `FOLDER_DEPTH` segments (`.` at the top). */
+export function folderOf(path: string): string {
   const parts = path.split('/').slice(0, -1);
   return parts.length === 0 ? '.' : parts.slice(0, FOLDER_DEPTH).join('/');
 }

@@ -91,30 +91,35 @@ export function imageFiles(sink: IssueSink, value: unknown, prefix: string): Ima
   return out;
 }
 
-/** `service:` (null or absent: the defaults apply when the recipe has a port). */
-export function serviceCheck(sink: IssueSink, value: unknown): ServiceCheckSpec | null {
+/**
+ * `service:` (null or absent: the defaults apply when the recipe has a port). `field` names it in
+ * problems; `trace.requests` entries are the same request without `timeoutSeconds`.
+ */
+export function serviceCheck(
+  sink: IssueSink,
+  value: unknown,
+  field = 'service',
+  withTimeout = true,
+): ServiceCheckSpec | null {
   if (value === undefined || value === null) return null;
   const d = defaultServiceCheck();
+  const known = Object.keys(d).filter((key) => withTimeout || key !== 'timeoutSeconds');
   if (!isObject(value)) {
-    sink.add(
-      'service',
-      'must be a mapping with path, method, body, status, expect, timeoutSeconds',
-    );
+    sink.add(field, `must be a mapping with ${known.join(', ')}`);
     return null;
   }
-  const known = Object.keys(d);
   for (const key of Object.keys(value)) {
     if (!known.includes(key))
-      sink.add(`service.${key}`, `unknown field; known fields: ${known.join(', ')}`);
+      sink.add(`${field}.${key}`, `unknown field; known fields: ${known.join(', ')}`);
   }
-  const path = value.path === undefined ? d.path : text(sink, 'service.path', value.path);
+  const path = value.path === undefined ? d.path : text(sink, `${field}.path`, value.path);
   if (path !== undefined && !URL_PATH.test(path))
-    sink.add('service.path', `"${path}" is not valid: a URL path starting with /, like /health`);
+    sink.add(`${field}.path`, `"${path}" is not valid: a URL path starting with /, like /health`);
   const rawMethod =
-    value.method === undefined ? d.method : text(sink, 'service.method', value.method);
+    value.method === undefined ? d.method : text(sink, `${field}.method`, value.method);
   const method = rawMethod?.toUpperCase();
   if (method !== undefined && !(SERVICE_METHODS as readonly string[]).includes(method))
-    sink.add('service.method', `"${rawMethod}" is not supported; use GET or POST`);
+    sink.add(`${field}.method`, `"${rawMethod}" is not supported; use GET or POST`);
   let body: string | null = null;
   if (value.body !== undefined && value.body !== null) {
     // A mapping or list written as YAML is sent as its JSON text.
@@ -123,23 +128,23 @@ export function serviceCheck(sink: IssueSink, value: unknown): ServiceCheckSpec 
       JSON.parse(raw);
       body = raw;
     } catch {
-      sink.add('service.body', 'must be JSON text, like \'{"x": 1}\'');
+      sink.add(`${field}.body`, 'must be JSON text, like \'{"x": 1}\'');
     }
   }
   const status = value.status ?? d.status;
   if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599)
     sink.add(
-      'service.status',
+      `${field}.status`,
       `must be an HTTP status from 100 to 599, got ${JSON.stringify(status)}`,
     );
   const expect =
     value.expect === undefined || value.expect === null
       ? null
-      : (text(sink, 'service.expect', value.expect) ?? null);
+      : (text(sink, `${field}.expect`, value.expect) ?? null);
   const timeout = value.timeoutSeconds ?? d.timeoutSeconds;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 1 || timeout > 3600)
     sink.add(
-      'service.timeoutSeconds',
+      `${field}.timeoutSeconds`,
       `must be a number of seconds from 1 to 3600, got ${JSON.stringify(timeout)}`,
     );
   return {

@@ -2,7 +2,7 @@ import { CondenseError } from '../api/errors';
 import { VARIANT_ID } from '../api/fields';
 import { formatSize } from '../format/size';
 import { findRule, PRUNE_PRESETS, PRUNE_RULES } from './catalog';
-import { dotSegmentProblem, topLevelProblem } from './guards';
+import { customGlobProblem } from './guards';
 import type {
   Entrypoint,
   PackageSpec,
@@ -14,14 +14,18 @@ import type {
   Variant,
 } from './model';
 import { defaultPipSettings, defaultRecipe, RECIPE_PLATFORMS } from './model';
-import { hasControlCharacter, SAFE_GLOB } from './quote';
+import { hasControlCharacter } from './quote';
 import { bytecodeMode, imageFiles, networkMode, serviceCheck } from './validate-runtime';
+import { traceSettings } from './validate-trace';
 
 /** One problem in a recipe: the field (dotted path) and what to do. */
 export interface RecipeIssue {
   field: string;
   message: string;
 }
+
+// Kept here too: callers have imported it from validate.ts since before the guards had a file.
+export { customGlobProblem };
 
 type Raw = Record<string, unknown>;
 
@@ -126,43 +130,52 @@ function stringMap(
   return out;
 }
 
-/**
- * Validates a custom prune glob: relative to the prefix, never reaching `.` or `..`, not matching
- * the whole prefix, and (unless `force`) not removing a whole top-level folder (see guards.ts).
- */
-export function customGlobProblem(
-  glob: string,
-  force = false,
-  topLevel: Iterable<string> = [],
-): string | null {
-  if (!SAFE_GLOB.test(glob))
-    return 'may only contain letters, digits, . _ - + @ / and the wildcards * ?';
-  if (glob.startsWith('/')) return 'must be relative to the environment prefix (no leading /)';
-  const segments = glob.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..'))
-    return 'must not contain empty, "." or ".." segments (it would leave the prefix)';
-  const dots = dotSegmentProblem(glob);
-  if (dots) return dots;
-  if (/^[*?]+$/.test(segments[0]!))
-    return 'its first segment must name something (a bare wildcard would empty the prefix)';
-  return force ? null : topLevelProblem(glob, topLevel);
-}
-
 /** Longest text value accepted: BuildKit reads a Dockerfile line of at most 64 KiB, quoting may double it. */
 export const MAX_VALUE_LENGTH = 16 * 1024;
 
-/** `custom` entries: a glob, or `{glob, force: true}` to waive the top-level and share guards. */
+/** Longest `reason:` of a custom rule: one line for the Image screen. */
+export const MAX_REASON_LENGTH = 500;
+
+interface CustomEntries {
+  custom: string[];
+  force: string[];
+  reasons: Record<string, string>;
+}
+
+function reasonText(c: Collector, field: string, value: unknown): string | undefined {
+  const reason = text(c, field, value, '');
+  if (reason.length > MAX_REASON_LENGTH)
+    c.add(field, `is ${reason.length} characters long; at most ${MAX_REASON_LENGTH}`);
+  return reason && reason.length <= MAX_REASON_LENGTH ? reason : undefined;
+}
+
+/**
+ * `custom` entries: a glob, or `{glob, reason, force: true}` (`force` waives the top-level and
+ * share guards, `reason` says why the glob is there). `force:` and `reasons:` beside `custom` say the
+ * same as lists (the form the app's own requests use).
+ */
 function customEntries(
   c: Collector,
   field: string,
   raw: unknown,
   forcedList: unknown,
-): { custom: string[]; force: string[] } {
+  reasonMap: unknown,
+): CustomEntries {
   const force = new Set(textList(c, field.replace(/custom$/, 'force'), forcedList));
-  if (raw === undefined) return { custom: [], force: [...force] };
+  const reasonsField = field.replace(/custom$/, 'reasons');
+  const reasons = new Map<string, string>();
+  if (reasonMap !== undefined && reasonMap !== null) {
+    if (!isObject(reasonMap)) c.add(reasonsField, 'must be a mapping of globs to reasons');
+    else
+      for (const [glob, value] of Object.entries(reasonMap)) {
+        const reason = reasonText(c, `${reasonsField}.${glob}`, value);
+        if (reason !== undefined) reasons.set(glob, reason);
+      }
+  }
+  if (raw === undefined) return { custom: [], force: [...force], reasons: {} };
   if (!Array.isArray(raw)) {
-    c.add(field, 'must be a list of globs (or {glob, force: true})');
-    return { custom: [], force: [] };
+    c.add(field, 'must be a list of globs (or {glob, reason, force: true})');
+    return { custom: [], force: [], reasons: {} };
   }
   const custom: string[] = [];
   raw.forEach((item: unknown, i) => {
@@ -171,13 +184,23 @@ function customEntries(
       if (item.force !== undefined && typeof item.force !== 'boolean')
         c.add(`${field}[${i}].force`, 'must be true or false');
       for (const key of Object.keys(item))
-        if (key !== 'glob' && key !== 'force')
-          c.add(`${field}[${i}].${key}`, 'unknown field; a custom rule has glob and force');
+        if (!['glob', 'force', 'reason'].includes(key))
+          c.add(`${field}[${i}].${key}`, 'unknown field; a custom rule has glob, reason and force');
       if (item.force === true) force.add(glob);
+      if (item.reason !== undefined && item.reason !== null) {
+        const reason = reasonText(c, `${field}[${i}].reason`, item.reason);
+        if (reason !== undefined) reasons.set(glob, reason);
+      }
       custom.push(glob);
     } else custom.push(text(c, `${field}[${i}]`, item, ''));
   });
-  return { custom, force: [...force].filter((g) => custom.includes(g)) };
+  return {
+    custom,
+    // In custom's order, however the file spread them over `force:` and `force: true`.
+    force: [...new Set(custom)].filter((g) => force.has(g)),
+    // Object.fromEntries makes own properties, so a glob named like `__proto__` stays a key.
+    reasons: Object.fromEntries([...reasons].filter(([g]) => custom.includes(g))),
+  };
 }
 
 function pruneSettings(c: Collector, field: string, value: unknown): PruneSettings {
@@ -200,7 +223,13 @@ function pruneSettings(c: Collector, field: string, value: unknown): PruneSettin
     });
     return [...new Set(list)];
   };
-  const { custom, force } = customEntries(c, `${field}.custom`, raw.custom, raw.force);
+  const { custom, force, reasons } = customEntries(
+    c,
+    `${field}.custom`,
+    raw.custom,
+    raw.force,
+    raw.reasons,
+  );
   custom.forEach((glob, i) => {
     const problem = customGlobProblem(glob, force.includes(glob));
     if (problem) c.add(`${field}.custom[${i}]`, `"${glob}" ${problem}`);
@@ -212,6 +241,7 @@ function pruneSettings(c: Collector, field: string, value: unknown): PruneSettin
     remove: ids('remove'),
     custom: [...new Set(custom)],
     ...(force.length ? { force } : {}),
+    ...(Object.keys(reasons).length ? { reasons } : {}),
     ...(bytecode ? { bytecode } : {}),
   };
 }
@@ -353,7 +383,7 @@ export function checkRecipe(input: unknown): { recipe: Recipe; issues: RecipeIss
   const d = defaultRecipe();
   const raw: Raw = isObject(input) ? input : {};
   if (!isObject(input)) c.add('(recipe)', 'must be a mapping of fields');
-  const known = new Set(Object.keys(d));
+  const known = new Set([...Object.keys(d), 'trace']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) c.add(key, `unknown field; known fields: ${[...known].join(', ')}`);
   }
@@ -434,6 +464,8 @@ export function checkRecipe(input: unknown): { recipe: Recipe; issues: RecipeIss
     service: serviceCheck(c, raw.service),
     network: networkMode(c, raw.network),
   };
+  const trace = traceSettings(c, raw.trace);
+  if (trace) recipe.trace = trace;
   const bind = recipe.entrypoint.preset === 'gunicorn' ? recipe.entrypoint.bind : undefined;
   const bindPort = bind && /:([0-9]+)$/.exec(bind)?.[1];
   if (bindPort && recipe.port !== null && Number(bindPort) !== recipe.port)

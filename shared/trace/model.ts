@@ -6,6 +6,10 @@
  * Plain data shared by the trace service, the CLI and the Results screen.
  */
 
+import type { ImageFile, PruneSettings } from '../recipe/model';
+import type { ResolvedRule } from '../recipe/prune-commands';
+import type { PackageFileList } from '../recipe/savings';
+
 /** Where the tracer and its logs live in a trace image; never part of a user's image. */
 export const TRACE_ROOT = '/.condense-trace';
 
@@ -101,10 +105,42 @@ export interface TraceReport {
   probes: TraceProbe[];
 }
 
+/** Everything the report and the suggestion read: the traced image, what was used, and the recipe. */
+export interface TraceAnalysisInput {
+  /** The traced variant's id. */
+  variant: string;
+  /** The environment prefix (`/env`). */
+  prefix: string;
+  /** The traced image's whole filesystem (runtime base, prefix, `files:`), `TRACE_ROOT` excluded. */
+  entries: ImageEntry[];
+  /**
+   * Canonical absolute paths the checks used: files, folders and symlinks (symlinks on the way and
+   * `#!` interpreters included). Parent folders of used paths are not necessarily listed.
+   */
+  used: ReadonlySet<string>;
+  /** conda and pip packages with prefix-relative files, in install order (the last owner wins). */
+  packages: PackageFileList[];
+  /** condense.yml's `files:`, outside or inside the prefix. */
+  files: ImageFile[];
+  /** Every catalog rule resolved for the recipe's platform. */
+  rules: ResolvedRule[];
+  /** The user's pins (`trace.keep`): prefix-relative sh globs that must stay. */
+  keep: string[];
+  probes: TraceProbe[];
+  /**
+   * Absolute paths of the runtime base image's own entries, when the tracer knows them. Without it,
+   * everything outside the prefix that is not under a `files:` target is the base.
+   */
+  basePaths?: ReadonlySet<string>;
+}
+
 /** One group of the suggested variant's custom rules, with the reason written beside it. */
 export interface SuggestionGroup {
   reason: string;
+  /** Sorted. */
   globs: string[];
+  /** Globs of `globs` written with `force: true` (a whole top-level folder or most of the environment). */
+  forced: string[];
   bytes: number;
 }
 
@@ -117,6 +153,8 @@ export interface TraceSuggestion {
   /** Bytes the custom rules remove, and what the image keeps of the traced one's bytes. */
   removedBytes: number;
   keptBytes: number;
+  /** The `traced` variant's prune settings: the traced one's plus the groups' globs, reasons and forces. */
+  prune: PruneSettings;
 }
 
 /** The id of the suggested variant in condense.yml. */

@@ -244,12 +244,16 @@ export interface RunOptions {
   entrypoint?: string[];
   /** Kills the container after this long; default 60 s. */
   timeoutMs?: number;
+  /** A folder read out of the stopped container before it is removed (e.g. logs a tool wrote). */
+  collect?: string;
 }
 
 export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** With `collect`: its files by path relative to the folder (`trace.12`). */
+  collected?: Map<string, Buffer>;
 }
 
 /**
@@ -310,10 +314,35 @@ export async function runInImage(
       exitCode: result.StatusCode,
       stdout: Buffer.concat(out).toString('utf8'),
       stderr: Buffer.concat(err).toString('utf8'),
+      ...(options.collect ? { collected: await readFolder(container, options.collect) } : {}),
     };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/** The regular files under `path` in a container, by path relative to it. */
+async function readFolder(container: Docker.Container, path: string): Promise<Map<string, Buffer>> {
+  const archive = await container.getArchive({ path });
+  const files = new Map<string, Buffer>();
+  const reader = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    reader.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        // Entries are named `<folder name>/<path>`.
+        const name = header.name.split('/').slice(1).join('/');
+        if (header.type === 'file' && name) files.set(name, Buffer.concat(chunks));
+        next();
+      });
+    });
+    reader.on('finish', resolve);
+    reader.on('error', reject);
+  });
+  archive.pipe(reader);
+  await done;
+  return files;
 }
 
 export interface ImageFile {

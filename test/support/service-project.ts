@@ -88,14 +88,46 @@ export async function createServiceProject(
   channelUrl: string,
   cacheRoot: string,
 ): Promise<void> {
+  await writeProjectFiles(projectDir, SERVICE_SOURCES);
+  await writeAndLockEnvironment(projectDir, 'svc', channelUrl, cacheRoot, [
+    'python 3.11.*',
+    'pip',
+    'setuptools',
+  ]);
+}
+
+/** Writes files (text or bytes) by project-relative path, making their folders. */
+export async function writeProjectFiles(
+  projectDir: string,
+  files: Record<string, string | Uint8Array>,
+): Promise<void> {
   await mkdir(projectDir, { recursive: true });
-  for (const [path, text] of Object.entries(SERVICE_SOURCES)) {
+  for (const [path, content] of Object.entries(files)) {
     await mkdir(join(projectDir, path, '..'), { recursive: true });
-    await writeFile(join(projectDir, path), text);
+    await writeFile(join(projectDir, path), content);
   }
+}
+
+/** environment.yml on one served channel (no defaults), locked for linux-64 with the built-in solver. */
+export async function writeAndLockEnvironment(
+  projectDir: string,
+  name: string,
+  channelUrl: string,
+  cacheRoot: string,
+  dependencies: string[],
+): Promise<void> {
+  await mkdir(projectDir, { recursive: true });
   await writeFile(
     join(projectDir, 'environment.yml'),
-    `name: svc\nchannels:\n  - ${channelUrl}\n  - nodefaults\ndependencies:\n  - python 3.11.*\n  - pip\n  - setuptools\n`,
+    [
+      `name: ${name}`,
+      'channels:',
+      `  - ${channelUrl}`,
+      '  - nodefaults',
+      'dependencies:',
+      ...dependencies.map((d) => `  - ${d}`),
+      '',
+    ].join('\n'),
   );
   await lockProject(
     { projectDir, platforms: ['linux-64'] },

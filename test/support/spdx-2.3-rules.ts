@@ -1,3 +1,5 @@
+import parseSpdx from 'spdx-expression-parse';
+
 /**
  * The SPDX 2.3 JSON schema's rules for what Condense writes, restated as a JSON Schema of our own:
  * the required fields, enums and `additionalProperties: false` of the document, packages, checksums,
@@ -34,7 +36,7 @@ const PURPOSES = [
   'CONTAINER',
   'SOURCE',
   'DEVICE',
-  'OPERATING_SYSTEM',
+  'OPERATING-SYSTEM',
   'FILE',
 ];
 const RELATIONSHIPS = [
@@ -190,3 +192,60 @@ export const SPDX_23_RULES = {
   required: ['SPDXID', 'creationInfo', 'dataLicense', 'name', 'spdxVersion'],
   additionalProperties: false,
 } as const;
+
+/** A package URL as the purl specification writes it: `pkg:type/[namespace/]name[@version]`. */
+const PURL =
+  /^pkg:[a-z][a-z0-9.+-]*\/(?:[^/@?#\s]+\/)*[^/@?#\s]+(?:@[^?#\s]+)?(?:\?[^#\s]*)?(?:#\S*)?$/;
+
+function licenseError(value: unknown): string | undefined {
+  if (value === undefined || value === 'NONE' || value === 'NOASSERTION') return undefined;
+  if (typeof value !== 'string') return `not a string: ${JSON.stringify(value)}`;
+  try {
+    parseSpdx(value);
+    return undefined;
+  } catch {
+    return `not an SPDX licence expression: ${value}`;
+  }
+}
+
+/**
+ * What SPDX 2.3 requires beyond its JSON schema (the specification's text): SPDX ids unique in the
+ * document, every relationship between elements the document has, the document DESCRIBES something,
+ * licence fields valid SPDX expressions (or NONE / NOASSERTION), purl locators well formed.
+ */
+interface SpdxShape {
+  SPDXID: string;
+  packages?: { SPDXID: string; [key: string]: unknown }[];
+  relationships?: { spdxElementId: string; relatedSpdxElement: string; relationshipType: string }[];
+}
+
+export function spdxSemanticErrors(input: object): string[] {
+  const document = input as SpdxShape;
+  const errors: string[] = [];
+  const ids = new Set<string>([document.SPDXID]);
+  for (const pkg of document.packages ?? []) {
+    if (ids.has(pkg.SPDXID)) errors.push(`duplicate SPDXID ${pkg.SPDXID}`);
+    ids.add(pkg.SPDXID);
+    for (const field of ['licenseDeclared', 'licenseConcluded'] as const) {
+      const error = licenseError(pkg[field]);
+      if (error) errors.push(`${pkg.SPDXID}.${field}: ${error}`);
+    }
+    const refs = (pkg.externalRefs ?? []) as { referenceType: string; referenceLocator: string }[];
+    for (const ref of refs)
+      if (ref.referenceType === 'purl' && !PURL.test(ref.referenceLocator))
+        errors.push(`${pkg.SPDXID}: not a purl: ${ref.referenceLocator}`);
+  }
+  const known = (id: string) => ids.has(id) || id === 'NONE' || id === 'NOASSERTION';
+  for (const r of document.relationships ?? []) {
+    if (!known(r.spdxElementId)) errors.push(`relationship from unknown ${r.spdxElementId}`);
+    if (!known(r.relatedSpdxElement))
+      errors.push(`relationship to unknown ${r.relatedSpdxElement}`);
+  }
+  if (
+    !(document.relationships ?? []).some(
+      (r) => r.spdxElementId === document.SPDXID && r.relationshipType === 'DESCRIBES',
+    )
+  )
+    errors.push('the document DESCRIBES nothing');
+  return errors;
+}

@@ -15,7 +15,8 @@ import {
 } from '../../../test/support/test-images';
 import { listBuilds } from '../../services/build/history-store';
 import { connectEngine } from '../../services/docker/engine';
-import { parseCheck, variantOptions } from './build';
+import { variantOptions } from './build';
+import { parseCheck } from './check-flags';
 
 const hasDocker = available('Docker', dockerRequirement());
 const temp = mkdtempSync(join(tmpdir(), 'condense-cli-build-'));

@@ -5,51 +5,19 @@ import type {
   BuildEvents,
   BuildRecord,
   BuildStartRequest,
-  NetworkMode,
-  SmokeSpec,
   VariantSpec,
 } from '../../../shared/api/build';
 import { CondenseError, isCondenseError } from '../../../shared/api/errors';
 import { validate } from '../../../shared/api/validate';
 import { compareBuilds } from '../../../shared/build/compare';
-import { NETWORK_MODES } from '../../../shared/checks/model';
 import type { BuildSource } from '../../services/build/build-service';
 import { buildProject, projectBuildSource } from '../../services/build/build-service';
 import { loadBuild } from '../../services/build/history-store';
 import { connectEngine } from '../../services/docker/engine';
 import type { CliCommand } from '../command';
 import { buildSummaryText, checksText, comparisonText, PlainProgress } from './build-output';
+import { CHECK_OPTIONS, list, networkFlag, smokeFlags } from './check-flags';
 import { parseKeep } from './images';
-
-const list = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
-
-/** `--check` takes a JSON array (`["python","-m","app.check"]`) or words split on spaces; no shell. */
-export function parseCheck(text: string): string[] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      parsed = undefined;
-    }
-    if (
-      !Array.isArray(parsed) ||
-      parsed.length === 0 ||
-      !parsed.every((p) => typeof p === 'string')
-    ) {
-      throw new CondenseError(
-        'INVALID_INPUT',
-        '--check as JSON must be a non-empty array of strings.',
-      );
-    }
-    return parsed;
-  }
-  const words = trimmed.split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new CondenseError('INVALID_INPUT', '--check needs a command.');
-  return words;
-}
 
 /**
  * `--variant V` picks recipe variants; `--variant V=STAGE` defines a variant as a target stage of a
@@ -114,12 +82,7 @@ export const buildCommand: CliCommand = {
     progress: { type: 'string' },
     json: { type: 'boolean' },
     dockerfile: { type: 'string' },
-    module: { type: 'string', multiple: true },
-    'no-imports': { type: 'boolean' },
-    check: { type: 'string' },
-    'check-timeout': { type: 'string' },
-    // Overrides condense.yml's network: (an engine without a bridge needs host).
-    network: { type: 'string' },
+    ...CHECK_OPTIONS,
     classic: { type: 'boolean' },
     'no-cache': { type: 'boolean' },
     repository: { type: 'string' },
@@ -136,27 +99,8 @@ export const buildCommand: CliCommand = {
         `--progress takes plain, json or none, not "${progress}".`,
       );
     }
-    const smoke: SmokeSpec = {};
-    // Without --module the build imports the lock's top-level modules; --no-imports turns that off.
-    if (list(values.module).length) smoke.modules = list(values.module);
-    else if (values['no-imports']) smoke.modules = [];
-    if (typeof values.check === 'string') smoke.command = parseCheck(values.check);
-    if (typeof values['check-timeout'] === 'string') {
-      const seconds = Number(values['check-timeout']);
-      if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
-        throw new CondenseError(
-          'INVALID_INPUT',
-          `--check-timeout takes seconds from 1 to 3600, not "${values['check-timeout']}".`,
-        );
-      smoke.commandTimeoutSeconds = seconds;
-    }
-    const network = values.network;
-    if (network !== undefined && !NETWORK_MODES.includes(network as NetworkMode)) {
-      throw new CondenseError(
-        'INVALID_INPUT',
-        `--network takes default, host or none, not "${String(network)}".`,
-      );
-    }
+    const smoke = smokeFlags(values);
+    const network = networkFlag(values);
     const keepBuilds = parseKeep(
       typeof values['keep-builds'] === 'string' ? values['keep-builds'] : undefined,
       '--keep-builds',
@@ -167,8 +111,8 @@ export const buildCommand: CliCommand = {
       projectDir: context.projectDir,
       ...(keepBuilds !== undefined ? { keepBuilds } : {}),
       ...(ids ? { variants: ids } : {}),
-      ...(smoke.modules || smoke.command ? { smoke } : {}),
-      ...(typeof network === 'string' ? { network: network as NetworkMode } : {}),
+      ...(smoke ? { smoke } : {}),
+      ...(network ? { network } : {}),
       ...(values.classic ? { classic: true } : {}),
       ...(values['no-cache'] ? { noCache: true } : {}),
       ...(typeof values.repository === 'string' ? { repository: values.repository } : {}),

@@ -67,6 +67,12 @@ export const commands: CliCommandEntry[] = [
     load: async () => (await import('./analyze')).analyzeCommand,
   },
   {
+    name: 'trace',
+    summary:
+      "Run a variant's checks under strace: what the image uses against what it ships (--suggest: the traced variant)",
+    load: async () => (await import('./trace')).traceCommand,
+  },
+  {
     name: 'export',
     summary:
       'Write a folder that builds on its own: Dockerfiles, .dockerignore, environment, lockfiles, copied sources, README',

@@ -8,6 +8,11 @@ import type { SavingsReport } from '../../../shared/api/recipe';
 import type { ServedChannel } from '../../../test/support/channels';
 import { serveSyntheticChannel } from '../../../test/support/channels';
 import { runCliCaptured } from '../../../test/support/cli';
+import {
+  githubWorkflowErrors,
+  gitlabCiErrors,
+  spdxErrors,
+} from '../../../test/support/delivery-checks';
 
 const cli = runCliCaptured;
 
@@ -137,6 +142,15 @@ describe('condense export', () => {
     };
     expect(sbom.spdxVersion).toBe('SPDX-2.3');
     expect(sbom.packages.length).toBeGreaterThan(1);
+    // The exported files as written, against their schemas.
+    expect(spdxErrors(sbom)).toEqual([]);
+    expect(gitlabCiErrors(await readFile(join(dir, '.gitlab-ci.yml'), 'utf8'))).toEqual([]);
+    expect(
+      githubWorkflowErrors(
+        await readFile(join(dir, '.github', 'workflows', 'condense-image.yml'), 'utf8'),
+      ),
+    ).toEqual([]);
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toContain('## Delivery');
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(
       (await cli(['dockerfile', '--project', project])).stdout,
     );

@@ -180,6 +180,29 @@ describe('analyzeSavings', () => {
     expect(sumOfRules).toBeGreaterThan(removed + meta.bytes); // numpy's tests/__pycache__ is matched twice
   });
 
+  it('sizes a compile variant as keep: compileall writes the caches the prune removed again', async () => {
+    const base = recipe();
+    const variant = (id: string, bytecode: 'keep' | 'drop' | 'compile') => ({
+      id,
+      prune: { ...defaultPrune('expert'), bytecode },
+    });
+    const report = await analyzeSavings({
+      projectDir: project,
+      recipe: {
+        ...base,
+        variants: [variant('keep', 'keep'), variant('drop', 'drop'), variant('compile', 'compile')],
+      },
+      cacheRoot: join(work, 'cache'),
+    });
+    const bytes = (id: string) => report.selections.find((s) => s.id === id)!.bytes;
+    const pycache = report.rules.find((r) => r.ruleId === 'pycache')!.bytes;
+    expect(pycache).toBeGreaterThan(0);
+    expect(bytes('drop')).toBeGreaterThan(bytes('keep'));
+    expect(bytes('compile')).toBe(bytes('keep'));
+    // The rules that run are still the compile variant's own, the cache rule among them.
+    expect(report.selections.find((s) => s.id === 'compile')!.ruleIds).toContain('pycache');
+  });
+
   it('names the owning packages of a rule', async () => {
     const report = await analyzeSavings({
       projectDir: project,

@@ -42,6 +42,8 @@ export function buildFailure(
       { images: missingBaseImages, engineMessage: message },
     );
   }
+  const mismatch = pipHashMismatch(lastLines);
+  if (mismatch) return mismatch;
   const failed = decoded.failedStep;
   if (failed) {
     const tail = lastLines.slice(-10);
@@ -57,6 +59,33 @@ export function buildFailure(
   return new CondenseError('BUILD_FAILED', `The build failed: ${message}`, {
     engineMessage: message,
   });
+}
+
+/**
+ * pip's `--require-hashes` refusal (pip's HashMismatch: "THESE PACKAGES DO NOT MATCH THE HASHES FROM
+ * THE REQUIREMENTS FILE", then `    <name>@ <url> from <url>:`, `Expected sha256 <hex>`, `Got <hex>`):
+ * the index serves other bytes than it did at lock time. One line naming the package and the file.
+ */
+export function pipHashMismatch(lines: string[]): CondenseError | undefined {
+  const start = lines.findIndex((l) => l.includes('DO NOT MATCH THE HASHES'));
+  if (start < 0) return undefined;
+  const rest = lines.slice(start + 1);
+  const requirement = rest
+    .map((l) => /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*@\s*(\S+?)(?:#\S*)?\s/.exec(l))
+    .find(Boolean);
+  const expected = rest.map((l) => /Expected sha256 ([0-9a-f]{64})/.exec(l)?.[1]).find(Boolean);
+  const got = rest.map((l) => /^\s*Got\s+([0-9a-f]{64})/.exec(l)?.[1]).find(Boolean);
+  const name = requirement?.[1] ?? 'unknown';
+  const file = requirement?.[2] ? ` at ${requirement[2]}` : '';
+  const hashes =
+    expected && got
+      ? ` (sha256 ${expected.slice(0, 12)}… locked, ${got.slice(0, 12)}… served)`
+      : '';
+  return new CondenseError(
+    'BUILD_FAILED',
+    `pip package ${name}: the file${file} does not match the lock${hashes}; the index changed it since the lock was made. Lock again (condense lock --update ${name}) if the new file is expected, otherwise find out who replaced it.`,
+    { package: name, ...(expected ? { expected } : {}), ...(got ? { got } : {}), lastLines: lines },
+  );
 }
 
 function firstLine(text: string): string {

@@ -35,9 +35,12 @@ export function hasRecipe(projectDir: string): boolean {
   return existsSync(join(projectDir, RECIPE_FILE));
 }
 
-/** What to build from the project's condense.yml. */
-export async function recipeBuildInput(projectDir: string): Promise<RecipeBuildInput> {
-  const recipe = await loadRecipe(projectDir);
+/** What to build from the project's condense.yml (or from `given`, a recipe not yet saved). */
+export async function recipeBuildInput(
+  projectDir: string,
+  given?: Recipe,
+): Promise<RecipeBuildInput> {
+  const recipe = given ?? (await loadRecipe(projectDir));
   // Once the lock's file lists are known, a custom glob that empties the environment is refused.
   await assertCustomGlobs(projectDir, recipe, cacheDir());
   const pip = await pipStepOptions(projectDir, recipe);

@@ -65,8 +65,23 @@ export async function removeLeftoverChecks(
 const activeContainers = new Set<string>();
 
 /**
+ * Runs a check's command under another program and reads files out of its container before the
+ * container goes: how tracing runs the same checks as a build.
+ */
+export interface CheckWrapper {
+  /** Put before the check's command (the tracer's command line, ending in `--`). */
+  command: string[];
+  /**
+   * Called when the check is done and before its container is removed (not after a cancel). A
+   * service container still runs then: stop it first if the files need it.
+   */
+  collect: (container: Docker.Container, kind: string) => Promise<void>;
+}
+
+/**
  * Creates a labelled check container, runs `use` and removes the container whatever happens: failure,
  * cancel (the signal removes it at once, which ends every wait on it), or a crash of the app inside.
+ * `beforeRemove` runs first when the check was not cancelled (a wrapper's `collect`).
  */
 export async function withCheckContainer<T>(
   engine: Engine,
@@ -74,6 +89,7 @@ export async function withCheckContainer<T>(
   options: Docker.ContainerCreateOptions,
   signal: AbortSignal | undefined,
   use: (container: Docker.Container) => Promise<T>,
+  beforeRemove?: (container: Docker.Container) => Promise<void>,
 ): Promise<T> {
   signal?.throwIfAborted();
   const container = await engineCall(
@@ -99,7 +115,9 @@ export async function withCheckContainer<T>(
   const onAbort = () => void remove().catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await use(container);
+    const result = await use(container);
+    if (beforeRemove && !signal?.aborted) await beforeRemove(container);
+    return result;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     try {

@@ -8,6 +8,7 @@ import type { NetworkMode, ServiceCheckSpec, ServiceResult } from '../../../shar
 import type { Engine } from '../docker/engine';
 import { engineError } from '../docker/engine';
 import { serialized } from '../serialized';
+import type { CheckWrapper } from './check-container';
 import { lastLogLines, withCheckContainer } from './check-container';
 
 export interface ServiceCheckOptions {
@@ -20,6 +21,13 @@ export interface ServiceCheckOptions {
   network: Exclude<NetworkMode, 'none'>;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Run the image's own command under this wrapper (tracing). */
+  wrapper?: CheckWrapper;
+  /**
+   * Called after the first good answer, while the service still runs: more requests to exercise it
+   * (tracing's extra requests). `base` is `http://host:port`.
+   */
+  afterAnswer?: (base: URL, signal: AbortSignal) => Promise<void>;
 }
 
 const POLL_MS = 100;
@@ -56,12 +64,12 @@ export function serviceContainerOptions(
   };
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   body: string;
 }
 
-function send(
+export function sendRequest(
   url: URL,
   spec: ServiceCheckSpec,
   timeoutMs: number,
@@ -194,11 +202,14 @@ async function serviceCheck(options: ServiceCheckOptions): Promise<ServiceResult
   }
   const deadline = spec.timeoutSeconds * 1000;
   const cancelled = () => new CondenseError('CANCELLED', 'Service check cancelled.');
+  const wrapper = options.wrapper;
   try {
+    const containerOptions = serviceContainerOptions(options.imageId, port, options.network);
+    if (wrapper) Object.assign(containerOptions, await wrappedCommand(options, wrapper));
     return await withCheckContainer(
       engine,
       'service',
-      serviceContainerOptions(options.imageId, port, options.network),
+      containerOptions,
       signal,
       async (container) => {
         // Stops the probes, the stats stream and the exit watch when the check ends.
@@ -212,12 +223,26 @@ async function serviceCheck(options: ServiceCheckOptions): Promise<ServiceResult
           local.abort();
         }
       },
+      wrapper ? (container) => wrapper.collect(container, 'service') : undefined,
     );
   } catch (error) {
     if (signal?.aborted) throw cancelled();
     if (error instanceof CondenseError) throw error;
     throw engineError(error, engine.target);
   }
+}
+
+/** The image's own ENTRYPOINT and CMD, run under the wrapper. */
+async function wrappedCommand(
+  options: ServiceCheckOptions,
+  wrapper: CheckWrapper,
+): Promise<Pick<Docker.ContainerCreateOptions, 'Entrypoint' | 'Cmd'>> {
+  const info = await options.engine.docker.getImage(options.imageId).inspect();
+  const words = (value: unknown): string[] =>
+    Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
+  const own = [...words(info.Config.Entrypoint), ...words(info.Config.Cmd)];
+  const argv = [...wrapper.command, ...own];
+  return { Entrypoint: [argv[0]!], Cmd: argv.slice(1) };
 }
 
 async function probe(
@@ -282,7 +307,7 @@ async function probe(
       // An exit ends the attempt at once instead of waiting for the deadline.
       const watch = setInterval(() => exited && attempt.abort(), POLL_MS);
       try {
-        answer = await send(url, spec, Math.max(1, deadlineMs - elapsed), attempt.signal);
+        answer = await sendRequest(url, spec, Math.max(1, deadlineMs - elapsed), attempt.signal);
       } finally {
         clearInterval(watch);
         signal.removeEventListener('abort', forward);
@@ -308,6 +333,7 @@ async function probe(
           Number.isFinite(startedAt) && now >= startedAt
             ? now - startedAt
             : performance.now() - startedClock;
+        await options.afterAnswer?.(new URL(`http://${host}:${hostPort}`), signal);
         // One more sample, so a fast answer still has a memory figure.
         try {
           const sample = (await container.stats({ stream: false, 'one-shot': true })) as {

@@ -4,6 +4,7 @@ import { importSource } from '../../../shared/build/smoke';
 import { COMMAND_TIMEOUT_SECONDS, IMPORTS_TIMEOUT_SECONDS } from '../../../shared/checks/model';
 import type { Engine } from '../docker/engine';
 import { engineError } from '../docker/engine';
+import type { CheckWrapper } from './check-container';
 import { demux, withCheckContainer } from './check-container';
 
 const OUTPUT_LIMIT = 16_000;
@@ -15,6 +16,8 @@ export interface SmokeOptions {
   signal?: AbortSignal;
   /** Deadline of the import check, default IMPORTS_TIMEOUT_SECONDS (the command's is in the spec). */
   importsTimeoutMs?: number;
+  /** Run each check under this wrapper (tracing). */
+  wrapper?: CheckWrapper;
 }
 
 /** Whether the spec asks for anything to run. */
@@ -66,14 +69,16 @@ async function runCheck(
   const { engine, signal } = options;
   const started = performance.now();
   const cancelled = () => new CondenseError('CANCELLED', 'Smoke test cancelled.');
+  const wrapper = options.wrapper;
+  const argv = wrapper ? [...wrapper.command, ...command] : command;
   try {
     return await withCheckContainer(
       engine,
       'smoke',
       {
         Image: options.imageId,
-        Entrypoint: [command[0]!],
-        Cmd: command.slice(1),
+        Entrypoint: [argv[0]!],
+        Cmd: argv.slice(1),
         Tty: false,
         AttachStdout: false,
         AttachStderr: false,
@@ -130,6 +135,7 @@ async function runCheck(
           durationMs: performance.now() - started,
         };
       },
+      wrapper ? (container) => wrapper.collect(container, kind) : undefined,
     );
   } catch (error) {
     if (signal?.aborted) throw cancelled();

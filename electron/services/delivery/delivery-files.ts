@@ -16,6 +16,8 @@ import { generatedFiles } from '../recipe/generated-files';
 import { projectSbom } from './sbom-service';
 
 export const SBOM_FILE = 'sbom.spdx.json';
+/** One variant's SBOM: its namespace is what that variant's images carry in `dev.condense.sbom`. */
+export const variantSbomFile = (variant: string) => `sbom-${variant}.spdx.json`;
 
 export interface DeliveryFilesOptions {
   projectDir: string;
@@ -67,8 +69,16 @@ export async function deliveryFiles(options: DeliveryFilesOptions): Promise<Map<
     ...(probe ? { service: probe } : {}),
   };
   const tool = `${APP_NAME.toLowerCase()}-${APP_VERSION}`;
+  // Images are labelled with their variant's SBOM namespace: the export carries those documents too,
+  // so the label of every image built from it names a file that is here.
+  const perVariant: [string, string][] = [];
+  for (const variant of recipe.variants) {
+    const document = await projectSbom({ ...common, variant: variant.id });
+    perVariant.push([variantSbomFile(variant.id), `${JSON.stringify(document, null, 2)}\n`]);
+  }
   return new Map([
     [SBOM_FILE, `${JSON.stringify(sbom, null, 2)}\n`],
+    ...perVariant,
     [GITHUB_WORKFLOW_PATH, githubWorkflow(input, tool)],
     [GITLAB_CI_PATH, gitlabCi(input, tool)],
   ]);

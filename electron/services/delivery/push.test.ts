@@ -20,7 +20,7 @@ import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { writeRecipeFile } from '../recipe/recipe-file';
 import type { PushProgress } from './push';
-import { pushError, pushVariants, splitRegistry } from './push';
+import { pushError, pushVariants, splitRegistry, withRetries } from './push';
 import { DOCKER_CERTS_D } from './registry-client';
 
 describe('registry references and push errors', () => {
@@ -48,6 +48,45 @@ describe('registry references and push errors', () => {
 
 const ready =
   available('Docker', dockerRequirement()) && available('a local registry', registryRequirement());
+
+describe('retries', () => {
+  const describeError = (m: string) => pushError(m, 'r.example', 'app');
+  it('tries again after transient errors, and not after others', async () => {
+    let calls = 0;
+    const flaky = () => {
+      calls += 1;
+      if (calls < 3)
+        return Promise.reject(
+          new Error('received unexpected HTTP status: 503 Service Unavailable'),
+        );
+      return Promise.resolve('sha256:ok');
+    };
+    expect(await withRetries({ attempts: 3, retryDelayMs: 1 }, flaky, describeError)).toBe(
+      'sha256:ok',
+    );
+    expect(calls).toBe(3);
+
+    calls = 0;
+    const denied = () => {
+      calls += 1;
+      return Promise.reject(new Error('unauthorized: authentication required'));
+    };
+    await expect(
+      withRetries({ attempts: 3, retryDelayMs: 1 }, denied, describeError),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(calls).toBe(1);
+
+    calls = 0;
+    const reset = () => {
+      calls += 1;
+      return Promise.reject(new Error('connection reset by peer'));
+    };
+    await expect(
+      withRetries({ attempts: 2, retryDelayMs: 1 }, reset, describeError),
+    ).rejects.toHaveProperty('code');
+    expect(calls).toBe(2);
+  });
+});
 
 describe.runIf(ready)('condense push to a real registry (TLS, basic auth) on loopback', () => {
   let engine: Engine;

@@ -196,8 +196,9 @@ async function pushTag(
   }
 }
 
-async function withRetries<T>(
-  options: PushOptions,
+/** Runs `work` again after transient registry errors (resets, 5xx, 429), waiting longer each time. */
+export async function withRetries<T>(
+  options: Pick<PushOptions, 'attempts' | 'retryDelayMs' | 'signal'>,
   work: () => Promise<T>,
   describe: (m: string) => CondenseError,
 ): Promise<T> {

@@ -47,6 +47,7 @@ function authKeys(registry: string): string[] {
 function fromHelper(
   helper: string,
   registry: string,
+  env: NodeJS.ProcessEnv | undefined,
   signal?: AbortSignal,
 ): Promise<RegistryAuth | undefined> {
   if (!/^[A-Za-z0-9_.-]+$/.test(helper)) {
@@ -57,8 +58,10 @@ function fromHelper(
   }
   const program = `docker-credential-${helper}`;
   return new Promise((resolve, reject) => {
+    // Found on PATH as docker finds it; the caller's env (DOCKER_CONFIG, PATH) over the process's.
     const child = spawn(program, ['get'], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
       ...(signal ? { signal } : {}),
     });
     let stdout = '';
@@ -140,9 +143,10 @@ export async function registryAuth(
       );
   }
   const helper = config.credHelpers?.[registry];
-  if (helper) return fromHelper(helper, registry, options.signal);
+  if (helper) return fromHelper(helper, registry, options.env, options.signal);
   // With a credential store, `auths` holds only placeholders: the store answers (as docker does).
-  if (config.credsStore) return fromHelper(config.credsStore, registry, options.signal);
+  if (config.credsStore)
+    return fromHelper(config.credsStore, registry, options.env, options.signal);
   for (const key of authKeys(registry)) {
     const entry = config.auths?.[key];
     if (!entry) continue;

@@ -7,12 +7,15 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 
 import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import type { SpdxDocument } from '../../../shared/delivery/sbom';
+import { sbomNamespace } from '../../../shared/delivery/sbom';
 import { defaultPrune, defaultRecipe } from '../../../shared/recipe/model';
 import { type ServedChannel, serveSyntheticChannel } from '../../../test/support/channels';
 import { runCliCaptured } from '../../../test/support/cli';
-import { SPDX_23_RULES } from '../../../test/support/spdx-2.3-rules';
+import { SPDX_23_RULES, spdxSemanticErrors } from '../../../test/support/spdx-2.3-rules';
 import { syntheticLock } from '../../../test/support/synthetic-lock';
-import { writeRecipeFile } from '../recipe/recipe-file';
+import { defaultRepository, recipeLockHash } from '../build/build-request';
+import { loadRecipe, writeRecipeFile } from '../recipe/recipe-file';
+import { deliveryFiles, SBOM_FILE, variantSbomFile } from './delivery-files';
 import { projectSbom } from './sbom-service';
 
 let channel: ServedChannel;
@@ -52,6 +55,7 @@ describe('condense sbom on a locked project (synthetic channel over HTTP)', () =
     });
     const validate = new Ajv({ allErrors: true }).compile(SPDX_23_RULES);
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    expect(spdxSemanticErrors(document)).toEqual([]);
     const locked = parseExplicitLockfile(lockText).packages;
     const described = document.packages.slice(1);
     expect(described.map((p) => p.name).sort()).toEqual(locked.map((p) => p.name).sort());
@@ -100,5 +104,27 @@ describe('condense sbom on a locked project (synthetic channel over HTTP)', () =
     const printed = await runCliCaptured(['sbom', '--project', project, '--variant', 'expert']);
     expect(printed.code).toBe(0);
     expect((JSON.parse(printed.stdout) as SpdxDocument).name).toBe('condense/churn-model:expert');
+  });
+
+  it("exports one SBOM per variant, each with the namespace that variant's images are labelled with", async () => {
+    const files = await deliveryFiles({
+      projectDir: project,
+      recipe: await loadRecipe(project),
+      cacheRoot,
+    });
+    expect([...files.keys()].filter((f) => f.endsWith('.spdx.json'))).toEqual([
+      SBOM_FILE,
+      variantSbomFile('none'),
+      variantSbomFile('expert'),
+    ]);
+    const expert = JSON.parse(files.get(variantSbomFile('expert'))!) as SpdxDocument;
+    // What build-service.ts puts in the dev.condense.sbom label of the expert image.
+    const label = sbomNamespace(
+      defaultRepository(project),
+      (await recipeLockHash(project))!,
+      'expert',
+    );
+    expect(expert.documentNamespace).toBe(label);
+    expect(spdxSemanticErrors(expert)).toEqual([]);
   });
 });

@@ -44,4 +44,18 @@ describe('export README', () => {
     expect(expert).toContain('`libpython`');
     expect(safe).not.toContain('`libpython`');
   });
+
+  it('says what the SBOM and CI files do and which settings they read, when the export has them', () => {
+    expect(exportReadme(defaultRecipe(), 'svc', FILES)).not.toContain('## Delivery');
+    const readme = exportReadme(defaultRecipe(), 'svc', [
+      ...FILES,
+      'sbom.spdx.json',
+      '.github/workflows/condense-image.yml',
+      '.gitlab-ci.yml',
+    ]);
+    expect(readme).toContain('## Delivery');
+    expect(readme).toContain('SPDX 2.3');
+    expect(readme).toMatch(/`REGISTRY`.*`REGISTRY_USER`/s);
+    expect(readme).toContain('`REGISTRY_PASSWORD`');
+  });
 });

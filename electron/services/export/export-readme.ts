@@ -25,6 +25,45 @@ function topLevel(files: string[]): string[] {
   );
 }
 
+/** What the SBOM and the CI files are for, and the settings the CI files read. */
+function deliveryNotes(files: string[]): string[] {
+  const sbom = files.includes('sbom.spdx.json');
+  const github = files.includes('.github/workflows/condense-image.yml');
+  const gitlab = files.includes('.gitlab-ci.yml');
+  if (!sbom && !github && !gitlab) return [];
+  const lines = ['## Delivery', ''];
+  const variantSboms = files.filter((f) => /^sbom-.+\.spdx\.json$/.test(f));
+  if (sbom)
+    lines.push(
+      '`sbom.spdx.json` is an SPDX 2.3 bill of materials written from the lock: every conda and pip',
+      'package with its version, build, checksums, purl and declared licence, and the files each',
+      "variant's prune rules remove.",
+      ...(variantSboms.length > 0
+        ? [
+            `${variantSboms.map((f) => `\`${f}\``).join(', ')}: the same for one variant each; the`,
+            "label `dev.condense.sbom` of that variant's images holds its `documentNamespace`.",
+          ]
+        : []),
+      '',
+    );
+  if (github || gitlab) {
+    const which = [
+      github ? '`.github/workflows/condense-image.yml` (GitHub Actions)' : '',
+      gitlab ? '`.gitlab-ci.yml` (GitLab CI)' : '',
+    ].filter(Boolean);
+    lines.push(
+      `${which.join(' and ')} check that the lock is fresh (conda-lock re-solves`,
+      'nothing), build each variant with BuildKit and a registry cache, run the smoke and service',
+      'checks, and on the main branch push `<variant>` and `<variant>-<lock hash>` tags. Set the CI',
+      'variable `REGISTRY` (for example `registry.example.com/team`), `REGISTRY_USER` and the secret',
+      "`REGISTRY_PASSWORD` to push to your registry; without them the CI's own registry is used",
+      "(GitHub's `ghcr.io/<owner>`, GitLab's project registry).",
+      '',
+    );
+  }
+  return lines;
+}
+
 /** The README of an export: what the files are, how to build and run, what was pruned and its risks. */
 export function exportReadme(recipe: Recipe, projectName: string, files: string[]): string {
   const tag =
@@ -88,6 +127,7 @@ export function exportReadme(recipe: Recipe, projectName: string, files: string[
     '```',
     '',
   );
+  lines.push(...deliveryNotes(files));
   lines.push(
     '## Pruned files',
     '',

@@ -11,8 +11,8 @@ import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms'
 import type { EnvironmentFile } from '../../../shared/environment/environment-file';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
 import { recoverFolder } from '../fs/commit-files';
-import { withPipSizes } from '../pip/lock-pip';
 import { ENVIRONMENT_FILE } from '../project/skeletons';
+import { withPackageSizes } from './package-sizes';
 
 export { ENVIRONMENT_FILE };
 export const UNIFIED_LOCK = 'conda-lock.yml';
@@ -53,7 +53,7 @@ export async function readUnifiedLock(projectDir: string): Promise<CondaLock | u
   } catch {
     return undefined;
   }
-  return withPipSizes(parseCondaLockYml(text));
+  return withPackageSizes(parseCondaLockYml(text));
 }
 
 /** conda-lock's content hash of one platform's effective environment (see `inputHashText`). */

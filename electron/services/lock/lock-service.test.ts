@@ -10,6 +10,7 @@ import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import { MINI_RECORDS, writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from '../channels/repodata-cache';
 import { importLockfiles } from './import';
+import { readUnifiedLock } from './lock-files';
 import { lockStatus } from './lock-queries';
 import { lockProject } from './lock-service';
 
@@ -94,9 +95,18 @@ describe('lockProject with the built-in engine', () => {
       'python >=3.11,<3.12.0a0',
     );
 
+    // Download sizes (conda-lock.yml has no field for them) come back when the lock is read.
+    const read = await readUnifiedLock(dir);
+    // The mini channel's repodata gives every package 1000 bytes.
+    expect(read!.packages.find((p) => p.name === 'numpy')!.size).toBe(1000);
+    expect(read!.packages.every((p) => typeof p.size === 'number' && p.size > 0)).toBe(true);
+
     const before = { explicit, yml: await readFile(join(dir, 'conda-lock.yml'), 'utf8') };
     await lockProject({ projectDir: dir, updateAll: true }, {}, { cache: freshCache() });
     expect(await readFile(join(dir, 'conda-linux-64.lock'), 'utf8')).toBe(before.explicit);
+    expect(await readFile(join(dir, 'conda-lock.yml'), 'utf8')).toBe(before.yml);
+    // A relock that keeps every pin keeps every size too.
+    await lockProject({ projectDir: dir }, {}, { cache: freshCache() });
     expect(await readFile(join(dir, 'conda-lock.yml'), 'utf8')).toBe(before.yml);
   });
 

@@ -21,7 +21,6 @@ import { cacheDir, resolveChannels, stripAuth } from '../channels/channel-url';
 import { RepodataCache } from '../channels/repodata-cache';
 import type { Engine } from '../docker/engine';
 import { type CommitFile, commitFiles } from '../fs/commit-files';
-import { lockPipPackages } from '../pip/lock-pip';
 import { loadRecipe } from '../recipe/recipe-file';
 import { solveBuiltin } from './builtin-engine';
 import { runCondaLock } from './conda-lock-engine';
@@ -32,6 +31,7 @@ import {
   readUnifiedLock,
   UNIFIED_LOCK,
 } from './lock-files';
+import { condaSizesKey, formatSizes } from './package-sizes';
 import { SUPPORTED_PLATFORMS, virtualPackagesFor } from './virtual-packages';
 
 export interface LockServiceDeps {
@@ -60,7 +60,7 @@ export function defaultRepodataCache(): RepodataCache {
  * written (no expanded `${VAR}` reaches a lockfile), then any channel a `channel::name` spec names
  * that the list lacks (conda searches it for that package too).
  */
-function lockChannelsOf(env: EffectiveEnvironment): ChannelRef[] {
+export function lockChannelsOf(env: EffectiveEnvironment): ChannelRef[] {
   const listed = env.channels.filter((c) => c !== 'nodefaults');
   const written = env.channelsAsWritten.filter((c) => c !== 'nodefaults');
   const known = new Set(
@@ -159,6 +159,9 @@ export async function lockProject(
     }
   }
 
+  const previousSizes = new Map(
+    (previous?.packages ?? []).flatMap((p) => (p.size === undefined ? [] : [[p.url, p.size]])),
+  );
   const packages: LockedPackage[] = [];
   const inputHashes: Record<string, string> = {};
   const customMetadata: Record<string, string> = {};
@@ -190,15 +193,29 @@ export async function lockProject(
       signal: context.signal,
       progress: (m) => progress(m),
     });
-    packages.push(
-      ...solved.map((p) => ({ ...p, category: env.category, optional: env.category !== 'main' })),
+    // A package kept from the previous lock comes back from the solver without its size: the
+    // previous lock's (same URL, same file) stands.
+    const sized = solved.map((p) =>
+      p.size === undefined && previousSizes.has(p.url)
+        ? { ...p, size: previousSizes.get(p.url) }
+        : p,
     );
+    packages.push(
+      ...sized.map((p) => ({ ...p, category: env.category, optional: env.category !== 'main' })),
+    );
+    // conda-lock.yml has no size field: the Lock screen's download sizes are kept beside.
+    const condaSizes = formatSizes(sized);
+    if (condaSizes) customMetadata[condaSizesKey(platform)] = condaSizes;
     const pipSection = pipSections[index]!;
     if (recipe && pipSection.requirements.length > 0) {
+      // Loaded only for a pip section: the pip resolver brings dockerode, which a conda-only lock
+      // (most locks, and every `condense lock` start-up) need not load.
+      const { lockPipPackages } = await import('../pip/lock-pip');
       const pip = await lockPipPackages({
         platform,
         lines: env.pipAsWritten,
         section: pipSection,
+        repositories: env.pipRepositoriesAsWritten,
         recipe,
         condaPackages: solved,
         previous,

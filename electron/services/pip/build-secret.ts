@@ -24,7 +24,10 @@ export async function pipBuildSecret(
     );
   const { file } = await readEnvironment(projectDir);
   const recipe = await loadRecipe(projectDir);
-  const indexes = await pipIndexes(sectionWithRecipe(parsePipSection(file.spec.pip), recipe), env);
+  const indexes = await pipIndexes(
+    sectionWithRecipe(parsePipSection(file.spec.pip), recipe, file.spec.pipRepositories),
+    env,
+  );
   const entries = parseNetrc(indexes.netrc);
   const missing = hosts.filter(
     (h) => !entries.some((e) => e.machine === new URL(`http://${h}`).hostname),

@@ -20,7 +20,9 @@ export function createPipHandlers(): Pick<ApiHandlers, keyof PipMethods> {
       const limit = request.limit ?? 20;
       const { file } = await readEnvironment(projectDir);
       const recipe = await loadRecipe(projectDir);
-      const indexes = await pipIndexes(sectionWithRecipe(parsePipSection(file.spec.pip), recipe));
+      const indexes = await pipIndexes(
+        sectionWithRecipe(parsePipSection(file.spec.pip), recipe, file.spec.pipRepositories),
+      );
       const results: PipSearchResult[] = [];
       for (const index of [indexes.primary, ...indexes.extra]) {
         const found = await searchIndex(index, request.query, { limit, auth: indexes });

@@ -1,5 +1,6 @@
 import { CondenseError } from '../../../shared/api/errors';
 import { normalizePipName } from '../../../shared/pip/requirement';
+import { deadline } from '../wait/deadline';
 import type { PipIndex, PipIndexes } from './credentials';
 import { parseNetrc } from './credentials';
 
@@ -36,37 +37,37 @@ function headersFor(url: string, auth: Auth): Record<string, string> {
 }
 
 async function getJson(url: string, auth: Auth, signal?: AbortSignal): Promise<unknown> {
-  const timeout = AbortSignal.timeout(TIMEOUT_MS);
-  let response: Response;
+  // deadline(), not AbortSignal.any with AbortSignal.timeout: Node 20 can drop that timeout (wait/deadline.ts).
+  const wait = deadline(TIMEOUT_MS, signal);
+  const host = new URL(url).host;
   try {
-    response = await fetch(url, {
-      headers: headersFor(url, auth),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-  } catch {
+    const response = await fetch(url, { headers: headersFor(url, auth), signal: wait.signal });
+    if (response.status === 404) return undefined;
+    if (response.status === 401 || response.status === 403)
+      throw new CondenseError(
+        'UNAUTHORIZED',
+        `the pip index ${host} refused the credentials (${response.status})`,
+      );
+    if (!response.ok)
+      throw new CondenseError(
+        'CHANNEL_UNREACHABLE',
+        `the pip index ${host} answered ${response.status}`,
+      );
+    if (!(response.headers.get('content-type') ?? '').includes('json'))
+      throw new CondenseError('INVALID_INPUT', `the pip index ${host} does not serve PEP 691 JSON`);
+    return await response.json();
+  } catch (error) {
+    if (error instanceof CondenseError) throw error;
     if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
+    if (wait.expired)
+      throw wait.error(`the pip index ${host}`, 'check that it is up, then search again');
     throw new CondenseError(
       'CHANNEL_UNREACHABLE',
-      `the pip index ${new URL(url).host} does not answer: check that it is up`,
+      `the pip index ${host} does not answer: check that it is up`,
     );
+  } finally {
+    wait.dispose();
   }
-  if (response.status === 404) return undefined;
-  if (response.status === 401 || response.status === 403)
-    throw new CondenseError(
-      'UNAUTHORIZED',
-      `the pip index ${new URL(url).host} refused the credentials (${response.status})`,
-    );
-  if (!response.ok)
-    throw new CondenseError(
-      'CHANNEL_UNREACHABLE',
-      `the pip index ${new URL(url).host} answered ${response.status}`,
-    );
-  if (!(response.headers.get('content-type') ?? '').includes('json'))
-    throw new CondenseError(
-      'INVALID_INPUT',
-      `the pip index ${new URL(url).host} does not serve PEP 691 JSON`,
-    );
-  return response.json();
 }
 
 interface JsonProject {

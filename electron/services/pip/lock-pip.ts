@@ -7,12 +7,15 @@ import type { PipSection } from '../../../shared/pip/requirement';
 import type { Recipe } from '../../../shared/recipe/model';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
+import { pipSizesKey } from '../lock/package-sizes';
+import { deadline } from '../wait/deadline';
 import type { PipIndexes } from './credentials';
 import { parseNetrc, pipIndexes } from './credentials';
 import { resolvePip } from './resolve';
 
+export { withPackageSizes as withPipSizes } from '../lock/package-sizes';
+
 export const pipInputKey = (platform: string) => `condense.pip_input.${platform}`;
-export const pipSizesKey = (platform: string) => `condense.pip_sizes.${platform}`;
 /** Index hosts whose packages need credentials at build time (host names only, never secrets). */
 export const PIP_CREDENTIAL_HOSTS_KEY = 'condense.pip_credential_hosts';
 
@@ -21,6 +24,8 @@ export interface PipLockInput {
   /** The raw `pip:` lines (part of the input hash) and their parse. */
   lines: string[];
   section: PipSection;
+  /** environment.yml's `pip-repositories:` as written (more indexes, part of the input key). */
+  repositories?: string[];
   recipe: Recipe;
   /** This platform's solved conda packages. */
   condaPackages: LockedPackage[];
@@ -42,38 +47,49 @@ export interface PipLockOutput {
   reused: boolean;
 }
 
-/** Index URLs of the section plus condense.yml's, as written (with `${VAR}`s). */
-export function sectionWithRecipe(section: PipSection, recipe: Recipe): PipSection {
-  return { ...section, extraIndexUrls: [...section.extraIndexUrls, ...recipe.pip.extraIndexUrls] };
+/**
+ * Index URLs of the section, then environment.yml's `pip-repositories:` (conda-lock's key for more
+ * indexes), then condense.yml's `pip.extraIndexUrls`, as written (with `${VAR}`s), each once.
+ */
+export function sectionWithRecipe(
+  section: PipSection,
+  recipe: Recipe,
+  repositories: string[] = [],
+): PipSection {
+  const primary = section.indexUrl;
+  const extra = [...section.extraIndexUrls, ...repositories, ...recipe.pip.extraIndexUrls];
+  return {
+    ...section,
+    extraIndexUrls: extra.filter((url, i) => url !== primary && extra.indexOf(url) === i),
+  };
 }
 
 async function sizesOf(packages: LockedPackage[], indexes: PipIndexes, signal?: AbortSignal) {
   const netrc = parseNetrc(indexes.netrc);
   const sizes = new Map<string, number>();
-  await Promise.all(
-    packages.map(async (p) => {
-      const entry = netrc.find((e) => e.machine === new URL(p.url).hostname);
-      const headers: Record<string, string> = entry
-        ? {
-            Authorization: `Basic ${Buffer.from(`${entry.login}:${entry.password}`).toString('base64')}`,
-          }
-        : {};
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 10_000);
-      const stop = () => controller.abort();
-      signal?.addEventListener('abort', stop, { once: true });
-      try {
-        const response = await fetch(p.url, { method: 'HEAD', headers, signal: controller.signal });
-        const length = Number(response.headers.get('content-length'));
-        if (response.ok && Number.isFinite(length) && length > 0) sizes.set(p.name, length);
-      } catch {
-        // A size is a nicety: the lock stands without it.
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', stop);
-      }
-    }),
-  );
+  // One deadline for all the HEAD requests: one abort listener on the job's signal, not one each.
+  const wait = deadline(10_000, signal);
+  try {
+    await Promise.all(
+      packages.map(async (p) => {
+        const entry = netrc.find((e) => e.machine === new URL(p.url).hostname);
+        const headers: Record<string, string> = entry
+          ? {
+              Authorization: `Basic ${Buffer.from(`${entry.login}:${entry.password}`).toString('base64')}`,
+            }
+          : {};
+        try {
+          const response = await fetch(p.url, { method: 'HEAD', headers, signal: wait.signal });
+          const length = Number(response.headers.get('content-length'));
+          if (response.ok && Number.isFinite(length) && length > 0) sizes.set(p.name, length);
+        } catch {
+          // A size is a nicety: the lock stands without it.
+        }
+      }),
+    );
+  } finally {
+    wait.dispose();
+  }
   return sizes;
 }
 
@@ -89,7 +105,7 @@ export async function lockPipPackages(input: PipLockInput): Promise<PipLockOutpu
       'INVALID_INPUT',
       `pip packages are resolved in the builder image for ${recipe.platform}, the recipe's platform; ${platform} cannot be locked with a pip: section by the built-in engine (lock only ${recipe.platform}, or use --engine conda-lock)`,
     );
-  const section = sectionWithRecipe(input.section, recipe);
+  const section = sectionWithRecipe(input.section, recipe, input.repositories);
   const condaLock = writeExplicitLockfile(input.condaPackages, {
     platform,
     inputHash: '',
@@ -100,6 +116,8 @@ export async function lockPipPackages(input: PipLockInput): Promise<PipLockOutpu
       JSON.stringify({
         pip: input.lines,
         extra: recipe.pip.extraIndexUrls,
+        // Only when present, so locks made before pip-repositories were read keep their key.
+        ...(input.repositories?.length ? { repositories: input.repositories } : {}),
         sdist: recipe.pip.sdist,
         builder: recipe.builderImage,
         prefix: recipe.prefix,
@@ -168,26 +186,5 @@ export async function lockPipPackages(input: PipLockInput): Promise<PipLockOutpu
       ...(hosts.length ? { [PIP_CREDENTIAL_HOSTS_KEY]: hosts.join(',') } : {}),
     },
     reused: false,
-  };
-}
-
-/** Fills pip packages' sizes from custom_metadata (conda-lock.yml has no size field). */
-export function withPipSizes(lock: CondaLock): CondaLock {
-  const sizes = new Map<string, number>();
-  for (const platform of lock.platforms) {
-    for (const item of (lock.customMetadata?.[pipSizesKey(platform)] ?? '')
-      .split(';')
-      .filter(Boolean)) {
-      const [name, size] = item.split('=');
-      sizes.set(`${platform}/${name}`, Number(size));
-    }
-  }
-  if (sizes.size === 0) return lock;
-  return {
-    ...lock,
-    packages: lock.packages.map((p) => {
-      const size = p.manager === 'pip' ? sizes.get(`${p.platform}/${p.name}`) : undefined;
-      return size !== undefined && Number.isFinite(size) ? { ...p, size } : p;
-    }),
   };
 }

@@ -64,7 +64,13 @@ beforeAll(async () => {
   project = join(work, 'project');
   process.env.PIP_LOGIN = PRIVATE_LOGIN;
   process.env.PIP_TOKEN = indexes.token;
-  await writePipProject(project, channel.url, indexes, ['condense-demo[http]', 'acme-internal']);
+  // An extra, and markers of the user's own: one true for the locked Python, one false on Linux.
+  await writePipProject(project, channel.url, indexes, [
+    'condense-demo[http]',
+    'acme-internal',
+    'tabulate; python_version >= "3.8"',
+    'pinme; sys_platform == "win32"',
+  ]);
   await lockProject(
     { projectDir: project, platforms: ['linux-64'] },
     {},
@@ -106,8 +112,10 @@ describe('pip packages in the image (lock, BuildKit build with the secret, smoke
         'jinja2',
         'markupsafe',
         'requests',
+        'tabulate',
       ]),
     );
+    expect(variant.smoke?.modules).not.toContain('pinme');
     const image = `${REPO}:default`;
     const run = await runInImage(docker, image, [
       '/env/bin/python',
@@ -141,6 +149,11 @@ describe('pip packages in the image (lock, BuildKit build with the secret, smoke
     expect(installer.stdout).not.toContain("('click', 'pip')");
     expect(installer.stdout).not.toContain("('six', 'pip')");
     expect(installer.stdout).toContain("('acme-internal', 'pip')");
+    expect(installer.stdout).toContain("('tabulate', 'pip')");
+    expect(installer.stdout).toContain("('requests', 'pip')");
+    // The marker false on Linux kept pinme out of the lock and the image.
+    expect(installer.stdout).not.toContain("'pinme'");
+    expect(await readFile(join(project, 'conda-lock.yml'), 'utf8')).not.toMatch(/name: pinme/);
 
     // The estimate counts the pip files (RECORD sizes).
     const estimate = await analyzeSavings({
@@ -148,9 +161,18 @@ describe('pip packages in the image (lock, BuildKit build with the secret, smoke
       recipe: await loadRecipe(project),
       cacheRoot: join(work, 'cache'),
     });
-    const pipFiles = files.filter((f) => f.path.startsWith(`${site}markupsafe/`));
+    // markupsafe's module files as the image has them (pip's own __pycache__ is not in the wheel's
+    // RECORD) are exactly what the estimate gives the package's folder.
+    const pipFiles = files.filter(
+      (f) => f.path.startsWith(`${site}markupsafe/`) && !f.path.includes('/__pycache__/'),
+    );
     expect(pipFiles.length).toBeGreaterThan(0);
-    expect(estimate.environmentBytes).toBeGreaterThan(0);
+    const markupsafe = estimate.space?.find((p) => p.name === 'markupsafe');
+    expect(markupsafe?.installedBytes).toBeGreaterThan(0);
+    expect(
+      markupsafe?.folders.find((f) => f.path === 'lib/python3.11/site-packages/markupsafe')?.bytes,
+    ).toBe(pipFiles.reduce((sum, f) => sum + f.size, 0));
+    expect(estimate.space?.some((p) => p.name === 'acme-internal')).toBe(true);
 
     // The token: not in the project, the build history and logs, any layer, the history, the export.
     const exportDir = join(work, 'export');

@@ -16,7 +16,11 @@ export async function pipFileLists(
   if (packages.length === 0) return [];
   // Credentials only matter for wheels not yet cached; without them those downloads fail by name.
   const netrc = await readEnvironment(projectDir)
-    .then(({ file }) => pipIndexes(sectionWithRecipe(parsePipSection(file.spec.pip), recipe)))
+    .then(({ file }) =>
+      pipIndexes(
+        sectionWithRecipe(parsePipSection(file.spec.pip), recipe, file.spec.pipRepositories),
+      ),
+    )
     .then((i) => i.netrc)
     .catch(() => '');
   return Promise.all(packages.map((p) => wheelFileList(p, { ...options, netrc })));

@@ -139,7 +139,7 @@ describe('locking a pip: section with the built-in engine (pip in the builder im
     expect(pinned.diff?.changed).toBe(1);
   }, 600_000);
 
-  it('refuses an sdist-only package, an unknown package, wrong credentials and an index that is down, in one line naming it', async () => {
+  it('refuses an sdist-only package, an unknown package, wrong credentials, no file for the locked Python and an index that is down, in one line naming it', async () => {
     if (!ready()) return;
     const cases: [string[], RegExp, Record<string, string>?][] = [
       [
@@ -154,6 +154,11 @@ describe('locking a pip: section with the built-in engine (pip in the builder im
         ['acme-internal'],
         /pip index 127\.0\.0\.1:\d+ refused the credentials \(401\)/,
         { PIP_TOKEN: 'wrong' },
+      ],
+      [
+        // Only 2.0.0 fits the specifier, and it needs Python 3.12: no file fits the locked 3.11.
+        ['condense-demo>=2'],
+        /no file of pip package condense-demo fits Python 3\.11 on linux-64 \(2 files on http:\/\/127\.0\.0\.1:\d+\/simple: none matches the requirement, the wheel tags or Requires-Python\)/,
       ],
     ];
     for (const [pip, message, env] of cases) {
@@ -180,5 +185,22 @@ describe('locking a pip: section with the built-in engine (pip in the builder im
     await expect(lock(down)).rejects.toThrow(
       /pip index 127\.0\.0\.1:1 cannot be reached from the builder container/,
     );
+  }, 600_000);
+
+  it("locks from conda-lock's pip-repositories: (the private index with ${VAR} credentials), keeping the token out", async () => {
+    if (!ready()) return;
+    const dir = join(work, 'repositories');
+    await writePipProject(dir, channel!.url, indexes!, ['acme-internal']);
+    const text = await readFile(join(dir, 'environment.yml'), 'utf8');
+    const extra = /^ {4}- --extra-index-url (.*)\n/m.exec(text)!;
+    await writeFile(
+      join(dir, 'environment.yml'),
+      `${text.replace(extra[0], '')}pip-repositories:\n  - ${extra[1]}\n`,
+    );
+    await lock(dir);
+    const yml = parseCondaLockYml(await readFile(join(dir, 'conda-lock.yml'), 'utf8'));
+    const acme = yml.packages.find((p) => p.manager === 'pip' && p.name === 'acme-internal');
+    expect(acme?.url.startsWith(indexes!.private.url)).toBe(true);
+    expect(await allText(dir)).not.toContain(indexes!.token);
   }, 600_000);
 });

@@ -165,8 +165,11 @@ async function pipFailure(output: string, options: PipResolveOptions): Promise<C
     );
   const missing = /No matching distribution found for ([A-Za-z0-9._-]+)/.exec(output);
   if (unreachable && (missing || !/Cannot install/.test(output))) {
+    // urllib3 names the pool as host='h', port=N: keep the port, several indexes may share a host.
+    const pool = /host='([^']+)', port=(\d+)/.exec(output);
     const url =
-      /Could not fetch URL (\S+?): /.exec(output)?.[1] ?? /host='([^']+)'/.exec(output)?.[1];
+      /Could not fetch URL (\S+?): /.exec(output)?.[1] ??
+      (pool ? `${pool[1]}:${pool[2]}` : /host='([^']+)'/.exec(output)?.[1]);
     const host = url
       ? url.includes('://')
         ? new URL(url).host

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -90,7 +91,16 @@ export async function wheelFileList(
   let record = await readFile(cachePath, 'utf8').catch(() => undefined);
   const cached = record !== undefined;
   if (record === undefined) {
-    const zip = unzipSync(await download(p, options), {
+    const bytes = await download(p, options);
+    // Cached under the locked sha256, so only the locked bytes may fill it.
+    const got = createHash('sha256').update(bytes).digest('hex');
+    if (got !== p.sha256)
+      throw new CondenseError(
+        'INVALID_INPUT',
+        `pip package ${p.name}: the file at ${p.url} does not match the lock (sha256 ${p.sha256.slice(0, 12)}… locked, ${got.slice(0, 12)}… served); the index changed it since the lock was made. Lock again (condense lock --update ${p.name}) if the new file is expected, otherwise find out who replaced it.`,
+        { package: p.name, expected: p.sha256, got },
+      );
+    const zip = unzipSync(bytes, {
       filter: (file) => /^[^/]+\.dist-info\/RECORD$/.test(file.name),
     });
     const name = Object.keys(zip)[0];

@@ -2,12 +2,21 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { RECIPE_MISSING_REVISION } from '../../../shared/api/recipe';
 import type { Recipe } from '../../../shared/recipe/model';
 import { defaultRecipe } from '../../../shared/recipe/model';
+import { recipeYaml } from '../../../shared/recipe/recipe-yaml';
 import type { RecipeIssue } from '../../../shared/recipe/validate';
 import { checkRecipe, validateRecipe } from '../../../shared/recipe/validate';
 import { writeFileAtomic, writeFileExclusive } from '../fs/atomic-write';
@@ -113,15 +122,20 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Updates a mapping key by key and drops the keys `value` no longer has. */
+function updateMap(doc: Document, map: YAMLMap, value: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(value)) update(doc, map, k, v);
+  for (const item of [...map.items]) {
+    const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+    if (!(k in value)) map.delete(item.key);
+  }
+}
+
 /** Updates one key in place, so untouched keys, values and their comments stay as they were. */
 function update(doc: Document, parent: YAMLMap, key: string, value: unknown): void {
   const existing = parent.get(key, true) as unknown;
   if (isPlainObject(value) && isMap(existing)) {
-    for (const [k, v] of Object.entries(value)) update(doc, existing, k, v);
-    for (const item of [...existing.items]) {
-      const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
-      if (!(k in value)) existing.delete(item.key);
-    }
+    updateMap(doc, existing, value);
     return;
   }
   if (isScalar(existing) && (value === null || typeof value !== 'object')) {
@@ -129,7 +143,28 @@ function update(doc: Document, parent: YAMLMap, key: string, value: unknown): vo
     return;
   }
   if ((isMap(existing) || isSeq(existing)) && sameJson(existing.toJSON(), value)) return;
+  if (isSeq(existing) && Array.isArray(value)) {
+    updateSeq(doc, existing, value);
+    return;
+  }
   parent.set(key, doc.createNode(value));
+}
+
+/**
+ * Updates a list item by item, so the items that stay (a variant among others) keep their comments
+ * and style; items are matched by position, mappings updated key by key.
+ */
+function updateSeq(doc: Document, seq: YAMLSeq, value: unknown[]): void {
+  value.forEach((item, i) => {
+    const existing = seq.items[i];
+    if (i >= seq.items.length) seq.items.push(doc.createNode(item));
+    else if (isMap(existing) && isPlainObject(item)) updateMap(doc, existing, item);
+    else if (isScalar(existing) && (item === null || typeof item !== 'object')) {
+      if (existing.value !== item) existing.value = item;
+    } else if (!sameJson((existing as { toJSON?: () => unknown } | undefined)?.toJSON?.(), item))
+      seq.items[i] = doc.createNode(item);
+  });
+  seq.items.splice(value.length);
 }
 
 function conflict(revision: string): CondenseError {
@@ -168,7 +203,9 @@ export async function writeRecipeFile(
     if (!isMap(doc.contents)) doc.contents = doc.createNode({ version: FORMAT_VERSION });
     const root = doc.contents as YAMLMap;
     update(doc, root, 'version', FORMAT_VERSION);
-    for (const [key, value] of Object.entries(recipe)) update(doc, root, key, value);
+    // A recipe without `trace:` leaves the file's section as it is: a caller that built its recipe
+    // without it never deletes the user's pins (empty lists clear them).
+    for (const [key, value] of Object.entries(recipeYaml(recipe))) update(doc, root, key, value);
     const text = doc.toString({ lineWidth: 100 });
     if (file === undefined) {
       // A file created meanwhile (by the user's editor) is never replaced: link fails on it.

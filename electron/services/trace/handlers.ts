@@ -27,7 +27,10 @@ export function createTraceHandlers(deps: TraceHandlerDeps): Handlers {
         traceProject(
           { engine, cacheRoot: cacheDir() },
           { ...request, projectDir },
-          { signal: context.signal, emit: (kind, data) => context.emit(kind, data) },
+          {
+            signal: context.signal,
+            emit: (kind: string, data: unknown) => context.emit(kind, data),
+          },
         ),
       );
       result.catch(() => undefined);

@@ -37,7 +37,7 @@ export function PushPanel() {
             disabled={running}
           />
         </label>
-        <label>
+        <label className="check">
           <input
             type="checkbox"
             checked={insecure}

@@ -11,6 +11,7 @@ import { createLockSlice } from './lock-slice';
 import { createProjectSlice, createUiSlice } from './project-slice';
 import { createPushSlice } from './push-slice';
 import { createRecipeSlice } from './recipe-slice';
+import { createTraceSlice } from './trace-slice';
 import type { AppState, StoreDeps } from './types';
 
 export type AppStore = StoreApi<AppState>;
@@ -26,6 +27,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createBuildSlice(deps)(...a),
     ...createImagesSlice(deps)(...a),
     ...createPushSlice(deps)(...a),
+    ...createTraceSlice(deps)(...a),
     ...createJobsSlice(deps)(...a),
   }));
 }

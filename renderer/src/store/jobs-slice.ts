@@ -3,8 +3,10 @@ import type { PushProgressEvent } from '../../../shared/api/delivery';
 import type { ErrorInfo } from '../../../shared/api/errors';
 import { fromErrorInfo } from '../../../shared/api/errors';
 import type { JobEvent, JobKind } from '../../../shared/api/jobs';
+import type { TraceReport } from '../../../shared/trace/model';
 import { describeError } from '../lib/format';
 import { LogBuffer } from './log-buffer';
+import { describeTraceError } from './trace-view';
 import type { AppState, JobsSlice, JobView, SliceCreator, StepView } from './types';
 
 function emptyJob(jobId: string, job: JobKind): JobView {
@@ -96,6 +98,9 @@ export function applyJobEvent(view: JobView, event: JobEvent, log: LogBuffer): J
         },
       };
     }
+    case 'report':
+      // A trace's report comes before `done`: the suggested variant may still be building.
+      return view.job === 'trace' ? { ...view, report: event.data as TraceReport } : view;
     case 'step':
       return { ...view, steps: mergeStep(view.steps, event.data as Partial<BuildStep>) };
     case 'variant': {
@@ -124,8 +129,11 @@ export function applyJobEvent(view: JobView, event: JobEvent, log: LogBuffer): J
         state: 'failed',
         progress: undefined,
         steps: settleSteps(view.steps, 'failed'),
-        // The service's message plus what to do next, chosen by the error code.
-        error: describeError(fromErrorInfo(event.data as ErrorInfo)),
+        // The service's message plus what to do next, chosen by the error code (and the job).
+        error:
+          view.job === 'trace'
+            ? describeTraceError(event.data as ErrorInfo)
+            : describeError(fromErrorInfo(event.data as ErrorInfo)),
       };
     case 'cancelled':
       return {
@@ -153,7 +161,9 @@ function afterJob(get: () => AppState, view: JobView): void {
       ? state.lockFinished()
       : view.job === 'build'
         ? state.buildFinished(view.jobId)
-        : Promise.resolve();
+        : view.job === 'trace' && view.state === 'succeeded'
+          ? state.traceFinished(view.result)
+          : Promise.resolve();
   reload.catch((error: unknown) => console.error('reload after job failed', error));
 }
 

@@ -18,7 +18,9 @@ import type {
   RuleSaving,
   SavingsReport,
 } from '../../../shared/api/recipe';
+import type { TraceRecord } from '../../../shared/api/trace';
 import type { PrunePresetId, Recipe } from '../../../shared/recipe/model';
+import type { TraceReport } from '../../../shared/trace/model';
 import type { LogBuffer } from './log-buffer';
 
 /** What every slice gets: the injected API client and a frame scheduler (tests pass a synchronous one). */
@@ -212,6 +214,25 @@ export interface PushSlice {
   startPush: (registry: string, options?: { insecure?: boolean }) => Promise<void>;
 }
 
+/** Tracing a built variant (Results screen, "What does the image use?"). */
+export interface TraceSlice {
+  /** The project's stored traces, newest first (`trace:list`); one per variant. */
+  traces: TraceRecord[];
+  /** Why the stored traces could not be read. */
+  tracesError?: string;
+  /** The running or last trace job. */
+  traceJobId?: string;
+  /** What that job was asked for. */
+  traceRequest?: { variant: string; suggest: boolean };
+  /** Why a trace could not start. */
+  traceError?: string;
+  loadTraces: () => Promise<void>;
+  /** `trace:start` for a variant; `suggest` also builds, re-checks and writes the `traced` variant. */
+  startTrace: (variant: string, options?: { suggest?: boolean }) => Promise<void>;
+  /** Called when a trace job ends with its record: keeps it, reloads what the suggestion wrote. */
+  traceFinished: (record: unknown) => Promise<void>;
+}
+
 export interface StepView {
   id: string;
   name: string;
@@ -237,6 +258,8 @@ export interface JobView {
   logLines: number;
   /** The `done` event's data. */
   result?: unknown;
+  /** A trace job's report, sent before `done` (the suggestion may still be building). */
+  report?: TraceReport;
 }
 
 export interface JobsSlice {
@@ -257,6 +280,7 @@ export type AppState = UiSlice &
   BuildSlice &
   ImagesSlice &
   PushSlice &
+  TraceSlice &
   JobsSlice;
 
 export type SliceCreator<S> = (deps: StoreDeps) => StateCreator<AppState, [], [], S>;

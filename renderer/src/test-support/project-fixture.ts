@@ -207,6 +207,7 @@ export function projectHandlers(): FakeHandlers {
       throw new Error(`no build ${buildId}`);
     },
     'jobs:cancel': () => ({ cancelled: true }),
+    'trace:list': () => [],
     'project:watch': () => ({ jobId: 'watch-1' }),
   };
 }

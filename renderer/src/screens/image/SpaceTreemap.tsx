@@ -1,6 +1,7 @@
 import { useState } from 'react';
 
 import { formatSize } from '../../../../shared/format/size';
+import { HatchPattern } from '../../components/HatchPattern';
 import { layoutSpace, type SpaceCell } from '../../lib/space-layout';
 import { useApp } from '../../store';
 import { recipeSelectors } from '../../store/selectors';
@@ -43,18 +44,11 @@ export function SpaceTreemap() {
         width="100%"
         onMouseLeave={() => setActive(undefined)}
       >
-        <defs>
-          <pattern
-            id="pruned-hatch"
-            width="6"
-            height="6"
-            patternUnits="userSpaceOnUse"
-            patternTransform="rotate(45)"
-          >
-            <rect width="6" height="6" className="treemap-removed-bg" />
-            <line x1="0" y1="0" x2="0" y2="6" className="treemap-removed-line" />
-          </pattern>
-        </defs>
+        <HatchPattern
+          id="pruned-hatch"
+          backgroundClass="treemap-removed-bg"
+          lineClass="treemap-removed-line"
+        />
         {packages.map((p) => (
           <g key={p.name}>
             <rect x={p.x} y={p.y} width={p.width} height={p.height} className="treemap-package" />

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 
-import { formatSize, formatSizeIn, sizeScale } from '../../../../shared/format/size';
+import { formatSize } from '../../../../shared/format/size';
 import { useApp } from '../../store';
 import { channelOf, lockSelectors } from '../../store/selectors';
 
@@ -25,9 +25,9 @@ export function PackageTable() {
     const requested = reasonOf(p)?.requested === true;
     return origin === 'requested' ? requested : !requested;
   });
-  // The units come from every package, not the filtered ones, so they do not change while typing.
-  const downloadUnit = sizeScale(lockPackages.map((p) => p.size));
-  const installedUnit = sizeScale(lockPackages.map((p) => installed?.get(p.name)));
+  // Each size in its own unit: package sizes span five orders of magnitude (a 1.5 KiB metapackage
+  // beside 68 MiB of python), which one column unit would write as "0.0 MiB" or "0.2 MiB" beside
+  // "28.4 KiB". The variant and layer tables, whose rows are alike, keep one unit per column.
   // Channels without sizes in their repodata would leave a column of dashes.
   const hasSizes = lockPackages.some((p) => p.size !== undefined);
   const platforms = lockSelectors.platforms({ lockPackages });
@@ -37,14 +37,18 @@ export function PackageTable() {
 
   return (
     <>
-      <div className="row row-center">
-        <input
-          type="search"
-          aria-label="Filter resolved packages"
-          placeholder="Filter packages"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
+      {/* Both fields labelled above, so they line up; the counts sit on their baseline. */}
+      <div className="row">
+        <label>
+          Filter
+          <input
+            type="search"
+            aria-label="Filter resolved packages"
+            placeholder="name"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </label>
         <label>
           Show{' '}
           <select value={origin} onChange={(e) => setOrigin(e.target.value as Origin)}>
@@ -103,10 +107,8 @@ export function PackageTable() {
                 </td>
                 <td>{p.manager === 'pip' ? new URL(p.url).host : channelOf(p.url)}</td>
                 {platforms.length > 1 ? <td>{p.platform}</td> : null}
-                {hasSizes ? <td className="num">{formatSizeIn(p.size, downloadUnit)}</td> : null}
-                {installed ? (
-                  <td className="num">{formatSizeIn(installed.get(p.name), installedUnit)}</td>
-                ) : null}
+                {hasSizes ? <td className="num">{formatSize(p.size)}</td> : null}
+                {installed ? <td className="num">{formatSize(installed.get(p.name))}</td> : null}
                 <td className="wrap-cell">
                   {p.manager === 'pip' ? (
                     <span className="muted">pip package</span>

@@ -56,8 +56,8 @@ async function openLock() {
 describe('Lock screen: sizes and why', () => {
   it('shows download and installed size, requested or pulled in, and the path that explains it', async () => {
     const { row } = await openLock();
-    expect(row('numpy')).toHaveTextContent('8.0 MiB40.0 MiBrequested');
-    expect(row('libopenblas')).toHaveTextContent('5.0 MiB15.0 MiBvia numpy');
+    expect(row('numpy')).toHaveTextContent('8.00 MiB40.0 MiBrequested');
+    expect(row('libopenblas')).toHaveTextContent('5.00 MiB15.0 MiBvia numpy');
     expect(row('openssl')).toHaveTextContent('via python');
     expect(
       screen.getByText(/4 packages for linux-64 \(2 requested, 2 pulled in\)/),

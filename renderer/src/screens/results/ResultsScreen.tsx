@@ -10,6 +10,7 @@ import type { BaselineChoice } from '../../store/results-view';
 import { baselineLabel, groupByBuild } from '../../store/results-view';
 import { buildSelectors } from '../../store/selectors';
 import { FoldedBuilds } from './FoldedBuilds';
+import { TracePanel } from './trace/TracePanel';
 import { VariantTable } from './VariantTable';
 
 /** Latest build first, grouped by build, compared with an explicit baseline; charts; images. */
@@ -110,6 +111,7 @@ export function ResultsScreen() {
           </div>
         </>
       ) : null}
+      {shown.length > 0 ? <TracePanel /> : null}
       <EngineImages />
       <PushPanel />
     </section>

@@ -1,15 +1,30 @@
-import { formatSizeColumn, formatSizeDelta } from '../../../../shared/format/size';
+import { formatSize, formatSizeColumn, formatSizeDelta } from '../../../../shared/format/size';
 import { useApp } from '../../store';
 import { serviceSummary, smokeSummary, startupText } from '../../store/build-view';
 import type { BaselineChoice, BuildGroup } from '../../store/results-view';
 import { baselineOf, environmentLayerBytes, estimatedBytes } from '../../store/results-view';
 import type { ComparisonEntry } from '../../store/selectors';
+import { traceSelectors } from '../../store/trace-view';
 
 /** "+8.6 MiB (+9%)": how far the measured environment is from the Image screen's estimate. */
 function estimateGap(estimate: number | undefined, measured: number | undefined): string {
   if (estimate === undefined || measured === undefined || estimate === 0) return '';
   const pct = Math.round(((measured - estimate) / estimate) * 100);
   return `${formatSizeDelta(measured - estimate)} (${pct > 0 ? '+' : ''}${pct}%)`;
+}
+
+/** The physical limit under a traced image's total: no image passing its checks is smaller. */
+function LimitNote({ limit }: { limit: number | undefined }) {
+  if (limit === undefined) return null;
+  return (
+    <span
+      className="muted limit-note"
+      title="The physical limit measured by tracing this image: the files its checks used plus the runtime base"
+    >
+      {' '}
+      limit {formatSize(limit)}
+    </span>
+  );
 }
 
 /**
@@ -29,6 +44,7 @@ export function VariantTable({
   baselineName: string;
 }) {
   const savings = useApp((s) => s.savings);
+  const traces = useApp((s) => s.traces);
   const rows = groups.flatMap((g) => g.entries.map((entry) => ({ group: g, entry })));
   const built = (e: ComparisonEntry) => e.result.state === 'succeeded';
   const totals = formatSizeColumn(
@@ -106,7 +122,10 @@ export function VariantTable({
                   {entry.result.bytecode ? ` (bytecode ${entry.result.bytecode})` : ''}
                   {base ? null : built(entry) ? <span className="muted"> (baseline)</span> : null}
                 </th>
-                <td className="num">{totals[i]}</td>
+                <td className="num">
+                  {totals[i]}
+                  <LimitNote limit={traceSelectors.limitFor({ traces }, entry.result.imageId)} />
+                </td>
                 <td className="num" title={base ? `vs. ${base.label}` : undefined}>
                   {deltas[i] === undefined ? '' : deltaText[i]}
                 </td>

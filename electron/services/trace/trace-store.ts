@@ -1,0 +1,51 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { TraceRecord } from '../../../shared/api/trace';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { diskError } from '../fs/disk-errors';
+
+/** `<project>/.condense/traces/<variant>.json`: the latest trace of each variant. */
+export function tracesDir(projectDir: string): string {
+  return join(projectDir, '.condense', 'traces');
+}
+
+export async function saveTrace(projectDir: string, record: TraceRecord): Promise<void> {
+  const dir = tracesDir(projectDir);
+  const file = join(dir, `${record.variant}.json`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
+  } catch (error) {
+    throw diskError(error, file);
+  }
+}
+
+function isTraceRecord(value: unknown): value is TraceRecord {
+  const record = value as Partial<TraceRecord> | null;
+  return (
+    typeof record === 'object' &&
+    record !== null &&
+    typeof record.variant === 'string' &&
+    typeof record.tracedAt === 'string' &&
+    typeof record.report === 'object' &&
+    record.report !== null &&
+    Array.isArray(record.report.packages)
+  );
+}
+
+/** The stored traces, newest first; a damaged file hides only itself. */
+export async function listTraces(projectDir: string): Promise<TraceRecord[]> {
+  const dir = tracesDir(projectDir);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const records: TraceRecord[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json'))) {
+    try {
+      const value: unknown = JSON.parse(await readFile(join(dir, name), 'utf8'));
+      if (isTraceRecord(value)) records.push(value);
+    } catch {
+      // Damaged or half-written by hand: left out.
+    }
+  }
+  return records.sort((a, b) => b.tracedAt.localeCompare(a.tracedAt));
+}
