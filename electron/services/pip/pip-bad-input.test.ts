@@ -53,7 +53,7 @@ beforeAll(async () => {
     process.env.PIP_LOGIN = PRIVATE_LOGIN;
     process.env.PIP_TOKEN = indexes.token;
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   delete process.env.PIP_TOKEN;
@@ -112,6 +112,8 @@ describe('pip bad input against the real engine', () => {
     try {
       const dir = join(work, 'hang');
       await writePipProject(dir, channel!.url, { ...indexes!, public: hanging }, ['pinme']);
+      // The index never answers, so only pip's own timeout can end the lock before this test's
+      // timeout: the rejection proves it, without a wall-clock bound a loaded machine could miss.
       const started = performance.now();
       await expect(lock(dir)).rejects.toThrow(
         new RegExp(
@@ -120,7 +122,6 @@ describe('pip bad input against the real engine', () => {
       );
       const seconds = (performance.now() - started) / 1000;
       console.log(`hanging index: lock failed after ${seconds.toFixed(1)} s`);
-      expect(seconds).toBeLessThan(180);
       expect((await readdir(dir)).filter((f) => f.includes('lock'))).toEqual([]);
     } finally {
       await hanging.close();

@@ -36,7 +36,7 @@ beforeAll(async () => {
     process.env.PIP_LOGIN = PRIVATE_LOGIN;
     process.env.PIP_TOKEN = indexes.token;
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   delete process.env.PIP_TOKEN;

@@ -1,4 +1,4 @@
-import { act, cleanup, configure, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { BuildRecord } from '../../../../shared/api/build';
@@ -11,7 +11,6 @@ import { suggestedRecord, traceRecord, traceReport } from '../../test-support/tr
 const MIB = 1024 * 1024;
 
 afterEach(cleanup);
-configure({ asyncUtilTimeout: 4000 });
 
 const records: BuildRecord[] = [
   buildRecord('b3', '2026-01-03T09:00:00Z', [
