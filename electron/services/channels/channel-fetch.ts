@@ -122,7 +122,9 @@ export async function channelGet(url: string, options: ChannelGetOptions): Promi
     const body =
       whole && chunks.length === 0
         ? whole.subarray(0, received)
-        : Buffer.concat(whole ? [whole.subarray(0, received - chunksLength(chunks)), ...chunks] : chunks);
+        : Buffer.concat(
+            whole ? [whole.subarray(0, received - chunksLength(chunks)), ...chunks] : chunks,
+          );
     if (!encoded && Number.isFinite(announced) && body.length !== announced && response.ok) {
       throw fail(`the body has ${body.length} bytes but Content-Length said ${announced}`);
     }
