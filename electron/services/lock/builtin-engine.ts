@@ -157,8 +157,27 @@ export async function fetchChannelRepodata(
 
 /** Solves one platform with rattler and returns the lock's packages (virtual packages left out). */
 export async function solveBuiltin(options: BuiltinSolveOptions): Promise<LockedPackage[]> {
+  return solvePrepared(await prepareBuiltin(options));
+}
+
+/** One platform's solve, ready to run: the records rattler may pick, served from memory. */
+export interface PreparedSolve {
+  options: BuiltinSolveOptions;
+  solveSpecs: string[];
+  files: Map<string, Buffer>;
+  /** Every subdir came from the disk cache (or memory): nothing was downloaded. */
+  fromDisk: boolean;
+}
+
+/**
+ * Everything before the solve: fetching (or reading) each channel's repodata, the names reachable
+ * from the specs and their records. Platforms of one lock can prepare together (their disk reads
+ * overlap) and solve one after another.
+ */
+export async function prepareBuiltin(options: BuiltinSolveOptions): Promise<PreparedSolve> {
   const { platform, specs } = options;
   const fetched = await fetchChannelRepodata(options);
+  const fromDisk = fetched.every((f) => f.partial !== undefined || f.index === undefined);
 
   const unknown = specs.filter(
     (s) => !fetched.some((f) => f.index?.byName.has(s.name) || f.partial?.has(s.name)),
@@ -225,6 +244,13 @@ export async function solveBuiltin(options: BuiltinSolveOptions): Promise<Locked
       );
     }
   });
+  return { options, solveSpecs, files, fromDisk };
+}
+
+/** Runs rattler on a prepared platform and returns the lock's packages (virtual packages left out). */
+export async function solvePrepared(prepared: PreparedSolve): Promise<LockedPackage[]> {
+  const { options, solveSpecs, files } = prepared;
+  const { platform, specs } = options;
   const proxy = await startRepodataProxy(files);
   try {
     const channelUrls = options.channels.map((_, index) => proxy.channelUrl(index));
