@@ -1,4 +1,5 @@
-import { type Platform, simpleSolve } from '@conda-org/rattler';
+import type * as Rattler from '@conda-org/rattler';
+import type { Platform } from '@conda-org/rattler';
 
 import { CondenseError } from '../../../shared/api/errors';
 import type { VirtualPackage } from '../../../shared/conda/input-hash';
@@ -52,6 +53,24 @@ interface PartialRepodata {
   fetched(name: string): boolean;
   fetch(names: string[], signal?: AbortSignal): Promise<void>;
   repodata(): Buffer;
+}
+
+let rattler: Promise<typeof Rattler> | undefined;
+
+/**
+ * Lets a door load rattler its own way before the first solve. The CLI (an ES module) takes the
+ * CommonJS build, which reads the 3 MB .wasm file, rather than the ES build, whose WASM is 4 MB of
+ * base64 source to compile and decode: about 40 ms less per `condense lock`.
+ */
+export function useRattler(load: () => typeof Rattler): void {
+  rattler ??= Promise.resolve()
+    .then(load)
+    .catch(() => import('@conda-org/rattler'));
+}
+
+/** rattler, loaded with the first solve (a lock from a pip-only change never needs it). */
+function loadRattler(): Promise<typeof Rattler> {
+  return (rattler ??= import('@conda-org/rattler'));
 }
 
 const EMPTY_INDEX: RepodataIndex = { bytes: Buffer.alloc(0), byName: new Map(), records: 0 };
@@ -270,6 +289,7 @@ export async function solvePrepared(prepared: PreparedSolve): Promise<LockedPack
       })),
     ];
     options.progress?.(`solving ${specs.length} specs for ${platform}`);
+    const { simpleSolve } = await loadRattler();
     let solved: Awaited<ReturnType<typeof simpleSolve>>;
     try {
       solved = await simpleSolve(solveSpecs, channelUrls, [platform as Platform, 'noarch'], locked);
