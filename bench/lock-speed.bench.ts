@@ -6,7 +6,6 @@
 // four platforms <= 1.5x one platform, cold and warm; `condense --help` < 150 ms.
 // CONDENSE_SPEED_RECORDS=50000 runs it on a smaller channel (for iterating).
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 
 import { startChannelServer } from '../fixtures/lib/channel-server';
+import { cliBuildOptions } from '../scripts/cli-build-options.mjs';
 import {
   ensureScaleChannel,
   EXTRA_PLATFORMS,
@@ -43,23 +43,10 @@ console.log(
 // The CLI as `npm run build` bundles it, in a folder of its own so out/cli is left alone.
 const cli = join(root, 'out', 'bench-cli', 'index.mjs');
 await esbuild.build({
+  ...cliBuildOptions(root),
   entryPoints: [join(root, 'electron/cli/index.ts')],
   outdir: join(root, 'out', 'bench-cli'),
-  splitting: true,
-  entryNames: '[name]',
-  chunkNames: '[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
   logLevel: 'warning',
-  define: {
-    __CONDENSE_VERSION__: JSON.stringify(
-      (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
-    ),
-  },
 });
 
 const server = await startChannelServer({ root: channelDir, etag: false, cacheControl: null });

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { build as viteBuild } from 'vite';
 
+import { cliBuildOptions } from './cli-build-options.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -35,11 +37,8 @@ const targets = [
   {
     entry: 'electron/cli/index.ts',
     outdir: 'out/cli',
-    format: 'esm',
-    splitting: true,
-    entryNames: '[name]',
-    chunkNames: '[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
+    ...cliBuildOptions(root),
+    packages: undefined,
   },
 ].filter((t) => existsSync(join(root, t.entry)));
 

@@ -1,6 +1,9 @@
+import { createRequire } from 'node:module';
+
 import { CondenseError } from '../../../shared/api/errors';
 import type { LockOptions } from '../../../shared/api/lock';
 import { validate } from '../../../shared/api/validate';
+import { useRattler } from '../../services/lock/builtin-engine';
 import { lockProject } from '../../services/lock/lock-service';
 import type { CliCommand } from '../command';
 
@@ -24,6 +27,13 @@ export const lockCommand: CliCommand = {
     conda: { type: 'string' },
   },
   async run(context, values) {
+    // rattler's CommonJS build: it reads its .wasm file instead of decoding base64 source.
+    useRattler(
+      () =>
+        createRequire(import.meta.url)('@conda-org/rattler') as ReturnType<
+          Parameters<typeof useRattler>[0]
+        >,
+    );
     const engine = values.engine ?? 'builtin';
     if (engine !== 'builtin' && engine !== 'conda-lock') {
       throw new CondenseError(
@@ -59,7 +69,9 @@ export const lockCommand: CliCommand = {
       options,
       { signal: context.signal, progress: (message) => context.progress(message) },
       {
-        ...(typeof values['conda-lock'] === 'string' ? { condaLockPath: values['conda-lock'] } : {}),
+        ...(typeof values['conda-lock'] === 'string'
+          ? { condaLockPath: values['conda-lock'] }
+          : {}),
         ...(typeof values.conda === 'string' ? { condaPath: values.conda } : {}),
       },
     ).catch((error: unknown) => {

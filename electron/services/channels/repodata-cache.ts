@@ -6,7 +6,7 @@ import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { type ChannelAnswer, channelGet } from './channel-fetch';
 import { type ChannelRef } from './channel-url';
-import { checkRepodata, decompressRepodata, repodataMaxBytes } from './repodata-check';
+import { checkAndIndex, decompressRepodata, repodataMaxBytes } from './repodata-check';
 import { DiskIndexTable, DiskRepodata } from './repodata-disk-index';
 import { isFresh, ttlFromEnv } from './repodata-freshness';
 import {
@@ -402,11 +402,9 @@ export class RepodataCache {
         { url, status: final.status },
       );
     }
-    const bytes = checkRepodata(
-      variant === 'zst' ? decompressRepodata(final.body, channel, subdir) : final.body,
-      channel,
-      subdir,
-    );
+    const bytes = variant === 'zst' ? decompressRepodata(final.body, channel, subdir) : final.body;
+    // Checked and indexed in one pass over the bytes; the index is written beside the file below.
+    const built = checkAndIndex(bytes, channel, subdir);
     // Written in the background: the lock does not wait for 240 MB to reach the disk (the process
     // stays alive until the writes end; the meta file goes last, so a half-written cache is never used).
     const etag = final.headers.get('etag') ?? undefined;
@@ -427,6 +425,7 @@ export class RepodataCache {
     }, key);
     const entry: RepodataEntry = { url, key, bytes, source: 'downloaded', etag, lastModified };
     this.remember(key, entry);
+    this.storeIndex(entry, built);
     return { kind: 'entry', entry };
   }
 
@@ -445,14 +444,19 @@ export class RepodataCache {
     );
     if (!index) {
       index = indexRepodata(entry.bytes);
-      const built = index;
-      this.background(async () => {
-        await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
-        await writeFileAtomic(path, serializeIndex(built, validator));
-      }, entry.key);
-    }
-    this.indexes.set(entry.key, index);
+      this.storeIndex(entry, index);
+    } else this.indexes.set(entry.key, index);
     return index;
+  }
+
+  /** Keeps an index built for an entry's bytes in memory, and writes it beside the cached file. */
+  private storeIndex(entry: RepodataEntry, index: RepodataIndex): void {
+    this.indexes.set(entry.key, index);
+    const validator = `${entry.etag ?? ''}|${entry.lastModified ?? ''}`;
+    this.background(async () => {
+      await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
+      await writeFileAtomic(this.paths(entry.key).index, serializeIndex(index, validator));
+    }, entry.key);
   }
 }
 

@@ -1,4 +1,5 @@
-import { open, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 import type { IndexHeader } from './repodata-index';
 
@@ -81,24 +82,28 @@ export class DiskIndexTable {
   }
 }
 
-/** Reads byte ranges [start, end) of a file with one handle. */
+/**
+ * Reads byte ranges [start, end) of a file with one descriptor. Synchronous reads: a lock reads a
+ * few hundred small ranges (one per name) from files the page cache holds, and a promise plus a
+ * thread-pool hop per range cost more CPU than the reads (about 20 ms per platform at conda-forge
+ * scale); the whole batch blocks for a few milliseconds.
+ */
+// eslint-disable-next-line @typescript-eslint/require-await -- callers await it like any read
 async function readRanges(path: string, ranges: [number, number][]): Promise<Buffer[]> {
-  const handle = await open(path, 'r');
+  const fd = openSync(path, 'r');
   try {
-    return await Promise.all(
-      ranges.map(async ([start, end]) => {
-        const buffer = Buffer.allocUnsafe(end - start);
-        let done = 0;
-        while (done < buffer.length) {
-          const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
-          if (bytesRead === 0) throw new Error(`${path} is shorter than its index`);
-          done += bytesRead;
-        }
-        return buffer;
-      }),
-    );
+    return ranges.map(([start, end]) => {
+      const buffer = Buffer.allocUnsafe(end - start);
+      let done = 0;
+      while (done < buffer.length) {
+        const bytesRead = readSync(fd, buffer, done, buffer.length - done, start + done);
+        if (bytesRead === 0) throw new Error(`${path} is shorter than its index`);
+        done += bytesRead;
+      }
+      return buffer;
+    });
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

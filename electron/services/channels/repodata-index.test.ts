@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { checkAndIndexRepodata } from './repodata-check';
 import { filteredRepodata, indexRepodata, recordDepends } from './repodata-index';
 
 const repodata = {
@@ -49,6 +50,16 @@ describe.each([
   ['pretty', JSON.stringify(repodata, null, 2)],
 ])('repodata index (%s JSON)', (_label, text) => {
   const index = indexRepodata(Buffer.from(text));
+
+  it('is the index the download check builds in the same pass', () => {
+    const checked = checkAndIndexRepodata(Buffer.from(text));
+    expect(typeof checked).toBe('object');
+    const built = checked as typeof index;
+    expect(built.records).toBe(index.records);
+    expect(built.info).toEqual(index.info);
+    expect([...built.byName]).toEqual([...index.byName]);
+    expect(checkAndIndexRepodata(Buffer.from(text.slice(0, -1)))).toMatch(/cut off/);
+  });
 
   it('finds every record by name, in both sections, and nothing from removed', () => {
     expect(index.records).toBe(5);

@@ -22,7 +22,7 @@ import { RepodataCache } from '../channels/repodata-cache';
 import type { Engine } from '../docker/engine';
 import { type CommitFile, commitFiles } from '../fs/commit-files';
 import { loadRecipe } from '../recipe/recipe-file';
-import { solveBuiltin } from './builtin-engine';
+import { prepareBuiltin, type PreparedSolve, solvePrepared } from './builtin-engine';
 import { runCondaLock } from './conda-lock-engine';
 import {
   explicitLockName,
@@ -165,34 +165,50 @@ export async function lockProject(
   const packages: LockedPackage[] = [];
   const inputHashes: Record<string, string> = {};
   const customMetadata: Record<string, string> = {};
-  let lockChannels: string[] = [];
+  const lockChannels = environments.length
+    ? lockChannelsOf(environments[0]!).map((c) => c.publicUrl)
+    : [];
+  const solveOptions = environments.map((env) => {
+    const platform = env.platform;
+    return {
+      channels: lockChannelsOf(env),
+      specs: env.conda,
+      platform,
+      virtualPackages: virtualPackagesFor(platform, {
+        cuda: options.cuda,
+        overrides: options.virtualPackages,
+      }),
+      preferred:
+        options.updateAll || !previous
+          ? []
+          : previous.packages.filter(
+              (p) => p.platform === platform && p.manager === 'conda' && !update.has(p.name),
+            ),
+      cache,
+      refresh: options.refresh ?? false,
+      signal: context.signal,
+      progress: (m: string) => progress(m),
+    };
+  });
+  // The first platform prepares alone. When its repodata came from the disk cache, the others
+  // prepare together (their reads overlap; a few MB each) and solve one after another. After a
+  // download they go one at a time as before, so a cold lock holds one platform's repodata at once.
+  const preparing: (Promise<PreparedSolve> | undefined)[] = [];
   for (const [index, env] of environments.entries()) {
     const platform = env.platform;
     if (context.signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
     progress(`locking ${platform}`, index / platforms.length);
-    const channels = lockChannelsOf(env);
-    if (index === 0) lockChannels = channels.map((c) => c.publicUrl);
-    const virtualPackages = virtualPackagesFor(platform, {
-      cuda: options.cuda,
-      overrides: options.virtualPackages,
-    });
-    const preferred =
-      options.updateAll || !previous
-        ? []
-        : previous.packages.filter(
-            (p) => p.platform === platform && p.manager === 'conda' && !update.has(p.name),
-          );
-    const solved = await solveBuiltin({
-      channels,
-      specs: env.conda,
-      platform,
-      virtualPackages,
-      preferred,
-      cache,
-      refresh: options.refresh ?? false,
-      signal: context.signal,
-      progress: (m) => progress(m),
-    });
+    const { virtualPackages } = solveOptions[index]!;
+    const prepared = await (preparing[index] ?? prepareBuiltin(solveOptions[index]!));
+    if (index === 0 && prepared.fromDisk) {
+      for (let other = 1; other < environments.length; other++) {
+        const promise = prepareBuiltin(solveOptions[other]!);
+        // Awaited in its turn; until then a failure must not count as unhandled.
+        promise.catch(() => undefined);
+        preparing[other] = promise;
+      }
+    }
+    const solved = await solvePrepared(prepared);
     // A package kept from the previous lock comes back from the solver without its size: the
     // previous lock's (same URL, same file) stands.
     const sized = solved.map((p) =>
