@@ -50,9 +50,13 @@ describe('store: trace jobs', () => {
     await store.getState().startTrace('default');
     fake.emit('trace-1', 'trace', 'failed', {
       code: 'NOT_FOUND',
-      message: 'Tracing is not built yet.',
+      message:
+        'No built image of variant "default" is on the engine: build it first (condense build --variant default), then trace it.',
+      details: { variant: 'default' },
     });
-    expect(store.getState().jobs['trace-1']?.error).toMatch(/^Tracing is not available/);
+    expect(store.getState().jobs['trace-1']?.error).toBe(
+      'No built image of the variant default is on the engine: build it on the Build screen first, then trace it.',
+    );
     fake.handlers['trace:start'] = () => ({ jobId: 'trace-2' });
     await store.getState().startTrace('default', { suggest: true });
     const reads = fake.callsOf('recipe:get').length;

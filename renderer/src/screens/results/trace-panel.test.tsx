@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BuildRecord } from '../../../../shared/api/build';
 import { CondenseError } from '../../../../shared/api/errors';
 import type { TraceRecord } from '../../../../shared/api/trace';
+import { defaultRecipe } from '../../../../shared/recipe/model';
 import { buildRecord, variantResult } from '../../test-support/project-fixture';
 import { goTo, historyHandlers, openProject, renderApp } from '../../test-support/render-app';
 import { suggestedRecord, traceRecord, traceReport } from '../../test-support/trace-fixture';
@@ -26,9 +27,16 @@ const records: BuildRecord[] = [
   ]),
 ];
 
+// condense.yml has the variants the build made (only those can be traced).
+const recipe = {
+  ...defaultRecipe(),
+  variants: ['default', 'expert'].map((id) => ({ id, prune: defaultRecipe().prune })),
+};
+
 async function openPanel(traces: TraceRecord[] = [], start?: () => { jobId: string }) {
   const app = renderApp({
     ...historyHandlers(records),
+    'recipe:get': () => ({ recipe, exists: true, issues: [], revision: 'r1' }),
     'trace:list': () => traces,
     'trace:start': start ?? (() => ({ jobId: 'trace-1' })),
   });
@@ -87,19 +95,23 @@ describe('What does the image use? (no trace yet, running, failed, cancelled)', 
     expect(inPanel.getByRole('button', { name: 'Trace' })).toBeEnabled();
   });
 
-  it('says in words that tracing is missing, and why a start was refused', async () => {
+  it('says a variant whose image is gone must be built first, and why a start was refused', async () => {
     const { inPanel, user, fake } = await openPanel();
     await user.click(inPanel.getByRole('button', { name: 'Trace' }));
     act(() => {
       fake.emit('trace-1', 'trace', 'failed', {
         code: 'NOT_FOUND',
-        message: 'Tracing is not built yet.',
+        message:
+          'No built image of variant "default" is on the engine: build it first (condense build --variant default), then trace it.',
+        details: { variant: 'default' },
       });
     });
     const alert = await inPanel.findByRole('alert');
-    expect(alert).toHaveTextContent('Tracing is not available in this version of Condense yet.');
-    // Not the generic NOT_FOUND advice about folders.
-    expect(alert).not.toHaveTextContent(/folder/);
+    expect(alert).toHaveTextContent(
+      'No built image of the variant default is on the engine: build it on the Build screen first, then trace it.',
+    );
+    // Not the generic NOT_FOUND advice about folders, nor the CLI's command.
+    expect(alert).not.toHaveTextContent(/folder|condense build/);
     fake.handlers['trace:start'] = () => {
       throw new CondenseError('ENGINE_UNAVAILABLE', 'Docker is not running.');
     };
