@@ -149,7 +149,7 @@ describe('What does the image use? (a report)', () => {
     const { inPanel, user } = await openPanel([traceRecord()]);
     const map = inPanel.getByRole('group', { name: 'Used and unused, by package and folder' });
     const tests = within(map).getByRole('img', {
-      name: 'numpy: lib/python3.11/site-packages/numpy/tests, used 0 B of 15.0 MiB shipped; the unused part is removed by Package test suites (site-packages/*/tests), Python bytecode caches (__pycache__)',
+      name: 'numpy: lib/python3.11/site-packages/numpy/tests, used 0 B of 15.0 MiB shipped; the unused part would be removed by Package test suites (site-packages/*/tests), Python bytecode caches (__pycache__)',
     });
     expect(
       within(map).getByRole('img', { name: /^python: lib, used 6\.00 MiB of 16\.0 MiB shipped$/ }),
@@ -170,9 +170,9 @@ describe('What does the image use? (a report)', () => {
         .getAllByRole('img')
         .filter((c) => c.getAttribute('tabindex') === '0'),
     ).toEqual([tests]);
-    const detail = inPanel.getByText(/Already removed by/);
+    const detail = inPanel.getByText(/Turning on/);
     expect(detail.closest('p')).toHaveTextContent(
-      'numpy lib/python3.11/site-packages/numpy/tests: used 0 B of 15.0 MiB shipped, 15.0 MiB unused. Already removed by Package test suites (site-packages/*/tests) (15.0 MiB), Python bytecode caches (__pycache__) (2.00 MiB).',
+      'numpy lib/python3.11/site-packages/numpy/tests: used 0 B of 15.0 MiB shipped, 15.0 MiB unused. Turning on Package test suites (site-packages/*/tests) (15.0 MiB), Python bytecode caches (__pycache__) (2.00 MiB) would remove it.',
     );
     // The same numbers as a table.
     const toggle = inPanel.getByRole('button', { name: 'Show as a table' });
@@ -192,8 +192,8 @@ describe('What does the image use? (a report)', () => {
       inPanel.getByRole('list', { name: 'Rules that would remove used files' }),
     ).getAllByRole('listitem');
     expect(warnings.map((w) => w.textContent)).toEqual([
-      'Warning: Python bytecode caches (__pycache__) removes 3.00 MiB the checks used, for example lib/python3.11/__pycache__/os.cpython-311.pyc, lib/python3.11/__pycache__/re.cpython-311.pyc.',
-      'Warning: Shared libpython (lib/libpython*.so*) removes 2.00 MiB the checks used, for example lib/libpython3.11.so.1.0.',
+      'Warning: Python bytecode caches (__pycache__) would remove 3.00 MiB that the checks used, for example lib/python3.11/__pycache__/os.cpython-311.pyc, lib/python3.11/__pycache__/re.cpython-311.pyc.',
+      'Warning: Shared libpython (lib/libpython*.so*) would remove 2.00 MiB that the checks used, for example lib/libpython3.11.so.1.0.',
     ]);
     const unused = within(inPanel.getByRole('table', { name: 'Largest unused files' }))
       .getAllByRole('row')
@@ -220,7 +220,7 @@ describe('What does the image use? (a report)', () => {
     expect(
       inPanel.queryByRole('list', { name: 'Rules that would remove used files' }),
     ).not.toBeInTheDocument();
-    expect(inPanel.getByText('No catalog rule removes a file the checks used.')).toBeVisible();
+    expect(inPanel.getByText('No catalog rule would remove a file the checks used.')).toBeVisible();
   });
 });
 
