@@ -275,7 +275,7 @@ describe('Create the traced variant', () => {
         .map((g) => g.textContent),
     ).toEqual(['lib/python3.11/idlelib', 'lib/python3.11/tkinter', 'lib/python3.11/turtledemo']);
     expect(section.getByRole('status')).toHaveTextContent(
-      'Re-checked: Every check passed on the traced variant. Written into condense.yml as the variant traced (70.0 MiB).',
+      'The traced variant passed every check and was written to condense.yml. Its image: 70.0 MiB, against 105 MiB for default.',
     );
     expect(section.queryByRole('alert')).not.toBeInTheDocument();
     // condense.yml and the history changed: both are read again.
@@ -289,9 +289,9 @@ describe('Create the traced variant', () => {
   it('says that a suggestion which failed its re-check was not written', async () => {
     const { section, fake, recipeReads, panel } = await suggest(suggestedRecord(false));
     expect(section.getByRole('alert')).toHaveTextContent(
-      'The traced variant failed its re-check: The service check failed: GET /health answered 500 (ModuleNotFoundError: idlelib) Nothing was written to condense.yml.',
+      'The traced variant failed its checks, so it was not written to condense.yml: the service check failed: GET /health answered 500 (ModuleNotFoundError: idlelib).',
     );
-    expect(panel).not.toHaveTextContent('Written into condense.yml');
+    expect(panel).not.toHaveTextContent('was written to condense.yml');
     expect(fake.callsOf('recipe:get')).toHaveLength(recipeReads);
     expect(screen.queryByRole('img', { name: /suggested/ })).not.toBeInTheDocument();
   });
