@@ -214,6 +214,21 @@ describe('analyzeSavings', () => {
     expect(staticLibs.owners.reduce((s, o) => s + o.bytes, 0)).toBe(staticLibs.bytes);
   });
 
+  it('measures a variant whose custom globs take whole top-level folders with force (the traced variant)', async () => {
+    const base = recipe();
+    const traced = {
+      id: 'traced',
+      prune: { ...defaultPrune('safe'), custom: ['share', 'lib/*.a'], force: ['share'] },
+    };
+    const report = await analyzeSavings({
+      projectDir: project,
+      recipe: { ...base, variants: [{ id: 'default', prune: base.prune }, traced] },
+      cacheRoot: join(work, 'cache'),
+    });
+    expect(report.selections.map((s) => s.id)).toContain('traced');
+    expect(report.rules.map((r) => r.ruleId)).toContain('custom:share');
+  });
+
   it('reads file lists from the cache the second time, without the channel', async () => {
     const cacheRoot = join(work, 'cache-2');
     await analyzeSavings({ projectDir: project, recipe: recipe(), cacheRoot });

@@ -131,6 +131,13 @@ export async function analyzeSavings(options: AnalyzeOptions): Promise<SavingsRe
     custom: [
       ...new Set([...recipe.prune.custom, ...recipe.variants.flatMap((v) => v.prune.custom)]),
     ],
+    // A glob written with `force: true` (the traced variant's `share`, `ssl`...) stays forced here.
+    force: [
+      ...new Set([
+        ...(recipe.prune.force ?? []),
+        ...recipe.variants.flatMap((v) => v.prune.force ?? []),
+      ]),
+    ],
   };
   const everyRule = resolvePrune(every, recipe.platform);
   const all = estimateSavings(lists, everyRule, recipe.prefix);

@@ -84,8 +84,18 @@ export function applyJobEvent(view: JobView, event: JobEvent, log: LogBuffer): J
       if (text !== undefined) log.append(text);
       return { ...view, logLines: log.length };
     }
-    case 'progress':
-      return { ...view, progress: event.data as JobView['progress'] };
+    case 'progress': {
+      const progress = event.data as NonNullable<JobView['progress']>;
+      // A trace's steps report a fraction, their sub-steps (locking strace, building the suggested
+      // variant) only a message: the bar keeps its place instead of flipping to indeterminate and
+      // jumping back.
+      const before = view.job === 'trace' ? view.progress?.fraction : undefined;
+      if (before === undefined) return { ...view, progress };
+      return {
+        ...view,
+        progress: { ...progress, fraction: Math.max(before, progress.fraction ?? before) },
+      };
+    }
     case 'push': {
       // The latest layer state is the progress people read.
       const p = event.data as PushProgressEvent;

@@ -45,14 +45,34 @@ describe('store: trace jobs', () => {
     expect(fake.callsOf('recipe:get').length).toBe(reads + 1);
   });
 
+  it('keeps the bar where it was when a sub-step reports only a message, and never moves it back', async () => {
+    const { fake, store } = await setup();
+    await store.getState().startTrace('default', { suggest: true });
+    const progress = () => store.getState().jobs['trace-1']?.progress;
+    fake.emit('trace-1', 'trace', 'progress', { message: 'Preparing the tracer', fraction: 0.05 });
+    fake.emit('trace-1', 'trace', 'progress', { message: 'Locking the tracer (strace)' });
+    expect(progress()).toEqual({ message: 'Locking the tracer (strace)', fraction: 0.05 });
+    fake.emit('trace-1', 'trace', 'progress', {
+      message: 'Building the traced variant',
+      fraction: 0.7,
+    });
+    // The suggested variant's build reports its own fractions.
+    fake.emit('trace-1', 'trace', 'progress', { message: 'Step 2/9', fraction: 0.2 });
+    expect(progress()).toEqual({ message: 'Step 2/9', fraction: 0.7 });
+  });
+
   it('words a failed trace for tracing, and leaves condense.yml alone when the re-check failed', async () => {
     const { fake, store } = await setup();
     await store.getState().startTrace('default');
     fake.emit('trace-1', 'trace', 'failed', {
       code: 'NOT_FOUND',
-      message: 'Tracing is not built yet.',
+      message:
+        'No built image of variant "default" is on the engine: build it first (condense build --variant default), then trace it.',
+      details: { variant: 'default' },
     });
-    expect(store.getState().jobs['trace-1']?.error).toMatch(/^Tracing is not available/);
+    expect(store.getState().jobs['trace-1']?.error).toBe(
+      'No built image of the variant default is on the engine: build it on the Build screen first, then trace it.',
+    );
     fake.handlers['trace:start'] = () => ({ jobId: 'trace-2' });
     await store.getState().startTrace('default', { suggest: true });
     const reads = fake.callsOf('recipe:get').length;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { defaultRecipe } from '../../../shared/recipe/model';
 import type { TraceReport } from '../../../shared/trace/model';
 import { buildRecord, variantResult } from '../test-support/project-fixture';
 import { suggestedRecord, traceRecord, traceReport } from '../test-support/trace-fixture';
@@ -32,15 +33,43 @@ const history = [
 ];
 
 describe('traceSelectors', () => {
-  it('offers the built variants of the newest build with an image', () => {
-    expect(traceSelectors.choices({ history }).map((c) => [c.id, c.sizeBytes])).toEqual([
-      ['default', 105 * MIB],
-      ['expert', 60 * MIB],
+  it('offers each variant of condense.yml by its newest build with an image', () => {
+    const recipe = {
+      ...defaultRecipe(),
+      variants: ['default', 'expert', 'traced'].map((id) => ({ id, prune: defaultRecipe().prune })),
+    };
+    const choices = (h = history) =>
+      traceSelectors.choices({ history: h, recipe }).map((c) => [c.id, c.sizeBytes, c.buildId]);
+    // `old` is built but no longer in condense.yml; `broken` failed; b4 built nothing.
+    expect(choices()).toEqual([
+      ['default', 105 * MIB, 'b3'],
+      ['expert', 60 * MIB, 'b3'],
+    ]);
+    // Without the recipe (not read yet), every built variant.
+    expect(traceSelectors.choices({ history }).map((c) => c.id)).toEqual([
+      'default',
+      'expert',
+      'old',
+    ]);
+    // Building the traced variant alone (as "Create the traced variant" does) keeps the others, in
+    // condense.yml's order; a build whose images were removed offers nothing.
+    const traced = buildRecord('b5', '2026-01-05T09:00:00Z', [
+      variantResult('traced', [['COPY', 40 * MIB]]),
+      variantResult('expert', [['COPY', 59 * MIB]]),
+    ]);
+    const removed = {
+      ...buildRecord('b6', '2026-01-06T09:00:00Z', [variantResult('default', [['COPY', 1]])]),
+      imagesRemoved: true,
+    };
+    expect(choices([...history, traced, removed])).toEqual([
+      ['default', 105 * MIB, 'b3'],
+      ['expert', 59 * MIB, 'b5'],
+      ['traced', 40 * MIB, 'b5'],
     ]);
     expect(traceSelectors.choices({ history: [] })).toEqual([]);
-    expect(traceSelectors.defaultChoice({ history, traces: [] })).toBe('default');
+    expect(traceSelectors.defaultChoice({ history, traces: [], recipe })).toBe('default');
     const traces = [traceRecord({ variant: 'old' }), traceRecord({ variant: 'expert' })];
-    expect(traceSelectors.defaultChoice({ history, traces })).toBe('expert');
+    expect(traceSelectors.defaultChoice({ history, traces, recipe })).toBe('expert');
   });
 
   const empty = { traces: [], jobs: {}, traceJobId: undefined, traceRequest: undefined };
@@ -128,8 +157,12 @@ describe('traceSelectors', () => {
     ]);
   });
 
-  it('draws each variant of the newest build against the limit, with the re-checked suggestion', () => {
-    const choices = traceSelectors.choices({ history });
+  it('draws each built variant against the limit, with the re-checked suggestion', () => {
+    const recipe = {
+      ...defaultRecipe(),
+      variants: ['default', 'expert'].map((id) => ({ id, prune: defaultRecipe().prune })),
+    };
+    const choices = traceSelectors.choices({ history, recipe });
     expect(traceSelectors.limitBars(suggestedRecord(true), choices)).toEqual([
       { label: 'default', bytes: 105 * MIB, traced: true },
       { label: 'expert', bytes: 60 * MIB, traced: false },
@@ -146,13 +179,26 @@ describe('traceSelectors', () => {
 });
 
 describe('describeTraceError', () => {
-  it('words the missing tracer for users, and adds the tracing next step', () => {
-    expect(describeTraceError({ code: 'NOT_FOUND', message: 'Tracing is not built yet.' })).toMatch(
-      /^Tracing is not available in this version of Condense yet/,
+  it('says a variant without a built image must be built first, on the Build screen', () => {
+    // The service's message names the CLI; the app names its own screen instead.
+    expect(
+      describeTraceError({
+        code: 'NOT_FOUND',
+        message:
+          'No built image of variant "x" is on the engine: build it first (condense build --variant x), then trace it.',
+        details: { variant: 'x' },
+      }),
+    ).toBe(
+      'No built image of the variant x is on the engine: build it on the Build screen first, then trace it.',
     );
-    expect(describeTraceError({ code: 'NOT_FOUND', message: 'No image of "x".' })).toBe(
-      'No image of "x". Build this variant again on the Build screen, then trace it.',
-    );
+    // A variant condense.yml no longer has: the service's own words.
+    const gone = 'condense.yml has no variant "x": trace one of default.';
+    expect(
+      describeTraceError({ code: 'NOT_FOUND', message: gone, details: { field: 'variant' } }),
+    ).toBe(gone);
+  });
+
+  it('adds the tracing next step to the other failures', () => {
     expect(describeTraceError({ code: 'ENGINE_UNAVAILABLE', message: 'No engine.' })).toBe(
       'No engine. Start Docker (or set DOCKER_HOST) and try again.',
     );

@@ -49,20 +49,18 @@ export interface RuleShare {
   bytes: number;
 }
 
-const NOT_BUILT = /not built yet/i;
-
 /**
- * A trace job's error in words for people. The service's message says what went wrong; the next
- * step is the tracing one (the generic one for NOT_FOUND talks about folders).
+ * A trace job's error in words for people. The service's message says what went wrong (it may name a
+ * CLI command: the app says where to do it instead); the next step is the tracing one.
  */
 export function describeTraceError(info: ErrorInfo): string {
-  if (info.code === 'NOT_FOUND' && NOT_BUILT.test(info.message)) {
-    return 'Tracing is not available in this version of Condense yet. Builds, results and pushes work as before.';
-  }
   switch (info.code) {
     case 'CANCELLED':
       return 'Trace cancelled.';
     case 'NOT_FOUND':
+      // condense.yml lost the variant (edited by hand since the build).
+      if (info.details?.field === 'variant') return info.message;
+      return `No built image of ${variantName(info)} is on the engine: build it on the Build screen first, then trace it.`;
     case 'IMAGE_MISSING':
       return `${info.message} Build this variant again on the Build screen, then trace it.`;
     case 'CHECK_FAILED':
@@ -74,6 +72,11 @@ export function describeTraceError(info: ErrorInfo): string {
   }
 }
 
+function variantName(info: ErrorInfo): string {
+  const variant = info.details?.variant;
+  return typeof variant === 'string' ? `the variant ${variant}` : 'this variant';
+}
+
 function totalOf(sizeBytes: number | undefined, layers: { sizeBytes: number }[]): number {
   return sizeBytes ?? layers.reduce((sum, l) => sum + l.sizeBytes, 0);
 }
@@ -82,23 +85,44 @@ export const traceSelectors = {
   job: (s: Pick<S, 'traceJobId' | 'jobs'>): JobView | undefined =>
     s.traceJobId ? s.jobs[s.traceJobId] : undefined,
   isTracing: (s: Pick<S, 'traceJobId' | 'jobs'>) => traceSelectors.job(s)?.state === 'running',
-  /** The built variants of the newest build that produced an image. */
-  choices: (s: Pick<S, 'history'>): TraceChoice[] => {
-    const latest = [...s.history]
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
-      .find((b) => b.variants.some((v) => v.state === 'succeeded'));
-    if (!latest) return [];
-    return latest.variants
-      .filter((v) => v.state === 'succeeded')
-      .map((v) => ({
-        id: v.id,
-        ...(v.imageId ? { imageId: v.imageId } : {}),
-        sizeBytes: totalOf(v.sizeBytes, v.layers),
-        buildId: latest.id,
-      }));
+  /**
+   * Each variant of condense.yml by its newest successful build whose images are still there (as
+   * the trace service picks the image), newest build first: building one variant, say the traced
+   * one, leaves the others traceable. A variant no longer in condense.yml cannot be traced (the
+   * service refuses it).
+   */
+  choices: (s: Pick<S, 'history'> & { recipe?: S['recipe'] }): TraceChoice[] => {
+    const order = s.recipe
+      ? s.recipe.variants.length > 0
+        ? s.recipe.variants.map((v) => v.id)
+        : ['default']
+      : undefined;
+    const inRecipe = order ? new Set(order) : undefined;
+    const seen = new Set<string>();
+    const out: TraceChoice[] = [];
+    const builds = [...s.history]
+      .filter((b) => !b.imagesRemoved)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    for (const build of builds) {
+      for (const v of build.variants) {
+        if (v.state !== 'succeeded' || seen.has(v.id) || (inRecipe && !inRecipe.has(v.id)))
+          continue;
+        seen.add(v.id);
+        out.push({
+          id: v.id,
+          ...(v.imageId ? { imageId: v.imageId } : {}),
+          sizeBytes: totalOf(v.sizeBytes, v.layers),
+          buildId: build.id,
+        });
+      }
+    }
+    // In condense.yml's order when it is known, else newest build first.
+    return order ? out.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)) : out;
   },
   /** The variant the panel opens on: the one traced last when it can still be traced, else the first. */
-  defaultChoice: (s: Pick<S, 'history' | 'traces'>): string | undefined => {
+  defaultChoice: (
+    s: Pick<S, 'history' | 'traces'> & { recipe?: S['recipe'] },
+  ): string | undefined => {
     const ids = traceSelectors.choices(s).map((c) => c.id);
     return s.traces.map((t) => t.variant).find((v) => ids.includes(v)) ?? ids[0];
   },

@@ -141,14 +141,15 @@ export function suggestedRecord(passed: boolean): TraceRecord {
     verified: passed
       ? {
           passed: true,
-          message: 'Every check passed on the traced variant.',
+          // The trace service's own words (trace-service.ts).
+          message: 'The traced variant passed every check and was written to condense.yml.',
           buildId: '20260103-110000-aaaaaa',
           sizeBytes: 70 * MIB,
         }
       : {
           passed: false,
           message:
-            'The service check failed: GET /health answered 500 (ModuleNotFoundError: idlelib)',
+            'The traced variant failed its checks, so it was not written to condense.yml: the service check failed: GET /health answered 500 (ModuleNotFoundError: idlelib).',
         },
   });
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BuildRecord } from '../../../../shared/api/build';
 import { CondenseError } from '../../../../shared/api/errors';
 import type { TraceRecord } from '../../../../shared/api/trace';
+import { defaultRecipe } from '../../../../shared/recipe/model';
 import { buildRecord, variantResult } from '../../test-support/project-fixture';
 import { goTo, historyHandlers, openProject, renderApp } from '../../test-support/render-app';
 import { suggestedRecord, traceRecord, traceReport } from '../../test-support/trace-fixture';
@@ -25,9 +26,16 @@ const records: BuildRecord[] = [
   ]),
 ];
 
+// condense.yml has the variants the build made (only those can be traced).
+const recipe = {
+  ...defaultRecipe(),
+  variants: ['default', 'expert'].map((id) => ({ id, prune: defaultRecipe().prune })),
+};
+
 async function openPanel(traces: TraceRecord[] = [], start?: () => { jobId: string }) {
   const app = renderApp({
     ...historyHandlers(records),
+    'recipe:get': () => ({ recipe, exists: true, issues: [], revision: 'r1' }),
     'trace:list': () => traces,
     'trace:start': start ?? (() => ({ jobId: 'trace-1' })),
   });
@@ -86,19 +94,23 @@ describe('What does the image use? (no trace yet, running, failed, cancelled)', 
     expect(inPanel.getByRole('button', { name: 'Trace' })).toBeEnabled();
   });
 
-  it('says in words that tracing is missing, and why a start was refused', async () => {
+  it('says a variant whose image is gone must be built first, and why a start was refused', async () => {
     const { inPanel, user, fake } = await openPanel();
     await user.click(inPanel.getByRole('button', { name: 'Trace' }));
     act(() => {
       fake.emit('trace-1', 'trace', 'failed', {
         code: 'NOT_FOUND',
-        message: 'Tracing is not built yet.',
+        message:
+          'No built image of variant "default" is on the engine: build it first (condense build --variant default), then trace it.',
+        details: { variant: 'default' },
       });
     });
     const alert = await inPanel.findByRole('alert');
-    expect(alert).toHaveTextContent('Tracing is not available in this version of Condense yet.');
-    // Not the generic NOT_FOUND advice about folders.
-    expect(alert).not.toHaveTextContent(/folder/);
+    expect(alert).toHaveTextContent(
+      'No built image of the variant default is on the engine: build it on the Build screen first, then trace it.',
+    );
+    // Not the generic NOT_FOUND advice about folders, nor the CLI's command.
+    expect(alert).not.toHaveTextContent(/folder|condense build/);
     fake.handlers['trace:start'] = () => {
       throw new CondenseError('ENGINE_UNAVAILABLE', 'Docker is not running.');
     };
@@ -136,7 +148,7 @@ describe('What does the image use? (a report)', () => {
     const { inPanel, user } = await openPanel([traceRecord()]);
     const map = inPanel.getByRole('group', { name: 'Used and unused, by package and folder' });
     const tests = within(map).getByRole('img', {
-      name: 'numpy: lib/python3.11/site-packages/numpy/tests, used 0 B of 15.0 MiB shipped; the unused part is removed by Package test suites (site-packages/*/tests), Python bytecode caches (__pycache__)',
+      name: 'numpy: lib/python3.11/site-packages/numpy/tests, used 0 B of 15.0 MiB shipped; the unused part would be removed by Package test suites (site-packages/*/tests), Python bytecode caches (__pycache__)',
     });
     expect(
       within(map).getByRole('img', { name: /^python: lib, used 6\.00 MiB of 16\.0 MiB shipped$/ }),
@@ -157,9 +169,9 @@ describe('What does the image use? (a report)', () => {
         .getAllByRole('img')
         .filter((c) => c.getAttribute('tabindex') === '0'),
     ).toEqual([tests]);
-    const detail = inPanel.getByText(/Already removed by/);
+    const detail = inPanel.getByText(/Turning on/);
     expect(detail.closest('p')).toHaveTextContent(
-      'numpy lib/python3.11/site-packages/numpy/tests: used 0 B of 15.0 MiB shipped, 15.0 MiB unused. Already removed by Package test suites (site-packages/*/tests) (15.0 MiB), Python bytecode caches (__pycache__) (2.00 MiB).',
+      'numpy lib/python3.11/site-packages/numpy/tests: used 0 B of 15.0 MiB shipped, 15.0 MiB unused. Turning on Package test suites (site-packages/*/tests) (15.0 MiB), Python bytecode caches (__pycache__) (2.00 MiB) would remove it.',
     );
     // The same numbers as a table.
     const toggle = inPanel.getByRole('button', { name: 'Show as a table' });
@@ -179,8 +191,8 @@ describe('What does the image use? (a report)', () => {
       inPanel.getByRole('list', { name: 'Rules that would remove used files' }),
     ).getAllByRole('listitem');
     expect(warnings.map((w) => w.textContent)).toEqual([
-      'Warning: Python bytecode caches (__pycache__) removes 3.00 MiB the checks used, for example lib/python3.11/__pycache__/os.cpython-311.pyc, lib/python3.11/__pycache__/re.cpython-311.pyc.',
-      'Warning: Shared libpython (lib/libpython*.so*) removes 2.00 MiB the checks used, for example lib/libpython3.11.so.1.0.',
+      'Warning: Python bytecode caches (__pycache__) would remove 3.00 MiB that the checks used, for example lib/python3.11/__pycache__/os.cpython-311.pyc, lib/python3.11/__pycache__/re.cpython-311.pyc.',
+      'Warning: Shared libpython (lib/libpython*.so*) would remove 2.00 MiB that the checks used, for example lib/libpython3.11.so.1.0.',
     ]);
     const unused = within(inPanel.getByRole('table', { name: 'Largest unused files' }))
       .getAllByRole('row')
@@ -207,7 +219,7 @@ describe('What does the image use? (a report)', () => {
     expect(
       inPanel.queryByRole('list', { name: 'Rules that would remove used files' }),
     ).not.toBeInTheDocument();
-    expect(inPanel.getByText('No catalog rule removes a file the checks used.')).toBeVisible();
+    expect(inPanel.getByText('No catalog rule would remove a file the checks used.')).toBeVisible();
   });
 });
 
@@ -262,7 +274,7 @@ describe('Create the traced variant', () => {
         .map((g) => g.textContent),
     ).toEqual(['lib/python3.11/idlelib', 'lib/python3.11/tkinter', 'lib/python3.11/turtledemo']);
     expect(section.getByRole('status')).toHaveTextContent(
-      'Re-checked: Every check passed on the traced variant. Written into condense.yml as the variant traced (70.0 MiB).',
+      'The traced variant passed every check and was written to condense.yml. Its image: 70.0 MiB, against 105 MiB for default.',
     );
     expect(section.queryByRole('alert')).not.toBeInTheDocument();
     // condense.yml and the history changed: both are read again.
@@ -276,9 +288,9 @@ describe('Create the traced variant', () => {
   it('says that a suggestion which failed its re-check was not written', async () => {
     const { section, fake, recipeReads, panel } = await suggest(suggestedRecord(false));
     expect(section.getByRole('alert')).toHaveTextContent(
-      'The traced variant failed its re-check: The service check failed: GET /health answered 500 (ModuleNotFoundError: idlelib) Nothing was written to condense.yml.',
+      'The traced variant failed its checks, so it was not written to condense.yml: the service check failed: GET /health answered 500 (ModuleNotFoundError: idlelib).',
     );
-    expect(panel).not.toHaveTextContent('Written into condense.yml');
+    expect(panel).not.toHaveTextContent('was written to condense.yml');
     expect(fake.callsOf('recipe:get')).toHaveLength(recipeReads);
     expect(screen.queryByRole('img', { name: /suggested/ })).not.toBeInTheDocument();
   });

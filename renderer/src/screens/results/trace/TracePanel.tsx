@@ -23,7 +23,8 @@ export function TracePanel() {
   const traceRequest = useApp((s) => s.traceRequest);
   const traceError = useApp((s) => s.traceError);
   const jobs = useApp((s) => s.jobs);
-  const platform = useApp((s) => s.recipe?.platform);
+  const recipe = useApp((s) => s.recipe);
+  const platform = recipe?.platform;
   const loadTraces = useApp((s) => s.loadTraces);
   const startTrace = useApp((s) => s.startTrace);
   const cancelJob = useApp((s) => s.cancelJob);
@@ -33,11 +34,11 @@ export function TracePanel() {
     loadTraces().catch(log);
   }, [loadTraces, projectDir]);
 
-  const choices = traceSelectors.choices({ history });
+  const choices = traceSelectors.choices({ history, recipe });
   const variant =
     picked && choices.some((c) => c.id === picked)
       ? picked
-      : traceSelectors.defaultChoice({ history, traces });
+      : traceSelectors.defaultChoice({ history, traces, recipe });
   const busy = traceSelectors.isTracing({ traceJobId, jobs });
   const view = variant
     ? traceSelectors.view({ traces, traceJobId, traceRequest, traceError, jobs }, variant)

@@ -14,8 +14,9 @@ export function TraceSuggestion({
   busy: boolean;
   onCreate: () => void;
 }) {
-  const suggestion = view.record?.suggestion;
-  const verified = view.record?.verified;
+  const record = view.record;
+  const suggestion = record?.suggestion;
+  const verified = record?.verified;
   const sizes = formatSizeColumn((suggestion?.groups ?? []).map((g) => g.bytes));
   return (
     <section className="trace-suggestion" aria-labelledby="trace-suggestion-title">
@@ -73,14 +74,16 @@ export function TraceSuggestion({
           </table>
           {verified?.passed ? (
             <p role="status" className="ok-note">
-              Re-checked: {verified.message} Written into condense.yml as the variant{' '}
-              <code>{suggestion.variantId}</code>
-              {verified.sizeBytes !== undefined ? ` (${formatSize(verified.sizeBytes)})` : ''}.
+              {/* The service's sentence says it passed and was written to condense.yml. */}
+              {verified.message}
+              {verified.sizeBytes !== undefined && record
+                ? ` Its image: ${formatSize(verified.sizeBytes)}, against ${formatSize(record.report.shippedBytes)} for ${record.variant}.`
+                : ''}
             </p>
           ) : verified ? (
+            // The service's sentence says why and that nothing was written.
             <p role="alert" className="error-note">
-              The traced variant failed its re-check: {verified.message} Nothing was written to
-              condense.yml.
+              {verified.message}
             </p>
           ) : (
             <p className="muted">Not built or checked yet: nothing was written to condense.yml.</p>

@@ -26,7 +26,7 @@ export function TraceTable({
           <th scope="col" className="num">
             Shipped
           </th>
-          <th scope="col">Unused part removed by</th>
+          <th scope="col">Rules that would remove the unused part</th>
         </tr>
       </thead>
       <tbody>

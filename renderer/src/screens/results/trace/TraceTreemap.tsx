@@ -15,12 +15,15 @@ function fits(text: string, width: number): boolean {
   return text.length * 6.5 < width - 6;
 }
 
-/** "numpy: lib/.../tests, used 0 B of 15.0 MiB; unused part removed by Package test suites". */
+/**
+ * "numpy: lib/.../tests, used 0 B of 15.0 MiB; the unused part would be removed by Package test
+ * suites". The image ships these files, so no listed rule is on in the traced variant: "would".
+ */
 function cellName(cell: TreemapCell, platform: RecipePlatform): string {
   const used = cell.bytes - cell.shadedBytes;
   const rules = traceSelectors.ruleShares(cell.byRule, platform).map((r) => r.title);
   return `${cell.packageName}: ${cell.folder || 'all files'}, used ${formatSize(used)} of ${formatSize(cell.bytes)} shipped${
-    rules.length ? `; the unused part is removed by ${rules.join(', ')}` : ''
+    rules.length ? `; the unused part would be removed by ${rules.join(', ')}` : ''
   }`;
 }
 
@@ -34,14 +37,16 @@ function CellDetail({ cell, platform }: { cell: TreemapCell; platform: RecipePla
       {cell.shadedBytes > 0 ? `, ${formatSize(cell.shadedBytes)} unused` : ''}.{' '}
       {shares.length > 0 ? (
         <>
-          Already removed by{' '}
+          Turning on{' '}
           {shares.map((r, i) => (
             <span key={r.id}>
               {i > 0 ? ', ' : ''}
               {r.title} ({formatSize(r.bytes)})
             </span>
-          ))}
-          {removed < cell.shadedBytes ? '; no catalog rule removes the rest.' : '.'}
+          ))}{' '}
+          {removed < cell.shadedBytes
+            ? 'would remove part of it; no catalog rule removes the rest: the traced variant would.'
+            : 'would remove it.'}
         </>
       ) : cell.shadedBytes > 0 ? (
         'No catalog rule removes the unused part: the traced variant would.'
