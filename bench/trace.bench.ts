@@ -9,7 +9,7 @@
 // Needs the engine, the fixture images and the realistic channel (bash fixtures/realistic/build.sh).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { defaultRepository } from '../electron/services/build/build-request';
 import { buildProject } from '../electron/services/build/build-service';
@@ -76,7 +76,9 @@ function unusedByPackage(report: TraceReport, count: number): string {
 }
 
 try {
-  const example = await nycTaxiFareProject(join(work, 'project'), channel.url, cacheRoot);
+  // A folder name of its own: the images are `condense/<folder>:...`, and other tests on a shared
+  // engine remove `condense/project`.
+  const example = await nycTaxiFareProject(join(work, basename(work)), channel.url, cacheRoot);
   project = example.dir;
   console.log(
     `fixture: lock ${example.timings.lockSeconds.toFixed(1)} s, model.pkl ${example.timings.modelSeconds.toFixed(1)} s${example.timings.modelCached ? ' (cached)' : ''}`,
