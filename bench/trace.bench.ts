@@ -26,6 +26,7 @@ import {
   FIXTURE_BUILDER_IMAGE,
   FIXTURE_RUNTIME_IMAGE,
   fixtureImagesRequirement,
+  runInImage,
 } from '../test/support/docker';
 import { dockerHost } from '../test/support/requirements';
 import { removeRepository } from '../test/support/test-images';
@@ -63,6 +64,42 @@ async function timedTrace(variant: string, suggest: boolean) {
     },
   );
   return { record, reportMs, totalMs: performance.now() - started };
+}
+
+/**
+ * Imports every module of the big packages the traced variant keeps whole (tests aside) and prints
+ * the ones that fail: a module no check imported must still import when its package is kept.
+ */
+const IMPORT_SWEEP = `
+import importlib, pkgutil
+failed = []
+count = 0
+def record(name, error):
+    failed.append(f"{name}: {type(error).__name__}: {str(error)[:160]}")
+for top in ["sklearn", "scipy", "pandas", "numpy"]:
+    package = importlib.import_module(top)
+    for info in pkgutil.walk_packages(package.__path__, top + ".", onerror=lambda n: failed.append(n + ": (walk)")):
+        if ".tests" in info.name or "conftest" in info.name or "._test" in info.name:
+            continue
+        count += 1
+        try:
+            importlib.import_module(info.name)
+        except BaseException as error:
+            record(info.name, error)
+print(count, len(failed))
+print("\\n".join(failed))
+`;
+
+async function importSweep(image: string): Promise<{ count: number; failed: string[] }> {
+  const run = await runInImage(docker, image, [], {
+    entrypoint: ['/env/bin/python', '-c', IMPORT_SWEEP],
+    timeoutMs: 1_200_000,
+  });
+  const [head, ...rest] = run.stdout.trim().split('\n');
+  const [count] = (head ?? '').split(' ').map(Number);
+  if (run.exitCode !== 0 || count === undefined || Number.isNaN(count))
+    throw new Error(`import sweep in ${image}: exit ${run.exitCode}: ${run.stderr.slice(-500)}`);
+  return { count, failed: rest.filter((line) => line.length > 0) };
 }
 
 /** The packages whose unused bytes the report counts most, largest first. */
@@ -156,6 +193,17 @@ try {
       `traced variant traced again: ${formatSize(r.usedBytes)} used of ${formatSize(r.shippedBytes)} shipped; probes ${r.probes.every((p) => p.passed) ? 'passed' : 'FAILED'}`,
     );
     console.log(`kept but unused, by package: ${unusedByPackage(r, 8)}`);
+    // "Whole Python packages kept" checked beyond the checks: every module of them imports.
+    const repository = defaultRepository(project);
+    const expert = await importSweep(`${repository}:${TRACED}`);
+    const sweep = await importSweep(`${repository}:traced`);
+    const broken = sweep.failed.filter(
+      (line) => !expert.failed.some((e) => e.split(':')[0] === line.split(':')[0]),
+    );
+    console.log(
+      `import sweep (every module of sklearn, scipy, pandas, numpy; tests aside): ${TRACED} ${expert.count - expert.failed.length}/${expert.count} import, traced ${sweep.count - sweep.failed.length}/${sweep.count}; failing only in traced: ${broken.length}`,
+    );
+    for (const line of broken.slice(0, 15)) console.log(`  ${line}`);
   }
 } finally {
   if (project) await removeRepository(engine.docker, defaultRepository(project));
