@@ -53,17 +53,29 @@ let project: string | undefined;
 async function timedTrace(variant: string, suggest: boolean) {
   const started = performance.now();
   let reportMs = 0;
+  const phases: { message: string; at: number }[] = [];
   const record = await traceProject(
     deps,
     { projectDir: project!, variant, suggest },
     {
       signal: new AbortController().signal,
-      emit: (kind: string) => {
+      emit: (kind: string, data: unknown) => {
         if (kind === 'report') reportMs = performance.now() - started;
+        const message = (data as { message?: string } | undefined)?.message;
+        if (kind === 'progress' && message && phases.at(-1)?.message !== message)
+          phases.push({ message, at: performance.now() - started });
       },
     },
   );
-  return { record, reportMs, totalMs: performance.now() - started };
+  // Where the trace's time went, up to the report: the longest steps by progress message.
+  const steps = phases
+    .filter((p) => p.at < reportMs)
+    .map((p, i, all) => ({ message: p.message, ms: (all[i + 1]?.at ?? reportMs) - p.at }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
+    .map((p) => `${p.message.slice(0, 60)} ${seconds(p.ms)}`)
+    .join('; ');
+  return { record, reportMs, totalMs: performance.now() - started, steps };
 }
 
 /**
@@ -86,7 +98,7 @@ for top in ["sklearn", "scipy", "pandas", "numpy"]:
             importlib.import_module(info.name)
         except BaseException as error:
             record(info.name, error)
-print(count, len(failed))
+print("SWEEP", count, len(failed))
 print("\\n".join(failed))
 `;
 
@@ -95,11 +107,23 @@ async function importSweep(image: string): Promise<{ count: number; failed: stri
     entrypoint: ['/env/bin/python', '-c', IMPORT_SWEEP],
     timeoutMs: 1_200_000,
   });
-  const [head, ...rest] = run.stdout.trim().split('\n');
-  const [count] = (head ?? '').split(' ').map(Number);
-  if (run.exitCode !== 0 || count === undefined || Number.isNaN(count))
+  // Modules may print on import: the sweep's own lines start at its marker.
+  const lines = run.stdout.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('SWEEP '));
+  const count = at >= 0 ? Number(lines[at]!.split(' ')[1]) : NaN;
+  if (run.exitCode !== 0 || Number.isNaN(count))
     throw new Error(`import sweep in ${image}: exit ${run.exitCode}: ${run.stderr.slice(-500)}`);
+  const rest = lines.slice(at + 1);
   return { count, failed: rest.filter((line) => line.length > 0) };
+}
+
+/** The packages whose used bytes the report counts most, largest first. */
+function usedByPackage(report: TraceReport, count: number): string {
+  return [...report.packages]
+    .sort((a, b) => b.usedBytes - a.usedBytes)
+    .slice(0, count)
+    .map((p) => `${p.name} ${formatSize(p.usedBytes)}`)
+    .join(', ');
 }
 
 /** The packages whose unused bytes the report counts most, largest first. */
@@ -155,6 +179,8 @@ try {
   console.log(
     `traced ${TRACED}: report after ${seconds(traced.reportMs)}, suggestion built and re-checked after ${seconds(traced.totalMs)}: ${verified?.message ?? 'no suggestion'}`,
   );
+  console.log(`trace steps, longest first: ${traced.steps}`);
+  console.log(`used by package: ${usedByPackage(report, 8)}`);
   if (verified?.passed && verified.sizeBytes !== undefined) sizes.traced = verified.sizeBytes;
 
   const ids = [...PRESETS, 'traced'].filter((id) => sizes[id] !== undefined);
