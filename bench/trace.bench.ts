@@ -216,6 +216,9 @@ try {
     const r = again.record.report;
     console.log('');
     console.log(
+      `traced variant traced again (tracer stage cached): report after ${seconds(again.reportMs)}; steps: ${again.steps}`,
+    );
+    console.log(
       `traced variant traced again: ${formatSize(r.usedBytes)} used of ${formatSize(r.shippedBytes)} shipped; probes ${r.probes.every((p) => p.passed) ? 'passed' : 'FAILED'}`,
     );
     console.log(`kept but unused, by package: ${unusedByPackage(r, 8)}`);
