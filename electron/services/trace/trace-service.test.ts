@@ -107,6 +107,8 @@ describe('tracing a built variant (real engine)', () => {
     expect(report.limitBytes).toBe(report.usedBytes + report.baseBytes);
     expect(report.limitBytes).toBeLessThan(report.shippedBytes);
     expect(progress.some((m) => /Running the checks under the tracer/.test(m))).toBe(true);
+    // The trace image's build is a step of its own, not part of "Locking the tracer".
+    expect(progress.some((m) => /Building the trace image/.test(m))).toBe(true);
     expect((await listTraces(project)).map((r) => r.variant)).toEqual(['default']);
   }, 600_000);
 

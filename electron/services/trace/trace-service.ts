@@ -156,6 +156,9 @@ export async function traceProject(
     signal,
     progress,
   });
+  // Its own step: installing strace in the builder waits for the package cache like any build, and
+  // without this line the whole wait showed as "Locking the tracer".
+  progress('Building the trace image (the variant plus strace)', 0.1);
   const traceImage = await buildTraceImage({
     engine,
     recipe,
