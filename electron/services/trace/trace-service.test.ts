@@ -55,7 +55,8 @@ beforeAll(async () => {
   if (!channel) return;
   engine = connectEngine({ env: { DOCKER_HOST: dockerHost() } });
   work = await mkdtemp(join(tmpdir(), 'condense-trace-'));
-  project = join(work, 'project');
+  // A folder name of its own: tests remove their repository (condense/<folder>) when they end.
+  project = join(work, 'trace-service-project');
   cacheRoot = join(work, 'cache');
   process.env.CONDENSE_CACHE_DIR = cacheRoot;
   await createTraceServiceProject(project, channel.url, cacheRoot);
