@@ -234,10 +234,10 @@ export async function traceProject(
     progress(`Traced ${variantId}`, 1);
     return record;
   } finally {
-    await engine.docker
-      .getImage(traceImage)
-      .remove({ force: true })
-      .catch(() => undefined);
+    // After a cancel too (no parent signal), but never longer than one engine deadline.
+    await engineCall(engine, 'remove the trace image', (abortSignal) =>
+      engine.docker.getImage(traceImage).remove({ force: true, abortSignal } as object),
+    ).catch(() => undefined);
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import type { TraceRecord } from '../../../shared/api/trace';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { recoverFolder } from '../fs/commit-files';
 import { diskError } from '../fs/disk-errors';
 
 /** `<project>/.condense/traces/<variant>.json`: the latest trace of each variant. */
@@ -15,6 +16,8 @@ export async function saveTrace(projectDir: string, record: TraceRecord): Promis
   const file = join(dir, `${record.variant}.json`);
   try {
     await mkdir(dir, { recursive: true });
+    // A trace killed while saving left only a temp file (the record is renamed in whole): gone now.
+    await recoverFolder(dir);
     await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
   } catch (error) {
     throw diskError(error, file);
@@ -37,6 +40,7 @@ function isTraceRecord(value: unknown): value is TraceRecord {
 /** The stored traces, newest first; a damaged file hides only itself. */
 export async function listTraces(projectDir: string): Promise<TraceRecord[]> {
   const dir = tracesDir(projectDir);
+  await recoverFolder(dir);
   const names = await readdir(dir).catch(() => [] as string[]);
   const records: TraceRecord[] = [];
   for (const name of names.filter((n) => n.endsWith('.json'))) {
