@@ -72,6 +72,21 @@ describe('deadlines in the CLI (in process)', () => {
     delete process.env.CONDENSE_ENGINE_TIMEOUT;
     delete process.env.DOCKER_HOST;
   }, 60_000);
+
+  it('trace ends against a Docker socket that never answers, naming the engine', async () => {
+    process.env.DOCKER_HOST = `unix://${docker.url}`;
+    process.env.CONDENSE_ENGINE_TIMEOUT = '0.3';
+    const dir = await project('trace', { 'environment.yml': environment() });
+    const started = Date.now();
+    const trace = await cli(['trace', '--project', dir]);
+    delete process.env.CONDENSE_ENGINE_TIMEOUT;
+    delete process.env.DOCKER_HOST;
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(trace.code).toBe(1);
+    expect(trace.stderr).toMatch(
+      /condense trace: The Docker engine at unix:\/\/.*docker\.sock \(version and info\) did not answer within 300 ms/,
+    );
+  }, 60_000);
 });
 
 /** `condense` from the sources in a child process. */
@@ -120,6 +135,22 @@ describe('signals end the CLI (child process)', () => {
     expect(await run.exited).toBe(130);
     expect(run.stderr()).toMatch(/interrupted, stopping/);
     expect(run.stderr()).toMatch(/condense images: Cancelled/);
+  }, 90_000);
+
+  it('SIGTERM stops trace waiting on a hung engine: exit 143 within seconds', async () => {
+    const dir = await project('sigterm-trace', { 'environment.yml': environment() });
+    const before = docker.connections();
+    const run = condense(['trace', '--project', dir], {
+      DOCKER_HOST: `unix://${docker.url}`,
+      CONDENSE_ENGINE_TIMEOUT: '600',
+    });
+    await until(() => docker.connections() > before, 'the CLI to connect');
+    const sent = Date.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(143);
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    expect(run.stderr()).toMatch(/got SIGTERM, stopping/);
+    expect(run.stderr()).toMatch(/condense trace: Cancelled/);
   }, 90_000);
 
   it('SIGTERM during a conda-lock lock ends the CLI and the whole conda-lock process group', async () => {
