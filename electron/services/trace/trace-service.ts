@@ -4,6 +4,7 @@ import type { JobProgress } from '../../../shared/api/jobs';
 import type { TraceEvents, TraceRecord, TraceStartRequest } from '../../../shared/api/trace';
 import type { ServiceCheckSpec } from '../../../shared/checks/model';
 import { defaultServiceCheck } from '../../../shared/checks/model';
+import { redactDeep } from '../../../shared/format/redact';
 import { PRUNE_RULES } from '../../../shared/recipe/catalog';
 import type { Recipe, Variant } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
@@ -203,7 +204,8 @@ export async function traceProject(
       keep: recipe.trace?.keep ?? [],
       probes: traced.probes,
     };
-    const report = traceReport(input);
+    // Probe messages carry the checks' own output: redacted before anything leaves the service.
+    const report = redactDeep(traceReport(input));
     job.emit('report', report);
     const record: TraceRecord = {
       variant: variantId,
@@ -230,9 +232,9 @@ export async function traceProject(
         );
       }
     }
-    await saveTrace(projectDir, record);
+    const saved = await saveTrace(projectDir, record);
     progress(`Traced ${variantId}`, 1);
-    return record;
+    return saved;
   } finally {
     // After a cancel too (no parent signal), but never longer than one engine deadline.
     await engineCall(engine, 'remove the trace image', (abortSignal) =>

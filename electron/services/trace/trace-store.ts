@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { TraceRecord } from '../../../shared/api/trace';
+import { redactDeep } from '../../../shared/format/redact';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { recoverFolder } from '../fs/commit-files';
 import { diskError } from '../fs/disk-errors';
@@ -11,7 +12,12 @@ export function tracesDir(projectDir: string): string {
   return join(projectDir, '.condense', 'traces');
 }
 
-export async function saveTrace(projectDir: string, record: TraceRecord): Promise<void> {
+/**
+ * Stores a trace record and returns it as stored: redacted whole, since its probe messages carry the
+ * last lines a check printed (a URL with a token in a traceback stays out of the file).
+ */
+export async function saveTrace(projectDir: string, traced: TraceRecord): Promise<TraceRecord> {
+  const record = redactDeep(traced);
   const dir = tracesDir(projectDir);
   const file = join(dir, `${record.variant}.json`);
   try {
@@ -22,6 +28,7 @@ export async function saveTrace(projectDir: string, record: TraceRecord): Promis
   } catch (error) {
     throw diskError(error, file);
   }
+  return record;
 }
 
 function isTraceRecord(value: unknown): value is TraceRecord {
