@@ -7,15 +7,16 @@ import type { Engine } from '../docker/engine';
 import { engineCall, engineTimeoutMs } from '../docker/engine';
 import { withDeadline } from '../wait/deadline';
 
-/** Which process started a check container: a later run removes it once that process is gone. */
-const OWNER = `${hostname()}:${process.pid}`;
+/** Which process started a check container (or a trace image): a later run removes it once that process is gone. */
+export const OWNER = `${hostname()}:${process.pid}`;
 
 /** Labels for a container a check creates (`kind`: smoke, command, service). */
 export function checkLabels(kind: string): Record<string, string> {
   return { [CHECK_LABEL]: kind, [CHECK_OWNER_LABEL]: OWNER };
 }
 
-function ownerAlive(owner: string | undefined): boolean {
+/** Whether the process an owner label names still runs (another machine's: assumed so). */
+export function ownerAlive(owner: string | undefined): boolean {
   if (!owner) return false;
   const at = owner.lastIndexOf(':');
   const host = owner.slice(0, at);

@@ -29,7 +29,7 @@ import { writeTracedVariant } from '../recipe/traced-variant';
 import { readImageTree } from './image-tree';
 import { saveTrace } from './trace-store';
 import { runTracedChecks } from './traced-checks';
-import { buildTraceImage, tracerLock } from './tracer-image';
+import { buildTraceImage, removeLeftoverTraceImages, tracerLock } from './tracer-image';
 
 export { listTraces } from './trace-store';
 
@@ -148,6 +148,7 @@ export async function traceProject(
   const network = request.network ?? recipe.network;
   const built = await builtVariant(engine, projectDir, variantId, signal);
   await removeLeftoverChecks(engine);
+  await removeLeftoverTraceImages(engine);
 
   progress('Preparing the tracer', 0.05);
   const lockText = await tracerLock({
