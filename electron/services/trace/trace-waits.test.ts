@@ -10,6 +10,7 @@ import { pack } from 'tar-stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { isCondenseError } from '../../../shared/api/errors';
+import { runSmokeTests } from '../checks/smoke-runner';
 import type { Engine } from '../docker/engine';
 import { engineStream } from '../docker/engine-stream';
 import { readImageTree } from './image-tree';
@@ -145,5 +146,18 @@ describe('trace waits on an engine that stalls mid-stream', () => {
       () => Promise.resolve('read'),
     ).catch((e: unknown) => e);
     expect(isCondenseError(error) && error.code).toBe('TIMEOUT');
+  });
+
+  it('a check whose container the engine never starts ends in TIMEOUT, not a failed check', async () => {
+    process.env.CONDENSE_ENGINE_TIMEOUT = '0.5';
+    const started = Date.now();
+    const error: unknown = await runSmokeTests({
+      engine,
+      imageId: 'sha256:abc',
+      spec: { modules: [], command: ['true'] },
+    }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(isCondenseError(error) && error.code).toBe('TIMEOUT');
+    expect((error as Error).message).toContain('start the command check');
   });
 });
