@@ -16,6 +16,13 @@ import { tracerLock } from './tracer-image';
 
 let root: string;
 let server: ChannelServer;
+// Caches write in the background; their writes end before the folder goes.
+const caches: RepodataCache[] = [];
+const cache = (name: string) => {
+  const made = new RepodataCache({ dir: join(root, name) });
+  caches.push(made);
+  return made;
+};
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'condense-tracer-lock-'));
@@ -26,6 +33,7 @@ beforeAll(async () => {
   server = await startChannelServer({ root });
 });
 afterAll(async () => {
+  for (const made of caches) await made.flush();
   await server.close();
   await rm(root, { recursive: true, force: true });
 });
@@ -47,7 +55,7 @@ describe('the tracer lock keeps channel credentials out', () => {
     const text = await tracerLock({
       projectDir: dir,
       recipe: defaultRecipe(),
-      cache: new RepodataCache({ dir: join(root, 'cache-ok') }),
+      cache: cache('cache-ok'),
     });
     expect(text).toContain(`${server.url}/channel/linux-64/strace-6.9-h0_0.conda`);
     expect(text).toContain('strace-6.9-h0_0.conda');
@@ -59,7 +67,7 @@ describe('the tracer lock keeps channel credentials out', () => {
     const error: unknown = await tracerLock({
       projectDir: dir,
       recipe: defaultRecipe(),
-      cache: new RepodataCache({ dir: join(root, 'cache-none') }),
+      cache: cache('cache-none'),
     }).catch((e: unknown) => e);
     expect(isCondenseError(error) && error.code).toBe('PACKAGE_NOT_FOUND');
     expect((error as Error).message).toContain(`(${server.url}/empty)`);
