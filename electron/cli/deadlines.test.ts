@@ -72,6 +72,19 @@ describe('deadlines in the CLI (in process)', () => {
     delete process.env.CONDENSE_ENGINE_TIMEOUT;
     delete process.env.DOCKER_HOST;
   });
+
+  it('trace ends against a Docker socket that never answers, naming the engine', async () => {
+    process.env.DOCKER_HOST = `unix://${docker.url}`;
+    process.env.CONDENSE_ENGINE_TIMEOUT = '0.3';
+    const dir = await project('trace', { 'environment.yml': environment() });
+    const trace = await cli(['trace', '--project', dir]);
+    delete process.env.CONDENSE_ENGINE_TIMEOUT;
+    delete process.env.DOCKER_HOST;
+    expect(trace.code).toBe(1);
+    expect(trace.stderr).toMatch(
+      /condense trace: The Docker engine at unix:\/\/.*docker\.sock \(version and info\) did not answer within 300 ms/,
+    );
+  });
 });
 
 /** `condense` from the sources in a child process. */
@@ -120,6 +133,21 @@ describe('signals end the CLI (child process)', () => {
     expect(await run.exited).toBe(130);
     expect(run.stderr()).toMatch(/interrupted, stopping/);
     expect(run.stderr()).toMatch(/condense images: Cancelled/);
+  });
+
+  it('SIGTERM stops trace waiting on a hung engine: exit 143 within seconds', async () => {
+    const dir = await project('sigterm-trace', { 'environment.yml': environment() });
+    const before = docker.connections();
+    const run = condense(['trace', '--project', dir], {
+      DOCKER_HOST: `unix://${docker.url}`,
+      CONDENSE_ENGINE_TIMEOUT: '600',
+    });
+    await until(() => docker.connections() > before, 'the CLI to connect');
+    // The engine deadline is 600 s, past the test's own: ending at all proves the signal did it.
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(143);
+    expect(run.stderr()).toMatch(/got SIGTERM, stopping/);
+    expect(run.stderr()).toMatch(/condense trace: Cancelled/);
   });
 
   it('SIGTERM during a conda-lock lock ends the CLI and the whole conda-lock process group', async () => {

@@ -38,4 +38,17 @@ describe('condense CLI frame', () => {
     expect(await runCli(['lokc'], c.io)).toBe(2);
     expect(c.err()).toBe('condense: unknown command "lokc"; run condense --help for the list\n');
   });
+
+  it('says what is wrong with an option in one line, naming it', async () => {
+    const c = capture();
+    expect(await runCli(['images', '--keep', '-3'], c.io)).toBe(2);
+    expect(c.err()).toMatch(
+      /^condense images: Option '--keep[^']*' argument is ambiguous\. .*--keep=-XYZ.*\n$/,
+    );
+    expect(c.err().trimEnd().split('\n')).toHaveLength(1);
+    const d = capture();
+    expect(await runCli(['images', '--bogus'], d.io)).toBe(2);
+    expect(d.err().trimEnd().split('\n')).toHaveLength(1);
+    expect(d.err()).toContain("'--bogus'");
+  });
 });

@@ -79,7 +79,13 @@ export async function runCli(
       strict: true,
     });
   } catch (error) {
-    io.stderr.write(`condense ${name}: ${(error as Error).message}\n`);
+    // Node's option errors come in several lines (a hint to write `--keep=-3`): one line here.
+    const message = (error as Error).message
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(' ');
+    io.stderr.write(`condense ${name}: ${redact(message)}\n`);
     return 2;
   }
   if (parsed.values.help) {

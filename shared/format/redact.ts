@@ -45,3 +45,30 @@ export function redactFields<T>(data: T): T {
   }
   return (copy ?? data) as T;
 }
+
+/**
+ * A copy of a whole record (arrays and nested objects too) with every string redacted: for what is
+ * stored or sent whole, such as a trace record, whose probe messages carry a check's own output.
+ * Unchanged parts are shared, not copied.
+ */
+export function redactDeep<T>(data: T): T {
+  if (typeof data === 'string') return redact(data) as T;
+  if (typeof data !== 'object' || data === null) return data;
+  if (Array.isArray(data)) {
+    let changed = false;
+    const items = data.map((item: unknown) => {
+      const clean = redactDeep(item);
+      if (clean !== item) changed = true;
+      return clean;
+    });
+    return (changed ? items : data) as T;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    const clean = redactDeep(value);
+    if (clean === value) continue;
+    copy ??= { ...(data as Record<string, unknown>) };
+    copy[key] = clean;
+  }
+  return (copy ?? data) as T;
+}

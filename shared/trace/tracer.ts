@@ -18,6 +18,8 @@ const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
 
 /** Label on trace images, so they can be found and removed. */
 export const TRACE_IMAGE_LABEL = 'org.condense.trace';
+/** `host:pid` of the process that built a trace image: a later trace removes it once that is gone. */
+export const TRACE_OWNER_LABEL = 'org.condense.trace.owner';
 
 /**
  * The strace command line put before each traced command: follow every process and thread (`-f`,

@@ -42,6 +42,18 @@ describe('images option parsing and table', () => {
     expect(() => parseKeep('1.5', '--keep-builds')).toThrow(/--keep-builds must be a whole number/);
   });
 
+  it('refuses a repository the contract refuses, naming the field, before asking the engine', async () => {
+    const dir = join(temp, 'bad-repository');
+    mkdirSync(dir, { recursive: true });
+    for (const args of [['images'], ['images', '--prune']]) {
+      const result = await cli([...args, '--repository', 'Bad Repo', '--project', dir]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^condense images: Invalid build:(images|pruneImages) request: repository .*\n$/,
+      );
+    }
+  });
+
   it('prints tag, build, size and time, the latest tags marked', () => {
     const text = imagesText([
       {

@@ -1,5 +1,6 @@
 import type { ProjectImage } from '../../../shared/api/build';
 import { CondenseError } from '../../../shared/api/errors';
+import { validate } from '../../../shared/api/validate';
 import { formatSize } from '../../../shared/format/size';
 import { defaultRepository } from '../../services/build/build-service';
 import {
@@ -67,10 +68,17 @@ export const imagesCommand: CliCommand = {
       );
       return 2;
     }
-    const repository =
-      typeof values.repository === 'string'
-        ? values.repository
-        : defaultRepository(context.projectDir);
+    // The contract's schema, as the app's door applies it: a bad repository is refused by name
+    // before the engine is asked anything.
+    const given = typeof values.repository === 'string' ? { repository: values.repository } : {};
+    const request = values.prune
+      ? validate('build:pruneImages', {
+          projectDir: context.projectDir,
+          ...given,
+          ...(keep !== undefined ? { keep } : {}),
+        })
+      : validate('build:images', { projectDir: context.projectDir, ...given });
+    const repository = request.repository ?? defaultRepository(context.projectDir);
     // The same engine as `condense build --context NAME`, so the images listed are the ones it built.
     const contextName = typeof values.context === 'string' ? values.context : undefined;
     const engine = connectEngine(contextName ? { context: contextName } : {});

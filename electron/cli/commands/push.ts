@@ -1,3 +1,4 @@
+import { validate } from '../../../shared/api/validate';
 import { formatSize } from '../../../shared/format/size';
 import { pushVariants } from '../../services/delivery/push';
 import { connectEngine } from '../../services/docker/engine';
@@ -20,16 +21,20 @@ export const pushCommand: CliCommand = {
       );
       return 2;
     }
+    // The contract's schema, as the app's door applies it: refused by field before the engine is asked.
+    const request = validate('delivery:push', {
+      projectDir: context.projectDir,
+      registry: values.registry,
+      ...(Array.isArray(values.variant) ? { variants: values.variant as string[] } : {}),
+      ...(values.insecure ? { insecure: true } : {}),
+    });
     const contextName = typeof values.context === 'string' ? values.context : undefined;
     const engine = connectEngine(contextName ? { context: contextName } : {});
     // One line per layer state change, not per progress tick.
     const seen = new Map<string, string>();
     const pushed = await pushVariants({
       engine,
-      projectDir: context.projectDir,
-      registry: values.registry,
-      ...(Array.isArray(values.variant) ? { variants: values.variant as string[] } : {}),
-      ...(values.insecure ? { insecure: true } : {}),
+      ...request,
       signal: context.signal,
       onProgress: (event) => {
         const key = `${event.tag} ${event.layer ?? ''}`;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 
+import { validate } from '../../../shared/api/validate';
 import { cacheDir } from '../../services/channels/channel-url';
 import { projectSbom } from '../../services/delivery/sbom-service';
 import { writeFileAtomic } from '../../services/fs/atomic-write';
@@ -10,9 +11,12 @@ export const sbomCommand: CliCommand = {
   usage: 'sbom [--variant V] [--output F]',
   options: { variant: { type: 'string' }, output: { type: 'string' } },
   async run(context, values) {
-    const document = await projectSbom({
+    const request = validate('delivery:sbom', {
       projectDir: context.projectDir,
       ...(typeof values.variant === 'string' ? { variant: values.variant } : {}),
+    });
+    const document = await projectSbom({
+      ...request,
       cacheRoot: cacheDir(),
       signal: context.signal,
       onProgress: (message) => context.progress(message),

@@ -4,17 +4,19 @@ import type Docker from 'dockerode';
 
 import { CHECK_LABEL, CHECK_OWNER_LABEL } from '../../../shared/checks/model';
 import type { Engine } from '../docker/engine';
-import { engineCall } from '../docker/engine';
+import { engineCall, engineTimeoutMs } from '../docker/engine';
+import { withDeadline } from '../wait/deadline';
 
-/** Which process started a check container: a later run removes it once that process is gone. */
-const OWNER = `${hostname()}:${process.pid}`;
+/** Which process started a check container (or a trace image): a later run removes it once that process is gone. */
+export const OWNER = `${hostname()}:${process.pid}`;
 
 /** Labels for a container a check creates (`kind`: smoke, command, service). */
 export function checkLabels(kind: string): Record<string, string> {
   return { [CHECK_LABEL]: kind, [CHECK_OWNER_LABEL]: OWNER };
 }
 
-function ownerAlive(owner: string | undefined): boolean {
+/** Whether the process an owner label names still runs (another machine's: assumed so). */
+export function ownerAlive(owner: string | undefined): boolean {
   if (!owner) return false;
   const at = owner.lastIndexOf(':');
   const host = owner.slice(0, at);
@@ -41,10 +43,13 @@ export async function removeLeftoverChecks(
 ): Promise<string[]> {
   let containers: Docker.ContainerInfo[];
   try {
-    containers = await engine.docker.listContainers({
-      all: true,
-      filters: { label: [CHECK_LABEL] },
-    });
+    containers = await engineCall(engine, 'list leftover check containers', (abortSignal) =>
+      engine.docker.listContainers({
+        all: true,
+        filters: { label: [CHECK_LABEL] },
+        abortSignal,
+      } as Docker.ContainerListOptions),
+    );
   } catch {
     return [];
   }
@@ -52,7 +57,9 @@ export async function removeLeftoverChecks(
   for (const info of containers) {
     if (inUse.has(info.Id) || ownerAlive(info.Labels?.[CHECK_OWNER_LABEL])) continue;
     try {
-      await engine.docker.getContainer(info.Id).remove({ force: true });
+      await engineCall(engine, 'remove a leftover check container', (abortSignal) =>
+        engine.docker.getContainer(info.Id).remove({ force: true, abortSignal }),
+      );
       removed.push(info.Id);
     } catch {
       // Gone already, or the engine refused: the next run tries again.
@@ -124,7 +131,9 @@ export async function withCheckContainer<T>(
       await remove();
     } catch {
       // One more try: a container must not outlive its check.
-      await container.remove({ force: true }).catch(() => undefined);
+      await engineCall(engine, `remove the ${kind} container`, (abortSignal) =>
+        container.remove({ force: true, abortSignal }),
+      ).catch(() => undefined);
     }
     activeContainers.delete(container.id);
   }
@@ -145,12 +154,16 @@ export function demux(raw: Buffer): string {
 /** The container's last `lines` log lines (stdout and stderr), or '' when the engine has none. */
 export async function lastLogLines(container: Docker.Container, lines = 20): Promise<string> {
   try {
-    const raw = await container.logs({
-      stdout: true,
-      stderr: true,
-      follow: false,
-      tail: lines,
-    });
+    // A failure's last words: never worth more than one engine deadline.
+    const raw = await withDeadline(engineTimeoutMs(), undefined, 'container logs', (abortSignal) =>
+      container.logs({
+        stdout: true,
+        stderr: true,
+        follow: false,
+        tail: lines,
+        abortSignal,
+      } as { follow: false }),
+    );
     return demux(raw).trimEnd();
   } catch {
     return '';

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { CondenseError } from '../../../shared/api/errors';
 import type { NetworkMode, ServiceCheckSpec, ServiceResult } from '../../../shared/checks/model';
 import type { Engine } from '../docker/engine';
-import { engineError } from '../docker/engine';
+import { engineCall, engineError } from '../docker/engine';
 import { serialized } from '../serialized';
 import type { CheckWrapper } from './check-container';
 import { lastLogLines, withCheckContainer } from './check-container';
@@ -237,7 +237,9 @@ async function wrappedCommand(
   options: ServiceCheckOptions,
   wrapper: CheckWrapper,
 ): Promise<Pick<Docker.ContainerCreateOptions, 'Entrypoint' | 'Cmd'>> {
-  const info = await options.engine.docker.getImage(options.imageId).inspect();
+  const info = await engineCall(options.engine, 'inspect the image', (abortSignal) =>
+    options.engine.docker.getImage(options.imageId).inspect({ abortSignal } as object),
+  );
   const words = (value: unknown): string[] =>
     Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
   const own = [...words(info.Config.Entrypoint), ...words(info.Config.Cmd)];
@@ -262,9 +264,19 @@ async function probe(
   )
     .then((r) => (exited = { code: r.StatusCode }))
     .catch(() => undefined);
-  await container.start();
+  await engineCall(
+    options.engine,
+    'start the service',
+    (abortSignal) => container.start({ abortSignal } as object),
+    signal,
+  );
   const startedClock = performance.now();
-  const info = await container.inspect();
+  const info = await engineCall(
+    options.engine,
+    'inspect the service container',
+    (abortSignal) => container.inspect({ abortSignal } as object),
+    signal,
+  );
   const startedAt = Date.parse(info.State.StartedAt);
   const hostPort =
     options.network === 'host'
@@ -316,7 +328,11 @@ async function probe(
       lastError = (error as Error).message;
       // The exit watch may have been registered after a very fast exit: ask the engine now and then.
       if (++refused % 10 === 0 && !exited) {
-        const state = await container.inspect().then(
+        const state = await engineCall(
+          options.engine,
+          'inspect the service container',
+          (abortSignal) => container.inspect({ abortSignal } as object),
+        ).then(
           (i) => i.State,
           () => undefined,
         );
@@ -336,7 +352,14 @@ async function probe(
         await options.afterAnswer?.(new URL(`http://${host}:${hostPort}`), signal);
         // One more sample, so a fast answer still has a memory figure.
         try {
-          const sample = (await container.stats({ stream: false, 'one-shot': true })) as {
+          const sample = (await engineCall(
+            options.engine,
+            'sample the service memory',
+            (abortSignal) =>
+              container.stats({ stream: false, 'one-shot': true, abortSignal } as {
+                stream: false;
+              }),
+          )) as {
             memory_stats?: { usage?: number; max_usage?: number };
           };
           const m = sample.memory_stats;

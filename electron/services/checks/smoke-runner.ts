@@ -3,7 +3,7 @@ import { CondenseError } from '../../../shared/api/errors';
 import { importSource } from '../../../shared/build/smoke';
 import { COMMAND_TIMEOUT_SECONDS, IMPORTS_TIMEOUT_SECONDS } from '../../../shared/checks/model';
 import type { Engine } from '../docker/engine';
-import { engineError } from '../docker/engine';
+import { engineCall, engineError } from '../docker/engine';
 import type { CheckWrapper } from './check-container';
 import { demux, withCheckContainer } from './check-container';
 
@@ -87,9 +87,16 @@ async function runCheck(
       signal,
       async (container) => {
         try {
-          await container.start();
+          await engineCall(
+            engine,
+            `start the ${kind} check`,
+            (abortSignal) => container.start({ abortSignal } as object),
+            signal,
+          );
         } catch (error) {
           if (signal?.aborted) throw cancelled();
+          // The engine did not answer: not the check's failure.
+          if (error instanceof CondenseError && error.code === 'TIMEOUT') throw error;
           // The command itself is missing (`exec: "/env/bin/python": no such file`): a failed check.
           const text = (error as { json?: { message?: string } }).json?.message ?? String(error);
           return {
@@ -109,12 +116,22 @@ async function runCheck(
           timedOut,
         ]).finally(() => clearTimeout(timer));
         if (signal?.aborted) throw cancelled();
-        if (outcome === 'timeout') await container.kill().catch(() => undefined);
-        const raw = await container.logs({
-          stdout: true,
-          stderr: true,
-          follow: false,
-        });
+        if (outcome === 'timeout')
+          await engineCall(engine, `stop the ${kind} check`, (abortSignal) =>
+            container.kill({ abortSignal } as object),
+          ).catch(() => undefined);
+        const raw = await engineCall(
+          engine,
+          `read the ${kind} check's output`,
+          (abortSignal) =>
+            container.logs({
+              stdout: true,
+              stderr: true,
+              follow: false,
+              abortSignal,
+            } as { follow: false }),
+          signal,
+        );
         let output = demux(raw);
         if (output.length > OUTPUT_LIMIT) output = `...${output.slice(-OUTPUT_LIMIT)}`;
         if (outcome === 'timeout') {

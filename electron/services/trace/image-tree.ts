@@ -9,6 +9,7 @@ import { withCheckContainer } from '../checks/check-container';
 import { shebang } from '../checks/command-check';
 import type { Engine } from '../docker/engine';
 import { engineError } from '../docker/engine';
+import { engineStream } from '../docker/engine-stream';
 
 const HEAD_BYTES = 256;
 
@@ -34,10 +35,18 @@ export async function readImageTree(
       // Never started: the command only has to exist for the engine to create the container.
       { Image: imageId, Entrypoint: ['/.condense-trace-none'], Cmd: [], NetworkDisabled: true },
       signal,
-      async (container) => {
-        const stream = (await container.export()) as unknown as Readable;
-        return readTarTree(stream, signal);
-      },
+      (container) =>
+        engineStream(
+          engine,
+          'export the image files',
+          signal,
+          // @types/dockerode lacks the options argument dockerode takes (abortSignal included).
+          async (abortSignal) =>
+            (await (container.export as (o: object) => Promise<unknown>)({
+              abortSignal,
+            })) as Readable,
+          (stream) => readTarTree(stream!, signal),
+        ),
     );
   } catch (error) {
     if (signal?.aborted) throw new CondenseError('CANCELLED', 'Trace cancelled.');
@@ -55,6 +64,10 @@ export function readTarTree(stream: Readable, signal?: AbortSignal): Promise<Ima
       stream.destroy();
       reject(new CondenseError('CANCELLED', 'Trace cancelled.'));
     };
+    if (signal?.aborted) {
+      abort();
+      return;
+    }
     signal?.addEventListener('abort', abort, { once: true });
     reader.on('entry', (header, body, next) => {
       const path = normalize(header.name);

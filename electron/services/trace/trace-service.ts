@@ -4,6 +4,7 @@ import type { JobProgress } from '../../../shared/api/jobs';
 import type { TraceEvents, TraceRecord, TraceStartRequest } from '../../../shared/api/trace';
 import type { ServiceCheckSpec } from '../../../shared/checks/model';
 import { defaultServiceCheck } from '../../../shared/checks/model';
+import { redactDeep } from '../../../shared/format/redact';
 import { PRUNE_RULES } from '../../../shared/recipe/catalog';
 import type { Recipe, Variant } from '../../../shared/recipe/model';
 import { resolvePrune } from '../../../shared/recipe/prune-commands';
@@ -28,7 +29,7 @@ import { writeTracedVariant } from '../recipe/traced-variant';
 import { readImageTree } from './image-tree';
 import { saveTrace } from './trace-store';
 import { runTracedChecks } from './traced-checks';
-import { buildTraceImage, tracerLock } from './tracer-image';
+import { buildTraceImage, removeLeftoverTraceImages, tracerLock } from './tracer-image';
 
 export { listTraces } from './trace-store';
 
@@ -147,6 +148,7 @@ export async function traceProject(
   const network = request.network ?? recipe.network;
   const built = await builtVariant(engine, projectDir, variantId, signal);
   await removeLeftoverChecks(engine);
+  await removeLeftoverTraceImages(engine);
 
   progress('Preparing the tracer', 0.05);
   const lockText = await tracerLock({
@@ -206,7 +208,8 @@ export async function traceProject(
       keep: recipe.trace?.keep ?? [],
       probes: traced.probes,
     };
-    const report = traceReport(input);
+    // Probe messages carry the checks' own output: redacted before anything leaves the service.
+    const report = redactDeep(traceReport(input));
     job.emit('report', report);
     const record: TraceRecord = {
       variant: variantId,
@@ -233,14 +236,14 @@ export async function traceProject(
         );
       }
     }
-    await saveTrace(projectDir, record);
+    const saved = await saveTrace(projectDir, record);
     progress(`Traced ${variantId}`, 1);
-    return record;
+    return saved;
   } finally {
-    await engine.docker
-      .getImage(traceImage)
-      .remove({ force: true })
-      .catch(() => undefined);
+    // After a cancel too (no parent signal), but never longer than one engine deadline.
+    await engineCall(engine, 'remove the trace image', (abortSignal) =>
+      engine.docker.getImage(traceImage).remove({ force: true, abortSignal } as object),
+    ).catch(() => undefined);
   }
 }
 

@@ -2,7 +2,9 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { TraceRecord } from '../../../shared/api/trace';
+import { redactDeep } from '../../../shared/format/redact';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { recoverFolder } from '../fs/commit-files';
 import { diskError } from '../fs/disk-errors';
 
 /** `<project>/.condense/traces/<variant>.json`: the latest trace of each variant. */
@@ -10,15 +12,23 @@ export function tracesDir(projectDir: string): string {
   return join(projectDir, '.condense', 'traces');
 }
 
-export async function saveTrace(projectDir: string, record: TraceRecord): Promise<void> {
+/**
+ * Stores a trace record and returns it as stored: redacted whole, since its probe messages carry the
+ * last lines a check printed (a URL with a token in a traceback stays out of the file).
+ */
+export async function saveTrace(projectDir: string, traced: TraceRecord): Promise<TraceRecord> {
+  const record = redactDeep(traced);
   const dir = tracesDir(projectDir);
   const file = join(dir, `${record.variant}.json`);
   try {
     await mkdir(dir, { recursive: true });
+    // A trace killed while saving left only a temp file (the record is renamed in whole): gone now.
+    await recoverFolder(dir);
     await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
   } catch (error) {
     throw diskError(error, file);
   }
+  return record;
 }
 
 function isTraceRecord(value: unknown): value is TraceRecord {
@@ -37,6 +47,7 @@ function isTraceRecord(value: unknown): value is TraceRecord {
 /** The stored traces, newest first; a damaged file hides only itself. */
 export async function listTraces(projectDir: string): Promise<TraceRecord[]> {
   const dir = tracesDir(projectDir);
+  await recoverFolder(dir);
   const names = await readdir(dir).catch(() => [] as string[]);
   const records: TraceRecord[] = [];
   for (const name of names.filter((n) => n.endsWith('.json'))) {

@@ -13,6 +13,8 @@ import type { CheckWrapper } from '../checks/check-container';
 import { runServiceCheck, sendRequest } from '../checks/service-check';
 import { runSmokeTests } from '../checks/smoke-runner';
 import type { Engine } from '../docker/engine';
+import { engineCall } from '../docker/engine';
+import { engineStream } from '../docker/engine-stream';
 
 /**
  * Programs run slower under ptrace (every file call stops the program twice): the checks get this
@@ -44,37 +46,53 @@ export interface TracedChecks {
   logBytes: number;
 }
 
-/** Reads every trace file of a stopped container's tracer folder. */
-async function readTraceLogs(container: Docker.Container): Promise<string[]> {
-  let archive: Readable;
-  try {
-    archive = (await container.getArchive({ path: TRACE_OUT })) as unknown as Readable;
-  } catch (error) {
-    // No tracer folder: the command never started.
-    if ((error as { statusCode?: number }).statusCode === 404) return [];
-    throw error;
-  }
-  return new Promise<string[]>((resolve, reject) => {
-    const logs: string[] = [];
-    const reader = extract();
-    reader.on('entry', (header, body, next) => {
-      if (header.type !== 'file') {
-        body.on('end', () => next());
-        body.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      body.on('data', (data: unknown) => chunks.push(data as Buffer));
-      body.on('end', () => {
-        logs.push(Buffer.concat(chunks).toString('utf8'));
-        next();
-      });
-    });
-    reader.on('finish', () => resolve(logs));
-    reader.on('error', reject);
-    archive.on('error', reject);
-    archive.pipe(reader);
-  });
+/**
+ * Reads every trace file of a stopped container's tracer folder, with the engine's idle deadline and
+ * the job's cancel: an engine that stops answering halfway cannot hold the trace.
+ */
+async function readTraceLogs(
+  engine: Engine,
+  container: Docker.Container,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
+  return engineStream(
+    engine,
+    'read the trace logs',
+    signal,
+    (abortSignal) =>
+      container.getArchive({ path: TRACE_OUT, abortSignal }).then(
+        (archive) => archive as unknown as Readable,
+        (error: { statusCode?: number }) => {
+          // No tracer folder: the command never started.
+          if (error.statusCode === 404) return null;
+          throw error;
+        },
+      ),
+    (archive) =>
+      !archive
+        ? Promise.resolve([])
+        : new Promise<string[]>((resolve, reject) => {
+            const logs: string[] = [];
+            const reader = extract();
+            reader.on('entry', (header, body, next) => {
+              if (header.type !== 'file') {
+                body.on('end', () => next());
+                body.resume();
+                return;
+              }
+              const chunks: Buffer[] = [];
+              body.on('data', (data: unknown) => chunks.push(data as Buffer));
+              body.on('end', () => {
+                logs.push(Buffer.concat(chunks).toString('utf8'));
+                next();
+              });
+            });
+            reader.on('finish', () => resolve(logs));
+            reader.on('error', reject);
+            archive.on('error', reject);
+            archive.pipe(reader);
+          }),
+  );
 }
 
 /**
@@ -93,11 +111,20 @@ export async function runTracedChecks(options: TracedChecksOptions): Promise<Tra
     command: tracerCommand(),
     collect: async (container, kind) => {
       if (kind === 'service') {
-        await container.stop({ t: 10 }).catch((error: { statusCode?: number }) => {
-          if (error.statusCode !== 304) throw error;
-        });
+        // SIGTERM, then SIGKILL after 10 s; the engine's own deadline on top.
+        await engineCall(
+          engine,
+          'stop the traced service',
+          (abortSignal) =>
+            container
+              .stop({ t: 10, abortSignal } as { t: number })
+              .catch((error: { statusCode?: number }) => {
+                if (error.statusCode !== 304) throw error;
+              }),
+          signal,
+        );
       }
-      for (const log of await readTraceLogs(container)) {
+      for (const log of await readTraceLogs(engine, container, signal)) {
         logBytes += log.length;
         accesses.push(...parseStraceLog(log));
       }

@@ -10,6 +10,7 @@ import { effectiveEnvironment } from '../../../shared/environment/effective-envi
 import type { Recipe } from '../../../shared/recipe/model';
 import {
   TRACE_IMAGE_LABEL,
+  TRACE_OWNER_LABEL,
   traceDockerfile,
   TRACER_LOCKFILE,
   TRACER_SPEC,
@@ -18,7 +19,9 @@ import { APP_NAME, APP_VERSION } from '../app-info';
 import { CONTEXT_DOCKERFILE } from '../build/build-context';
 import { runBuild } from '../build/run-build';
 import type { RepodataCache } from '../channels/repodata-cache';
+import { OWNER, ownerAlive } from '../checks/check-container';
 import type { Engine } from '../docker/engine';
+import { engineCall } from '../docker/engine';
 import { solveBuiltin } from '../lock/builtin-engine';
 import { lockChannelsOf } from '../lock/lock-service';
 import { virtualPackagesFor } from '../lock/virtual-packages';
@@ -101,10 +104,42 @@ export async function buildTraceImage(options: TraceImageOptions): Promise<strin
     dockerfile,
     builder: options.builder,
     network: options.network,
-    labels: { [TRACE_IMAGE_LABEL]: options.image },
+    labels: { [TRACE_IMAGE_LABEL]: options.image, [TRACE_OWNER_LABEL]: OWNER },
     variant: 'trace',
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
   });
   return built.imageId;
+}
+
+/**
+ * Removes the trace images of traces that were killed before they could remove their own (kill -9,
+ * a crash, SIGTERM past the grace period): every image labelled as a trace image whose building
+ * process on this machine is gone. A trace of another live process keeps its image. Failures are
+ * ignored: a leftover must never fail a trace.
+ */
+export async function removeLeftoverTraceImages(engine: Engine): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    const images = await engineCall(engine, 'list leftover trace images', (abortSignal) =>
+      engine.docker.listImages({
+        filters: { label: [TRACE_IMAGE_LABEL] },
+        abortSignal,
+      } as object),
+    );
+    for (const image of images) {
+      const owner = image.Labels?.[TRACE_OWNER_LABEL];
+      // Without an owner label nothing says whose it is (another tool's, an older Condense's): kept.
+      if (!owner || owner === OWNER || ownerAlive(owner)) continue;
+      await engineCall(engine, 'remove a leftover trace image', (abortSignal) =>
+        engine.docker.getImage(image.Id).remove({ force: true, abortSignal } as object),
+      ).then(
+        () => removed.push(image.Id),
+        () => undefined,
+      );
+    }
+  } catch {
+    // The engine did not list them: the next trace tries again.
+  }
+  return removed;
 }
