@@ -52,7 +52,7 @@ export function linkTarget(entry: ImageEntry): string | undefined {
  * source; every `*.dist-info` and `*.egg-info` (importlib.metadata reads them by name, often for a
  * version string only); `conda-meta` (image scanners list the packages from it, and no check
  * shows that: removing it is the `conda-meta` rule's choice, not the trace's); the user's `keep` globs; `files:` copied into the prefix; and, as long as
- * something kept is a symlink or a `#!` script, what it points to.
+ * something kept is a symlink, a `#!` script or an ELF file, what it points to, runs or loads.
  */
 export function keepPlan(input: TraceAnalysisInput, settings: PruneSettings): KeepPlan {
   const files = tracedFiles(input).filter((f) => f.rel !== undefined);
@@ -105,9 +105,44 @@ export function keepPlan(input: TraceAnalysisInput, settings: PruneSettings): Ke
   return { kept, removable, alreadyPruned, usedFolders };
 }
 
+/** `/a/b/../c` as `/a/c` (lexically: the loader does the same with `$ORIGIN/../lib`). */
+function normalizePath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
 /**
- * Adds what kept symlinks and `#!` scripts need, until nothing more is added; returns the folders
- * kept symlinks point to (kept as folders, their unused contents may go).
+ * Where the loader finds an ELF file's DT_NEEDED libraries: its RUNPATH/RPATH folders (`$ORIGIN` is
+ * the file's own folder), then the prefix's `lib`. Libraries of the runtime base are outside the
+ * prefix and stay anyway.
+ */
+function neededPaths(entry: ImageEntry, prefix: string, byPath: Map<string, ImageEntry>): string[] {
+  if (!entry.needed) return [];
+  const origin = entry.path.slice(0, entry.path.lastIndexOf('/')) || '/';
+  const folders = [
+    ...(entry.runpath ?? []).map((dir) =>
+      normalizePath(dir.replaceAll('${ORIGIN}', origin).replaceAll('$ORIGIN', origin)),
+    ),
+    `${prefix}/lib`,
+  ];
+  const found: string[] = [];
+  for (const soname of entry.needed) {
+    const path = folders.map((dir) => `${dir}/${soname}`).find((p) => byPath.has(p));
+    if (path) found.push(path);
+  }
+  return found;
+}
+
+/**
+ * Adds what kept symlinks, `#!` scripts and ELF files need (link targets, interpreters, DT_NEEDED
+ * libraries: an extension module of a package kept whole may be imported later by a path no check
+ * ran), until nothing more is added; returns the folders kept symlinks point to (kept as folders,
+ * their unused contents may go).
  */
 function keepLinkTargets(input: TraceAnalysisInput, kept: Set<string>): Set<string> {
   const byPath = new Map(input.entries.map((e) => [e.path, e]));
@@ -116,14 +151,20 @@ function keepLinkTargets(input: TraceAnalysisInput, kept: Set<string>): Set<stri
   while (pending.length > 0) {
     const entry = byPath.get(`${input.prefix}/${pending.pop()!}`);
     if (!entry) continue;
-    const next = linkTarget(entry) ?? entry.interpreter;
-    const rel = next === undefined ? undefined : relativeToPrefix(next, input.prefix);
-    if (rel === undefined || kept.has(rel)) continue;
-    const target = byPath.get(next!);
-    if (target?.type === 'dir') folders.add(rel);
-    else if (target) {
-      kept.add(rel);
-      pending.push(rel);
+    const nexts = [
+      linkTarget(entry),
+      entry.interpreter,
+      ...neededPaths(entry, input.prefix, byPath),
+    ];
+    for (const next of nexts) {
+      const rel = next === undefined ? undefined : relativeToPrefix(next, input.prefix);
+      if (rel === undefined || kept.has(rel)) continue;
+      const target = byPath.get(next!);
+      if (target?.type === 'dir') folders.add(rel);
+      else if (target) {
+        kept.add(rel);
+        pending.push(rel);
+      }
     }
   }
   return folders;

@@ -24,6 +24,10 @@ export interface ImageEntry {
   target?: string;
   /** For a file starting with `#!`: the interpreter path (`/env/bin/python3.11`). */
   interpreter?: string;
+  /** For an ELF file: the libraries it asks the loader for (DT_NEEDED sonames). */
+  needed?: string[];
+  /** For an ELF file: where it asks the loader to look (DT_RUNPATH or DT_RPATH, `$ORIGIN` as written). */
+  runpath?: string[];
 }
 
 /** How a traced process touched a path. */

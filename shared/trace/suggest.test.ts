@@ -240,3 +240,42 @@ describe('suggestTraced', () => {
     ]);
   });
 });
+
+describe('libraries of extension modules kept with their package', () => {
+  const spec: ImageSpec = {
+    '/env/bin/python3.11': 100,
+    [`/env/${SP}/scipy/__init__.py`]: 10,
+    [`/env/${SP}/scipy/optimize/_lbfgsb.so`]: 50,
+    '/env/lib/liblbfgsb.so.0': '-> liblbfgsb.so.0.1',
+    '/env/lib/liblbfgsb.so.0.1': 70,
+    '/env/lib/libgfortran.so.5': 80,
+    '/env/lib/libunused.so.1': 90,
+  };
+  const withElf = (input: TraceAnalysisInput): TraceAnalysisInput => ({
+    ...input,
+    entries: input.entries.map((e) =>
+      e.path.endsWith('/_lbfgsb.so')
+        ? { ...e, needed: ['liblbfgsb.so.0', 'libc.so.6'], runpath: ['$ORIGIN/../../../..'] }
+        : e.path.endsWith('/liblbfgsb.so.0.1')
+          ? { ...e, needed: ['libgfortran.so.5'] }
+          : e,
+    ),
+  });
+  const input = withElf(
+    traceInput(spec, { used: ['/env/bin/python3.11', `/env/${SP}/scipy/__init__.py`] }),
+  );
+
+  it('keeps the DT_NEEDED closure of a never-loaded extension module of an imported package', () => {
+    const suggestion = suggestTraced(input, { id: 'safe', prune: defaultPrune('none') });
+    const removed = (path: string) =>
+      suggestion.prune.custom.some((glob) =>
+        selectorMatcher({ kind: 'paths', paths: [glob] }, '/env')({ path, type: 'file' }),
+      );
+    // Found through $ORIGIN/../../../.. (site-packages/scipy/optimize -> lib), symlink followed.
+    expect(removed('lib/liblbfgsb.so.0')).toBe(false);
+    expect(removed('lib/liblbfgsb.so.0.1')).toBe(false);
+    // Needed by the library itself, found in the prefix's lib.
+    expect(removed('lib/libgfortran.so.5')).toBe(false);
+    expect(removed('lib/libunused.so.1')).toBe(true);
+  });
+});

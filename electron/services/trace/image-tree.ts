@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 
 import { CondenseError } from '../../../shared/api/errors';
+import { elfDependencies, isElf } from '../../../shared/trace/elf';
 import type { ImageEntry } from '../../../shared/trace/model';
 import { isIgnoredPath } from '../../../shared/trace/resolve';
 import { withCheckContainer } from '../checks/check-container';
@@ -55,6 +56,46 @@ export async function readImageTree(
   }
 }
 
+/**
+ * Reads what the trace needs of a file's bytes: the `#!` line of an executable script, and the
+ * whole of an ELF file (its DT_NEEDED strings can sit anywhere); every other file streams past.
+ */
+function readHead(
+  entry: ImageEntry,
+  executable: boolean,
+  body: { on(event: string, listener: (data?: unknown) => void): unknown },
+  next: () => void,
+): void {
+  const chunks: Buffer[] = [];
+  let kind: 'elf' | 'script' | 'other' | undefined;
+  let size = 0;
+  body.on('data', (data: unknown) => {
+    const chunk = data as Buffer;
+    if (kind === undefined) {
+      const head = chunk.subarray(0, 4);
+      kind = isElf(head)
+        ? 'elf'
+        : executable && head[0] === 0x23 && head[1] === 0x21
+          ? 'script'
+          : 'other';
+    }
+    if (kind === 'other' || (kind === 'script' && size >= HEAD_BYTES)) return;
+    chunks.push(chunk);
+    size += chunk.length;
+  });
+  body.on('end', () => {
+    if (kind === 'script') {
+      const interpreter = shebang(Buffer.concat(chunks).subarray(0, HEAD_BYTES))?.[0];
+      if (interpreter) entry.interpreter = interpreter;
+    } else if (kind === 'elf') {
+      const dependencies = elfDependencies(Buffer.concat(chunks));
+      if (dependencies && dependencies.needed.length > 0) entry.needed = dependencies.needed;
+      if (dependencies && dependencies.runpath.length > 0) entry.runpath = dependencies.runpath;
+    }
+    next();
+  });
+}
+
 /** The entries of a tar stream of a whole filesystem (virtual filesystems and the tracer left out). */
 export function readTarTree(stream: Readable, signal?: AbortSignal): Promise<ImageEntry[]> {
   return new Promise<ImageEntry[]>((resolve, reject) => {
@@ -81,20 +122,8 @@ export function readTarTree(stream: Readable, signal?: AbortSignal): Promise<Ima
       else if (keep && header.type === 'file') {
         const entry: ImageEntry = { path, type: 'file', size: header.size ?? 0 };
         entries.push(entry);
-        if (executable && entry.size > 2) {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          body.on('data', (data: unknown) => {
-            const chunk = data as Buffer;
-            if (size >= HEAD_BYTES) return;
-            chunks.push(chunk);
-            size += chunk.length;
-          });
-          body.on('end', () => {
-            const interpreter = shebang(Buffer.concat(chunks).subarray(0, HEAD_BYTES))?.[0];
-            if (interpreter) entry.interpreter = interpreter;
-            next();
-          });
+        if (entry.size > 4) {
+          readHead(entry, executable, body, next);
           return;
         }
       }
