@@ -202,7 +202,7 @@ describe('Lock', () => {
 });
 
 describe('Lock sizes', () => {
-  it('writes the size column in one unit and leaves it out when the channel gives no sizes', async () => {
+  it('writes each package size in its own unit and leaves the column out when the channel gives no sizes', async () => {
     const packages = [
       lockedPackage('python', '3.11.9', 30 * MIB),
       lockedPackage('tzdata', '2024a', 120 * 1024),
@@ -218,8 +218,8 @@ describe('Lock sizes', () => {
       .getAllByRole('row')
       .slice(1)
       .map((row) => within(row).getAllByRole('cell').at(-2)!.textContent);
-    // A package too small for the column's decimals keeps its own unit instead of "0.0 MiB".
-    expect(cells).toEqual(['2.00 KiB', '30.0 MiB', '0.1 MiB']); // by name
+    // Each in its own unit: "0.1 MiB" beside "2.00 KiB" read as the smaller of the two.
+    expect(cells).toEqual(['2.00 KiB', '30.0 MiB', '120 KiB']); // by name
     expect(
       screen.getByText(/3 packages for linux-64 .*, 30.1 MiB to download/),
     ).toBeInTheDocument();

@@ -18,7 +18,6 @@ export function ResultsScreen() {
   const buildJobId = useApp((s) => s.buildJobId);
   const jobs = useApp((s) => s.jobs);
   const history = useApp((s) => s.history);
-  const setExportOpen = useApp((s) => s.setExportOpen);
   const syncedBuildJobs = useApp((s) => s.syncedBuildJobs);
   const [choice, setChoice] = useState<BaselineChoice>('auto');
   const entries = buildSelectors.comparison({ buildJobId, jobs, history, syncedBuildJobs });
@@ -54,9 +53,6 @@ export function ResultsScreen() {
     <section className="screen" aria-labelledby="results-title">
       <h2 id="results-title">Results</h2>
       <div className="row row-center">
-        <button type="button" className="primary" onClick={() => setExportOpen(true)}>
-          Export…
-        </button>
         <label>
           Compare with{' '}
           <select value={baseline} onChange={(e) => setChoice(e.target.value)}>
