@@ -63,12 +63,27 @@ export class ImagePage {
     await this.customRule(glob).waitFor();
   }
 
-  /** A custom rule's row in the rule list (with its "broke the smoke test" note, if any). */
+  /**
+   * A custom rule's row in the rule list (with its "broke the smoke test" note, if any); a glob with
+   * a reason is inside its reason's group, listed once the group is expanded (`expandCustomGroup`).
+   */
   customRule(glob: string): Locator {
-    return this.page
+    return (
+      this.page
+        .getByRole('list', { name: 'Prune rules' })
+        .getByRole('listitem')
+        .filter({ has: this.page.getByRole('button', { name: `Remove custom rule ${glob}` }) })
+        // Not the group's row around it.
+        .filter({ hasNot: this.page.getByRole('list') })
+    );
+  }
+
+  /** Unfolds the group of custom rules whose reason (the button's name) matches. */
+  async expandCustomGroup(reason: RegExp): Promise<void> {
+    const button = this.page
       .getByRole('list', { name: 'Prune rules' })
-      .getByRole('listitem')
-      .filter({ has: this.page.getByRole('button', { name: `Remove custom rule ${glob}` }) });
+      .getByRole('button', { name: reason });
+    if ((await button.getAttribute('aria-expanded')) === 'false') await button.click();
   }
 
   /** The size bar's remaining bytes (aria-valuenow), for checking that toggles shrink it. */

@@ -9,10 +9,30 @@ import {
   enabledRuleIds,
   pruneOf,
   toggleRule,
+  withCustomGlob,
   withPrune,
 } from './recipe-helpers';
 
 describe('prune editing', () => {
+  it("removes a custom glob with its force and reason, so typing it again is the user's own", () => {
+    const traced = {
+      ...defaultRecipe().prune,
+      custom: ['share', 'bin/sqlite3'],
+      force: ['share', 'bin/sqlite3'],
+      reasons: { share: 'data no check read', 'bin/sqlite3': 'programs no check ran' },
+    };
+    const removed = withCustomGlob(traced, 'share', false);
+    expect(removed).toMatchObject({
+      custom: ['bin/sqlite3'],
+      force: ['bin/sqlite3'],
+      reasons: { 'bin/sqlite3': 'programs no check ran' },
+    });
+    const again = withCustomGlob(removed, 'share', true);
+    expect(again.custom).toEqual(['bin/sqlite3', 'share']);
+    expect(again.force).not.toContain('share');
+    expect(again.reasons).not.toHaveProperty('share');
+  });
+
   it('switches a preset rule off through `remove` and back on', () => {
     const safe = defaultRecipe().prune;
     const ruleId = PRUNE_PRESETS.safe[0]!;

@@ -34,10 +34,21 @@ export function toggleRule(prune: PruneSettings, ruleId: string): PruneSettings 
   return { ...prune, add: on ? without(prune.add) : [...without(prune.add), ruleId] };
 }
 
-/** Adds a custom glob once (at the end), or removes it. */
+/**
+ * Adds a custom glob once (at the end), or removes it with its `force` and reason: a glob typed
+ * again later is the user's own, checked by the guards and without the trace's reason.
+ */
 export function withCustomGlob(prune: PruneSettings, glob: string, on: boolean): PruneSettings {
   const rest = prune.custom.filter((g) => g !== glob);
-  return { ...prune, custom: on ? [...rest, glob] : rest };
+  if (on) return { ...prune, custom: [...rest, glob] };
+  const { force, reasons, ...others } = prune;
+  const keptReasons = Object.entries(reasons ?? {}).filter(([g]) => g !== glob);
+  return {
+    ...others,
+    custom: rest,
+    ...(force ? { force: force.filter((g) => g !== glob) } : {}),
+    ...(reasons ? { reasons: Object.fromEntries(keptReasons) } : {}),
+  };
 }
 
 export function applyPreset(prune: PruneSettings, preset: PrunePresetId): PruneSettings {

@@ -45,6 +45,24 @@ describe('recipeSelectors on plain state', () => {
     expect(withTwo.remainingBytes).toBeLessThan(withOne.remainingBytes);
   });
 
+  it("counts the editing variant's custom globs in its estimate", () => {
+    const glob = 'lib/python3.11/site-packages/numpy/core';
+    const savings = savingsReport({ custom: [glob] });
+    const recipe = addVariant(withPrune(defaultRecipe(), undefined, none), 'traced');
+    const traced = withPrune(recipe, 'traced', { ...none, custom: [glob] });
+    const estimate = (editingVariant: string) =>
+      recipeSelectors.sizeEstimate({ recipe: traced, savings, editingVariant })!;
+    expect(estimate('default').savedBytes).toBe(0);
+    expect(estimate('traced')).toMatchObject({
+      savedBytes: 30 * 1024 * 1024,
+      customBytes: 30 * 1024 * 1024,
+      exact: true,
+    });
+    expect(recipeSelectors.removingRules({ recipe: traced, editingVariant: 'traced' })).toEqual(
+      new Set([`custom:${glob}`]),
+    );
+  });
+
   it('is undefined before a lock (no savings measured)', () => {
     expect(
       recipeSelectors.sizeEstimate({

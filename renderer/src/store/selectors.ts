@@ -7,6 +7,7 @@ import type { RiskLevel } from '../../../shared/recipe/catalog';
 import { PRUNE_RULES, ruleTitle } from '../../../shared/recipe/catalog';
 import type { VariantView } from './build-view';
 import { toVariantView } from './build-view';
+import { customRuleGroups, type VariantSaving, variantSaving } from './prune-view';
 import { enabledRuleIds, presetOf, pruneOf, variantIds } from './recipe-helpers';
 import type { AppState, JobView, Screen } from './types';
 
@@ -82,9 +83,8 @@ export interface RuleRow {
   owners: string[];
 }
 
-export interface SizeEstimate {
+export interface SizeEstimate extends VariantSaving {
   environmentBytes: number;
-  savedBytes: number;
   remainingBytes: number;
 }
 
@@ -98,6 +98,13 @@ export const recipeSelectors = {
   },
   enabledRules: (s: Pick<S, 'recipe' | 'editingVariant'>) =>
     s.recipe ? enabledRuleIds(pruneOf(s.recipe, s.editingVariant)) : new Set<string>(),
+  /** Ids of every rule the variant applies: catalog rules and `custom:<glob>` for its globs. */
+  removingRules: (s: Pick<S, 'recipe' | 'editingVariant'>) => {
+    const ids = recipeSelectors.enabledRules(s);
+    for (const glob of s.recipe ? pruneOf(s.recipe, s.editingVariant).custom : [])
+      ids.add(`custom:${glob}`);
+    return ids;
+  },
   rules: (s: RecipeState): RuleRow[] => {
     const on = recipeSelectors.enabledRules(s);
     const platform = s.recipe?.platform ?? 'linux-64';
@@ -117,25 +124,37 @@ export const recipeSelectors = {
     });
   },
   /**
-   * The environment's size with the enabled rules applied, before any build. Two rules can match the
-   * same file; the per-rule figures cannot tell, so the sum is capped at the environment's size.
+   * The environment's size with the variant's rules applied, catalog rules and custom globs, before
+   * any build (`variantSaving`: exact when the analysis measured this selection or the rules never
+   * share a folder, else `exact: false` and the saving is an upper bound).
    */
   sizeEstimate: (s: RecipeState): SizeEstimate | undefined => {
-    if (!s.savings) return undefined;
-    const on = recipeSelectors.enabledRules(s);
-    const environmentBytes = s.savings.environmentBytes;
-    const savedBytes = Math.min(
-      environmentBytes,
-      s.savings.rules.filter((r) => on.has(r.ruleId)).reduce((sum, r) => sum + r.bytes, 0),
+    if (!s.savings || !s.recipe) return undefined;
+    const variant = recipeSelectors.editingVariant(s);
+    const saving = variantSaving(
+      pruneOf(s.recipe, variant),
+      s.savings,
+      s.recipe.variants.length ? (variant ?? '') : 'recipe',
     );
+    const environmentBytes = s.savings.environmentBytes;
+    const savedBytes = Math.min(environmentBytes, saving.savedBytes);
     // `files:` entries ship on top of the environment: counted in both totals, never pruned.
     const filesBytes = s.savings.filesBytes ?? 0;
     return {
+      ...saving,
       environmentBytes: environmentBytes + filesBytes,
       savedBytes,
       remainingBytes: environmentBytes + filesBytes - savedBytes,
     };
   },
+  /** The custom globs of the variant being edited, grouped by their reasons. */
+  customRules: (s: RecipeState) =>
+    customRuleGroups(
+      s.recipe
+        ? pruneOf(s.recipe, s.editingVariant)
+        : { preset: 'none', add: [], remove: [], custom: [] },
+      s.savings,
+    ),
   /** The preset applied without changes, if any. */
   activePreset: (s: Pick<S, 'recipe' | 'editingVariant'>) =>
     s.recipe ? presetOf(pruneOf(s.recipe, s.editingVariant)) : undefined,

@@ -48,28 +48,36 @@ export const FILE_LISTS: PackageFileList[] = [
   },
 ];
 
-/** The savings report the service would send, computed with the real shared estimator. */
-export function savingsReport(): SavingsReport {
+/**
+ * The savings report the service would send, computed with the real shared estimator: every catalog
+ * rule and the given custom globs, on `FILE_LISTS` or the given file lists.
+ */
+export function savingsReport(
+  options: { custom?: string[]; files?: PackageFileList[] } = {},
+): SavingsReport {
   const platform = 'linux-64';
+  const files = options.files ?? FILE_LISTS;
+  const custom = options.custom ?? [];
   const all = resolvePrune(
     {
       preset: 'expert',
       add: [...PRUNE_PRESETS.expert, ...PRUNE_PRESETS.safe],
       remove: [],
-      custom: [],
+      custom,
+      force: custom,
     },
     platform,
   );
-  const estimate = estimateSavings(FILE_LISTS, all, '/env');
+  const estimate = estimateSavings(files, all, '/env');
   return {
     lockfile: 'conda-linux-64.lock',
-    packages: FILE_LISTS.length,
+    packages: files.length,
     cachedPackages: 0,
     environmentBytes: estimate.environmentBytes,
     environmentFiles: estimate.environmentFiles,
     rules: estimate.rules.map((r) => ({ ...r, selected: false })),
     selections: [],
-    space: environmentSpace(FILE_LISTS, all, '/env'),
+    space: environmentSpace(files, all, '/env'),
     warnings: [],
   };
 }

@@ -8,6 +8,7 @@ import { useApp } from '../../store';
 import { recipeSelectors } from '../../store/selectors';
 import { EnvironmentVariables } from '../EnvironmentVariables';
 import { RecipeFields } from '../RecipeFields';
+import { EstimateNotes } from './EstimateNotes';
 import { Explain } from './Explain';
 import { PruneRules } from './PruneRules';
 import { RecipeConflictNote } from './RecipeConflictNote';
@@ -164,7 +165,10 @@ export function ImageScreen() {
         <aside className="card stack sticky-panel" aria-label="Estimated size and Dockerfile">
           <h3>Estimated size{variants.length > 1 ? ` of ${variant ?? ''}` : ''}</h3>
           {estimate ? (
-            <SizeBar total={estimate.environmentBytes} remaining={estimate.remainingBytes} />
+            <>
+              <SizeBar total={estimate.environmentBytes} remaining={estimate.remainingBytes} />
+              <EstimateNotes estimate={estimate} />
+            </>
           ) : analyzeJob?.state === 'running' ? (
             <p role="status">Measuring what each rule removes…</p>
           ) : (

@@ -1,29 +1,37 @@
 import { sizeScale } from '../../../../shared/format/size';
-import { formatSizeIn } from '../../../../shared/format/size';
 import { useApp } from '../../store';
-import { pruneOf } from '../../store/recipe-helpers';
 import { buildSelectors, recipeSelectors } from '../../store/selectors';
 import { BreakingNote } from './BreakingNote';
 import { CustomGlobForm } from './CustomGlobForm';
+import { CustomRuleGroupItem } from './CustomRuleGroupItem';
+import { CustomRuleItem } from './CustomRuleItem';
 import { RuleItem } from './RuleItem';
 
 /**
  * The rules of the variant being edited. Rules that remove nothing in this environment are folded
- * under "Not applicable here" (they only took room); custom globs show what they remove.
+ * under "Not applicable here" (they only took room); custom globs show what they remove, those with
+ * a reason (a trace's hundreds) folded into one group per reason.
  */
 export function PruneRules() {
   const recipe = useApp((s) => s.recipe);
   const savings = useApp((s) => s.savings);
   const editing = useApp((s) => s.editingVariant);
   const history = useApp((s) => s.history);
-  const removeCustomRule = useApp((s) => s.removeCustomRule);
-  const rules = recipeSelectors.rules({ recipe, savings, editingVariant: editing });
+  const state = { recipe, savings, editingVariant: editing };
+  const rules = recipeSelectors.rules(state);
+  const custom = recipeSelectors.customRules(state);
   // One unit for the savings column so the rules compare at a glance.
-  const unit = sizeScale(rules.map((r) => r.savingBytes));
+  const unit = sizeScale([
+    ...rules.map((r) => r.savingBytes),
+    ...custom.single.map((r) => r.savingBytes),
+    ...custom.groups.map((g) => g.savingBytes),
+  ]);
   const breaking = buildSelectors.breakingRules({ history });
-  const customGlobs = recipe ? pruneOf(recipe, editing).custom : [];
-  const customSavings = new Map((savings?.rules ?? []).map((r) => [r.ruleId, r]));
-  const listed = new Set([...rules.map((r) => r.id), ...customGlobs.map((g) => `custom:${g}`)]);
+  const listed = new Set([
+    ...rules.map((r) => r.id),
+    ...custom.single.map((r) => r.id),
+    ...custom.groups.flatMap((g) => g.rules.map((r) => r.id)),
+  ]);
   // Rules blamed in the newest build but not in this variant's list (another variant's globs).
   const otherBreaking = [...breaking.values()].filter((b) => !listed.has(b.rule));
   const applies = (r: (typeof rules)[number]) =>
@@ -37,25 +45,17 @@ export function PruneRules() {
         {shown.map((rule) => (
           <RuleItem key={rule.id} rule={rule} unit={unit} verdict={breaking.get(rule.id)} />
         ))}
-        {customGlobs.map((glob) => {
-          const saving = customSavings.get(`custom:${glob}`);
-          return (
-            <li key={`custom:${glob}`}>
-              <span>
-                Custom: <code>{glob}</code>
-              </span>
-              <button
-                type="button"
-                aria-label={`Remove custom rule ${glob}`}
-                onClick={() => void removeCustomRule(glob)}
-              >
-                Remove
-              </button>
-              <span className="num">{saving ? formatSizeIn(-saving.bytes, unit) : ''}</span>
-              <BreakingNote verdict={breaking.get(`custom:${glob}`)} />
-            </li>
-          );
-        })}
+        {custom.single.map((rule) => (
+          <CustomRuleItem key={rule.id} rule={rule} unit={unit} verdict={breaking.get(rule.id)} />
+        ))}
+        {custom.groups.map((group) => (
+          <CustomRuleGroupItem
+            key={`reason:${group.reason}`}
+            group={group}
+            unit={unit}
+            verdicts={breaking}
+          />
+        ))}
         {otherBreaking.map((verdict) => (
           <li key={verdict.rule}>
             <span>{verdict.rule}</span>

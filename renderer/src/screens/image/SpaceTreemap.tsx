@@ -15,7 +15,8 @@ function fits(text: string, width: number): boolean {
 
 /**
  * "Environment by size": packages, then their folders, sized by bytes; the part the variant's
- * enabled rules remove is drawn hatched, so it shows where the rules bite and where the rest sits.
+ * enabled rules and custom globs remove is drawn hatched, so it shows where the rules bite and
+ * where the rest sits.
  */
 export function SpaceTreemap() {
   const recipe = useApp((s) => s.recipe);
@@ -23,7 +24,8 @@ export function SpaceTreemap() {
   const editingVariant = useApp((s) => s.editingVariant);
   const [active, setActive] = useState<SpaceCell | undefined>(undefined);
   if (!savings?.space?.length) return null;
-  const enabled = recipeSelectors.enabledRules({ recipe, editingVariant });
+  // Custom globs bite too (a traced variant's hundreds): `space` measures them per folder as well.
+  const enabled = recipeSelectors.removingRules({ recipe, editingVariant });
   const { packages, cells } = layoutSpace(savings.space, enabled, WIDTH, HEIGHT);
   const removed = packages.reduce((sum, p) => sum + p.removedBytes, 0);
   const total = packages.reduce((sum, p) => sum + p.bytes, 0);
