@@ -1,10 +1,11 @@
 import type { SavingsReport } from '../../../shared/api/recipe';
+import { validate } from '../../../shared/api/validate';
 import { formatSize, formatSizeColumn } from '../../../shared/format/size';
 import { analyzeSavings } from '../../services/analysis/savings-analysis';
 import { cacheDir } from '../../services/channels/channel-url';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
-import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
+import { PRUNE_OPTIONS, pruneOptionsRecipe } from './recipe-options';
 
 /** The per-rule table: every rule, whether the recipe applies it, its saving and owners. */
 export function savingsTable(report: SavingsReport): string {
@@ -54,11 +55,18 @@ export const analyzeCommand: CliCommand = {
   usage: 'analyze [--json] [--preset none|safe|expert] [--rule ID]... [--no-rule ID]...',
   options: { ...PRUNE_OPTIONS, json: { type: 'boolean' } },
   async run(context, values) {
-    const { recipe, note } = withPruneOptions(await loadRecipe(context.projectDir), values);
-    if (note) context.progress(note);
-    const report = await analyzeSavings({
+    const saved = await loadRecipe(context.projectDir);
+    const tried = pruneOptionsRecipe(saved, values);
+    // The contract's schema, as the app's door applies it (recipe:analyze): a bad --preset or --rule
+    // is refused naming the recipe field, before any package is read.
+    const request = validate('recipe:analyze', {
       projectDir: context.projectDir,
-      recipe,
+      ...(tried.recipe ? { recipe: tried.recipe } : {}),
+    });
+    if (tried.note) context.progress(tried.note);
+    const report = await analyzeSavings({
+      projectDir: request.projectDir,
+      recipe: request.recipe ?? saved,
       cacheRoot: cacheDir(),
       signal: context.signal,
       onProgress: (message) => context.progress(message),

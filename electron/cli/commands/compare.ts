@@ -1,3 +1,4 @@
+import { validate } from '../../../shared/api/validate';
 import { compareBuilds } from '../../../shared/build/compare';
 import { latestBuildId, listBuilds, loadBuild } from '../../services/build/history-store';
 import type { CliCommand } from '../command';
@@ -14,7 +15,8 @@ export const compareCommand: CliCommand = {
   },
   async run(context, values, positionals) {
     if (values.list) {
-      const builds = await listBuilds(context.projectDir);
+      const { projectDir } = validate('build:list', { projectDir: context.projectDir });
+      const builds = await listBuilds(projectDir);
       context.out(values.json ? JSON.stringify(builds, null, 2) : buildListText(builds));
       return 0;
     }
@@ -22,9 +24,16 @@ export const compareCommand: CliCommand = {
       context.progress('condense compare: give at most two build ids.');
       return 2;
     }
-    const firstId = positionals[0] ?? (await latestBuildId(context.projectDir));
-    const first = await loadBuild(context.projectDir, firstId);
-    const other = positionals[1] ? await loadBuild(context.projectDir, positionals[1]) : undefined;
+    // The contract's schema, as the app's door applies it (build:compare): a build id that is not
+    // one is refused naming the field before the history is read.
+    const request = validate('build:compare', {
+      projectDir: context.projectDir,
+      buildId: positionals[0] ?? (await latestBuildId(context.projectDir)),
+      ...(positionals[1] !== undefined ? { other: positionals[1] } : {}),
+    });
+    const first = await loadBuild(request.projectDir, request.buildId);
+    const other =
+      request.other !== undefined ? await loadBuild(request.projectDir, request.other) : undefined;
     const comparison = compareBuilds(first, other);
     context.out(
       values.json

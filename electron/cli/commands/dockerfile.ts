@@ -1,3 +1,4 @@
+import { validate } from '../../../shared/api/validate';
 import { generateDockerfile } from '../../../shared/recipe/dockerfile';
 import { generateDockerignore } from '../../../shared/recipe/dockerignore';
 import { assertCustomGlobs } from '../../services/analysis/prune-guard';
@@ -6,7 +7,7 @@ import { pipStepOptions } from '../../services/pip/dockerfile-input';
 import { environmentVariables } from '../../services/project/environment-store';
 import { loadRecipe } from '../../services/recipe/recipe-file';
 import type { CliCommand } from '../command';
-import { PRUNE_OPTIONS, withPruneOptions } from './recipe-options';
+import { PRUNE_OPTIONS, pruneOptionsRecipe } from './recipe-options';
 
 /** `condense dockerfile`: prints the generated Dockerfile (or .dockerignore) of the project's recipe. */
 export const dockerfileCommand: CliCommand = {
@@ -18,16 +19,29 @@ export const dockerfileCommand: CliCommand = {
     dockerignore: { type: 'boolean' },
   },
   async run(context, values) {
-    const { recipe, note } = withPruneOptions(await loadRecipe(context.projectDir), values);
-    if (note) context.progress(note);
-    await assertCustomGlobs(context.projectDir, recipe, cacheDir());
+    const saved = await loadRecipe(context.projectDir);
+    const tried = pruneOptionsRecipe(saved, values);
+    // --classic is the recipe's buildkitCache: false, so it travels in the request's recipe too.
+    const given = values.classic
+      ? { ...(tried.recipe ?? saved), buildkitCache: false }
+      : tried.recipe;
+    // The contract's schema, as the app's door applies it (recipe:generate): a bad --preset or
+    // --rule is refused naming the recipe field.
+    const request = validate('recipe:generate', {
+      projectDir: context.projectDir,
+      ...(given ? { recipe: given } : {}),
+    });
+    if (tried.note) context.progress(tried.note);
+    const { projectDir } = request;
+    const recipe = request.recipe ?? saved;
+    await assertCustomGlobs(projectDir, recipe, cacheDir());
     if (values.dockerignore) {
       context.out(generateDockerignore(recipe));
       return 0;
     }
-    const pip = await pipStepOptions(context.projectDir, recipe);
-    const text = generateDockerfile(values.classic ? { ...recipe, buildkitCache: false } : recipe, {
-      variables: await environmentVariables(context.projectDir),
+    const pip = await pipStepOptions(projectDir, recipe);
+    const text = generateDockerfile(recipe, {
+      variables: await environmentVariables(projectDir),
       ...(pip ? { pip } : {}),
     });
     context.out(text);

@@ -1,4 +1,5 @@
 import { CondenseError } from '../../../shared/api/errors';
+import { validate } from '../../../shared/api/validate';
 import { isLockPlatform, LOCK_PLATFORMS } from '../../../shared/conda/platforms';
 import type { EffectiveEnvironment } from '../../../shared/environment/effective-environment';
 import { effectiveEnvironment } from '../../../shared/environment/effective-environment';
@@ -33,13 +34,19 @@ export const envCommand: CliCommand = {
   usage: 'env [--platform P] [--json]',
   options: { platform: { type: 'string' }, json: { type: 'boolean' } },
   async run(context, values) {
-    const platform = typeof values.platform === 'string' ? values.platform : 'linux-64';
+    // The contract's schema, as the app's door applies it (environment:effective); the platform's
+    // name is then checked as its handler checks it.
+    const request = validate('environment:effective', {
+      projectDir: context.projectDir,
+      ...(typeof values.platform === 'string' ? { platform: values.platform } : {}),
+    });
+    const platform = request.platform ?? 'linux-64';
     if (!isLockPlatform(platform))
       throw new CondenseError(
         'INVALID_INPUT',
         `--platform takes one of ${LOCK_PLATFORMS.join(', ')}, not ${JSON.stringify(platform)}`,
       );
-    const { text } = await readEnvironmentFile(context.projectDir);
+    const { text } = await readEnvironmentFile(request.projectDir);
     const expanded = effectiveEnvironment(text, platform, process.env);
     // Expanded, but never with credentials: a token from the environment stays off the screen.
     const env = {

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 
+import { validate } from '../../../shared/api/validate';
 import { importLockfiles } from '../../services/lock/import';
 import type { CliCommand } from '../command';
 
@@ -13,9 +14,15 @@ export const importCommand: CliCommand = {
       context.progress('condense import: name the lockfiles to import, e.g. conda-lock.yml.');
       return 2;
     }
-    const files = positionals.map((f) => (isAbsolute(f) ? f : resolve(f)));
-    const result = await importLockfiles(context.projectDir, files, {
-      includeDev: Boolean(values.dev),
+    // The contract's schema, as the app's door applies it (lock:import): the files are refused by
+    // field (too many, a NUL in a name) before any is read.
+    const request = validate('lock:import', {
+      projectDir: context.projectDir,
+      files: positionals.map((f) => (isAbsolute(f) ? f : resolve(f))),
+      ...(values.dev ? { includeDev: true } : {}),
+    });
+    const result = await importLockfiles(request.projectDir, request.files, {
+      includeDev: request.includeDev === true,
     });
     if (values.json) context.out(JSON.stringify(result, null, 2));
     else {

@@ -1,5 +1,4 @@
 import type { Recipe } from '../../../shared/recipe/model';
-import { validateRecipe } from '../../../shared/recipe/validate';
 
 /** Options shared by `dockerfile` and `analyze` to try prune settings without editing condense.yml. */
 export const PRUNE_OPTIONS = {
@@ -15,29 +14,30 @@ function list(value: Values[string]): string[] {
 }
 
 /**
- * The recipe with `--preset P`, `--rule ID` and `--no-rule ID` applied to its prune setting; these
- * describe one image, so the recipe's variants are dropped (the note says so).
+ * The recipe with `--preset P`, `--rule ID` and `--no-rule ID` applied to its prune setting, as the
+ * `recipe` of a request (`recipe:analyze`, `recipe:generate`): unchecked here, the contract's schema
+ * checks it and names the field. Undefined without prune options. These describe one image, so the
+ * recipe's variants are dropped (the note says so).
  */
-export function withPruneOptions(
+export function pruneOptionsRecipe(
   recipe: Recipe,
   values: Values,
-): { recipe: Recipe; note?: string } {
+): { recipe?: Record<string, unknown>; note?: string } {
   const preset = typeof values.preset === 'string' ? values.preset : undefined;
   const add = list(values.rule);
   const remove = list(values['no-rule']);
-  if (preset === undefined && add.length === 0 && remove.length === 0) return { recipe };
-  const next = {
-    ...recipe,
-    prune: {
-      ...recipe.prune,
-      ...(preset !== undefined ? { preset } : {}),
-      add: [...recipe.prune.add, ...add],
-      remove: [...recipe.prune.remove.filter((id) => !add.includes(id)), ...remove],
-    },
-    variants: [],
-  };
+  if (preset === undefined && add.length === 0 && remove.length === 0) return {};
   return {
-    recipe: validateRecipe(next),
+    recipe: {
+      ...recipe,
+      prune: {
+        ...recipe.prune,
+        ...(preset !== undefined ? { preset } : {}),
+        add: [...recipe.prune.add, ...add],
+        remove: [...recipe.prune.remove.filter((id) => !add.includes(id)), ...remove],
+      },
+      variants: [],
+    },
     ...(recipe.variants.length > 0
       ? { note: "prune options given: one image without the recipe's variants" }
       : {}),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
+import { validate } from '../../../shared/api/validate';
 import { parseEnvironmentFile } from '../../../shared/environment/environment-file';
 import { resolveChannels } from '../../services/channels/channel-url';
 import { searchPackages } from '../../services/channels/package-search';
@@ -21,8 +22,17 @@ export const searchCommand: CliCommand = {
     const query = positionals.join(' ');
     if (query.trim() === '')
       throw new CondenseError('INVALID_INPUT', 'say what to search for: condense search numpy');
-    let channels = Array.isArray(values.channel) ? values.channel.map(String) : [];
-    if (channels.length === 0) {
+    const given = Array.isArray(values.channel) ? values.channel.map(String) : [];
+    // The contract's schema, as the app's door applies it (channels:search): a bad query, --channel
+    // or --platform is refused naming the field before any channel is asked.
+    const request = validate('channels:search', {
+      query,
+      projectDir: context.projectDir,
+      ...(given.length ? { channels: given } : {}),
+      ...(typeof values.platform === 'string' ? { platform: values.platform } : {}),
+    });
+    let channels = request.channels;
+    if (!channels) {
       const text = await readFile(join(context.projectDir, 'environment.yml'), 'utf8').catch(() => {
         throw new CondenseError(
           'NOT_FOUND',
@@ -32,9 +42,9 @@ export const searchCommand: CliCommand = {
       channels = parseEnvironmentFile(text).spec.channels;
     }
     const results = await searchPackages({
-      query,
+      query: request.query,
       channels: resolveChannels(channels),
-      platform: typeof values.platform === 'string' ? values.platform : 'linux-64',
+      platform: request.platform ?? 'linux-64',
       cache: defaultRepodataCache(),
       signal: context.signal,
       onUnreachable: (channel, error) =>
