@@ -28,9 +28,7 @@ export async function cachedFileLists(
   }
   let packages;
   try {
-    packages = parseExplicitLockfile(text).packages.filter(
-      (p) => p.manager === 'conda',
-    );
+    packages = parseExplicitLockfile(text).packages.filter((p) => p.manager === 'conda');
   } catch {
     return undefined;
   }

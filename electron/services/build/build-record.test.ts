@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { available, dockerHost, dockerRequirement } from '../../../test/support/requirements';
-import { ensureTestImages, removeRepository, TEST_BASE_IMAGE } from '../../../test/support/test-images';
+import {
+  ensureTestImages,
+  removeRepository,
+  TEST_BASE_IMAGE,
+} from '../../../test/support/test-images';
 import type { Engine } from '../docker/engine';
 import { connectEngine } from '../docker/engine';
 import { buildProject } from './build-service';

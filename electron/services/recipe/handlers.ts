@@ -83,10 +83,7 @@ export function createRecipeHandlers(
         }
       }
       const recipe = await recipeOf(request, projectDir);
-      return estimateGlobs(
-        { projectDir, recipe, cacheRoot: deps.cacheRoot ?? cacheDir() },
-        globs,
-      );
+      return estimateGlobs({ projectDir, recipe, cacheRoot: deps.cacheRoot ?? cacheDir() }, globs);
     },
     'recipe:export': async (request) => {
       const projectDir = await projectFolder(request.projectDir);

@@ -87,7 +87,11 @@ describe('tracing a built variant (real engine)', () => {
   it('sees the data file read from C, the dlopen library and the lazy imports of the handler', async () => {
     if (!channel) return;
     const { context, progress } = job();
-    traced = await traceProject({ engine: () => engine, cacheRoot }, { projectDir: project }, context);
+    traced = await traceProject(
+      { engine: () => engine, cacheRoot },
+      { projectDir: project },
+      context,
+    );
     const report = traced.report;
     expect(report.probes.map((p) => [p.kind, p.passed])).toEqual([
       ['imports', true],
@@ -115,7 +119,12 @@ describe('tracing a built variant (real engine)', () => {
 
   it('condense trace --json prints the figures issue 13 names, per package', async () => {
     if (!channel) return;
-    const { code, stdout, stderr } = await runCliCaptured(['trace', '--json', '--project', project]);
+    const { code, stdout, stderr } = await runCliCaptured([
+      'trace',
+      '--json',
+      '--project',
+      project,
+    ]);
     expect({ code, stderr: stderr.includes('Running the checks under the tracer') }).toEqual({
       code: 0,
       stderr: true,
@@ -129,7 +138,11 @@ describe('tracing a built variant (real engine)', () => {
       'variant',
     ]);
     expect(printed.variant).toBe('default');
-    const packages = printed.packages as { name: string; usedBytes: number; shippedBytes: number }[];
+    const packages = printed.packages as {
+      name: string;
+      usedBytes: number;
+      shippedBytes: number;
+    }[];
     expect(packages.find((p) => p.name === 'python')?.usedBytes).toBeGreaterThan(0);
     expect(packages.every((p) => p.usedBytes <= p.shippedBytes)).toBe(true);
   }, 600_000);

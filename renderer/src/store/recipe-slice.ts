@@ -9,7 +9,6 @@ import { describeError } from '../lib/format';
 import * as helpers from './recipe-helpers';
 import type { RecipeSlice, SliceCreator } from './types';
 
-
 /** The live preview: generated in the renderer with the shared generator, so it follows every click. */
 function preview(
   recipe: Recipe,
