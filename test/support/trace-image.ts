@@ -7,14 +7,13 @@ import { join } from 'node:path';
 
 import type Docker from 'dockerode';
 
-import { TRACE_ROOT } from '../../shared/trace/model';
+import { parseStraceLog } from '../../shared/trace/strace-log';
+import { TRACE_OUT, traceDockerfile,TRACER_PREFIX } from '../../shared/trace/tracer';
 import { buildImage, FIXTURE_BUILDER_IMAGE } from './docker';
 import { writeAndLockEnvironment } from './service-project';
 
-export const TRACER_PREFIX = `${TRACE_ROOT}/tool`;
+export { TRACE_OUT, TRACER_PREFIX } from '../../shared/trace/tracer';
 export const TRACER = `${TRACER_PREFIX}/bin/strace`;
-/** Where strace writes its logs (mode 1777: the checks run as the image's user). */
-export const TRACE_OUT = `${TRACE_ROOT}/out`;
 
 /**
  * strace's options for a trace of what files a program uses: every child (`-f`), one log per
@@ -61,31 +60,24 @@ export async function buildTraceImage(
   tracerLock: string,
   tag: string,
 ): Promise<void> {
+  // The service's own Dockerfile (shared/trace/tracer.ts), built here without a BuildKit cache mount.
   await buildImage(docker, {
     files: { 'tracer.lock': tracerLock },
-    dockerfile: [
-      `FROM ${FIXTURE_BUILDER_IMAGE} AS condense-tracer`,
-      'COPY tracer.lock /tmp/tracer.lock',
-      `RUN mamba create --copy -p ${TRACER_PREFIX} --file /tmp/tracer.lock --yes && mkdir -m 1777 ${TRACE_OUT}`,
-      `FROM ${variantImage}`,
-      // The parent folder, so the logs folder keeps its 1777 (writable by the checks' user): COPY of
-      // a folder itself creates the destination 0755 (BuildKit of Docker 20.10), only what is
-      // inside keeps its mode.
-      `COPY --from=condense-tracer ${TRACE_ROOT} ${TRACE_ROOT}`,
-      '',
-    ].join('\n'),
+    dockerfile: traceDockerfile({
+      builderImage: FIXTURE_BUILDER_IMAGE,
+      image: variantImage,
+      buildkitCache: false,
+    }),
     tag,
     buildkit: true,
   });
 }
 
-/** The paths (quoted strings) strace logged, from every log file. */
+/** The paths strace logged, from every log file, read as the trace service reads them. */
 export function tracedPaths(logs: Map<string, Buffer>): Set<string> {
   const paths = new Set<string>();
   for (const log of logs.values()) {
-    for (const match of log.toString('utf8').matchAll(/"(\/[^"]*)"|<(\/[^>]*)>/g)) {
-      paths.add(match[1] ?? match[2]!);
-    }
+    for (const access of parseStraceLog(log.toString('utf8'))) paths.add(access.path);
   }
   return paths;
 }
