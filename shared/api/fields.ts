@@ -52,7 +52,7 @@ export const buildId = z
   .string()
   .regex(
     BUILD_ID,
-    'is not a build id (they look like 20261127-180837-3fa9c2; see condense compare)',
+    'is not a build id (they look like 20261127-180837-3fa9c2; condense compare --list shows them)',
   );
 
 /** A short text field (names, queries, versions). */
