@@ -34,15 +34,19 @@ describe('store: trace jobs', () => {
       report,
     });
     const reads = fake.callsOf('recipe:get').length;
+    const analyses = fake.callsOf('recipe:analyze').length;
     const record = suggestedRecord(true);
     fake.emit('trace-1', 'trace', 'done', record);
+    await settle();
     await settle();
     const traces = store.getState().traces;
     expect(traces[0]).toBe(record);
     expect(traces).not.toContain(older);
     expect(traces.map((t) => t.variant)).toEqual(['default', 'expert']);
-    // The verified suggestion was written into condense.yml: read it again.
+    // The verified suggestion was written into condense.yml: read it again, and measure the new
+    // variant's custom globs (the file watcher sees the revision already read and does not).
     expect(fake.callsOf('recipe:get').length).toBe(reads + 1);
+    await expect.poll(() => fake.callsOf('recipe:analyze').length).toBe(analyses + 1);
   });
 
   it('keeps the bar where it was when a sub-step reports only a message, and never moves it back', async () => {

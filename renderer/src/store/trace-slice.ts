@@ -55,8 +55,12 @@ export const createTraceSlice: SliceCreator<TraceSlice> =
         // The suggestion was built and written into condense.yml: history and recipe changed (while
         // the app saves its own change, the file watcher sorts out whose write it was).
         const reloads = [get().loadHistory()];
-        if (!get().recipeSavesPending) reloads.push(get().loadRecipe());
+        const reloadRecipe = !get().recipeSavesPending;
+        if (reloadRecipe) reloads.push(get().loadRecipe());
         await Promise.all(reloads);
+        // The new variant's custom globs need measuring; the file watcher will not do it, since the
+        // recipe is already at the revision it would see.
+        if (reloadRecipe) await get().analyze();
       }
     },
   });
