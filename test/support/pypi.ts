@@ -1,11 +1,22 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import type Docker from 'dockerode';
 
 import type { IndexServer } from '../../fixtures/pypi/index-server';
 import { startIndexServer } from '../../fixtures/pypi/index-server';
-import { FIXTURE_BUILDER_IMAGE, FIXTURE_RUNTIME_IMAGE } from './docker';
+import type { ServedChannel } from './channels';
+import { serveRealisticChannel } from './channels';
+import {
+  connectDocker,
+  FIXTURE_BUILDER_IMAGE,
+  FIXTURE_RUNTIME_IMAGE,
+  fixtureImagesRequirement,
+} from './docker';
 import { available } from './requirements';
+import { removeRepository } from './test-images';
 
 /** Where `fixtures/pypi/build.sh` writes the offline package indexes. */
 export const PYPI_INDEX_DIR = resolve(join(import.meta.dirname, '../../fixtures/out/pypi-index'));
@@ -83,4 +94,41 @@ export async function writePipProject(
     join(dir, 'condense.yml'),
     `version: 1\nbuilderImage: ${FIXTURE_BUILDER_IMAGE}\nruntimeImage: ${FIXTURE_RUNTIME_IMAGE}\nnetwork: host\nprune:\n  preset: none\n`,
   );
+}
+
+/** What the real-engine pip tests share: the realistic channel, the served indexes and a work folder. */
+export interface PipFixture {
+  docker: Docker;
+  channel?: ServedChannel;
+  indexes?: ServedIndexes;
+  /** '' when the fixture did not start (no Docker or fixture images). */
+  work: string;
+}
+
+/**
+ * Starts the pip tests' fixture, with the private index's login in PIP_LOGIN / PIP_TOKEN (as users
+ * give it, through the environment); only `docker` when the engine or its fixture images are missing.
+ */
+export async function startPipFixture(workPrefix: string): Promise<PipFixture> {
+  const docker = connectDocker();
+  if (!available('Docker with the fixture images', await fixtureImagesRequirement(docker)))
+    return { docker, work: '' };
+  const channel = await serveRealisticChannel();
+  const indexes = await servePypiIndexes();
+  const work = await mkdtemp(join(tmpdir(), workPrefix));
+  if (indexes) {
+    process.env.PIP_LOGIN = PRIVATE_LOGIN;
+    process.env.PIP_TOKEN = indexes.token;
+  }
+  return { docker, ...(channel ? { channel } : {}), ...(indexes ? { indexes } : {}), work };
+}
+
+/** Stops what `startPipFixture` started, removing `repository`'s images when given. */
+export async function stopPipFixture(fixture: PipFixture, repository?: string): Promise<void> {
+  delete process.env.PIP_TOKEN;
+  delete process.env.PIP_LOGIN;
+  if (repository && fixture.docker) await removeRepository(fixture.docker, repository);
+  await fixture.channel?.close();
+  await fixture.indexes?.close();
+  if (fixture.work) await rm(fixture.work, { recursive: true, force: true });
 }

@@ -1,8 +1,7 @@
 // Issue 10's bad input that needs the real engine and a served index: a wheel whose bytes changed on
 // the index after locking (hash mismatch at build time) and an index that accepts connections but
 // never answers. Each ends in one line naming the package or the index, and nothing is half-written.
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type Docker from 'dockerode';
@@ -12,17 +11,14 @@ import type { IndexServer } from '../../../fixtures/pypi/index-server';
 import { startIndexServer } from '../../../fixtures/pypi/index-server';
 import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import type { ServedChannel } from '../../../test/support/channels';
-import { serveRealisticChannel } from '../../../test/support/channels';
-import { connectDocker, fixtureImagesRequirement, imageExists } from '../../../test/support/docker';
+import { imageExists } from '../../../test/support/docker';
 import type { ServedIndexes } from '../../../test/support/pypi';
 import {
-  PRIVATE_LOGIN,
   PYPI_INDEX_DIR,
-  servePypiIndexes,
+  startPipFixture,
+  stopPipFixture,
   writePipProject,
 } from '../../../test/support/pypi';
-import { available } from '../../../test/support/requirements';
-import { removeRepository } from '../../../test/support/test-images';
 import { buildProject } from '../build/build-service';
 import { RepodataCache } from '../channels/repodata-cache';
 import { connectEngine } from '../docker/engine';
@@ -44,25 +40,10 @@ async function lock(dir: string) {
 }
 
 beforeAll(async () => {
-  docker = connectDocker();
-  if (!available('Docker with the fixture images', await fixtureImagesRequirement(docker))) return;
-  channel = await serveRealisticChannel();
-  indexes = await servePypiIndexes();
-  work = await mkdtemp(join(tmpdir(), 'condense-pip-bad-'));
-  if (indexes) {
-    process.env.PIP_LOGIN = PRIVATE_LOGIN;
-    process.env.PIP_TOKEN = indexes.token;
-  }
+  ({ docker, channel, indexes, work } = await startPipFixture('condense-pip-bad-'));
 });
 
-afterAll(async () => {
-  delete process.env.PIP_TOKEN;
-  delete process.env.PIP_LOGIN;
-  if (docker) await removeRepository(docker, REPO);
-  await channel?.close();
-  await indexes?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => stopPipFixture({ docker, channel, indexes, work }, REPO));
 
 const ready = () => channel !== undefined && indexes !== undefined;
 

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type Docker from 'dockerode';
@@ -8,11 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import { parseExplicitLockfile } from '../../../shared/conda/explicit-lockfile';
 import type { ServedChannel } from '../../../test/support/channels';
-import { serveRealisticChannel } from '../../../test/support/channels';
-import { connectDocker, fixtureImagesRequirement } from '../../../test/support/docker';
 import type { ServedIndexes } from '../../../test/support/pypi';
-import { PRIVATE_LOGIN, servePypiIndexes, writePipProject } from '../../../test/support/pypi';
-import { available } from '../../../test/support/requirements';
+import { startPipFixture, stopPipFixture, writePipProject } from '../../../test/support/pypi';
 import { RepodataCache } from '../channels/repodata-cache';
 import { connectEngine } from '../docker/engine';
 import { lockProject } from '../lock/lock-service';
@@ -39,24 +35,10 @@ async function allText(dir: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  docker = connectDocker();
-  if (!available('Docker with the fixture images', await fixtureImagesRequirement(docker))) return;
-  channel = await serveRealisticChannel();
-  indexes = await servePypiIndexes();
-  work = await mkdtemp(join(tmpdir(), 'condense-pip-lock-'));
-  if (indexes) {
-    process.env.PIP_LOGIN = PRIVATE_LOGIN;
-    process.env.PIP_TOKEN = indexes.token;
-  }
+  ({ docker, channel, indexes, work } = await startPipFixture('condense-pip-lock-'));
 });
 
-afterAll(async () => {
-  delete process.env.PIP_TOKEN;
-  delete process.env.PIP_LOGIN;
-  await channel?.close();
-  await indexes?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => stopPipFixture({ docker, channel, indexes, work }));
 
 const ready = () => channel !== undefined && indexes !== undefined;
 

@@ -1,7 +1,6 @@
 // `pip: {sdist: build}` in condense.yml: a package published only as source is locked (its sdist's
 // URL and sha256) and built into a wheel in the builder stage, hash-checked like the wheels.
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type Docker from 'dockerode';
@@ -9,12 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseCondaLockYml } from '../../../shared/conda/conda-lock-yml';
 import type { ServedChannel } from '../../../test/support/channels';
-import { serveRealisticChannel } from '../../../test/support/channels';
-import { connectDocker, fixtureImagesRequirement, runInImage } from '../../../test/support/docker';
+import { runInImage } from '../../../test/support/docker';
 import type { ServedIndexes } from '../../../test/support/pypi';
-import { PRIVATE_LOGIN, servePypiIndexes, writePipProject } from '../../../test/support/pypi';
-import { available } from '../../../test/support/requirements';
-import { removeRepository } from '../../../test/support/test-images';
+import { startPipFixture, stopPipFixture, writePipProject } from '../../../test/support/pypi';
 import { buildProject } from '../build/build-service';
 import { RepodataCache } from '../channels/repodata-cache';
 import { connectEngine } from '../docker/engine';
@@ -27,25 +23,10 @@ let work: string;
 const REPO = 'condense-test/pip-sdist';
 
 beforeAll(async () => {
-  docker = connectDocker();
-  if (!available('Docker with the fixture images', await fixtureImagesRequirement(docker))) return;
-  channel = await serveRealisticChannel();
-  indexes = await servePypiIndexes();
-  work = await mkdtemp(join(tmpdir(), 'condense-pip-sdist-'));
-  if (indexes) {
-    process.env.PIP_LOGIN = PRIVATE_LOGIN;
-    process.env.PIP_TOKEN = indexes.token;
-  }
+  ({ docker, channel, indexes, work } = await startPipFixture('condense-pip-sdist-'));
 });
 
-afterAll(async () => {
-  delete process.env.PIP_TOKEN;
-  delete process.env.PIP_LOGIN;
-  if (docker) await removeRepository(docker, REPO);
-  await channel?.close();
-  await indexes?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => stopPipFixture({ docker, channel, indexes, work }, REPO));
 
 describe('pip: {sdist: build}', () => {
   it('locks an sdist-only package by its sdist and builds it in the builder stage', async () => {
