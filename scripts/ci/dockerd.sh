@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts or stops a private dockerd (no bridge, no iptables) for tests and CI.
-# Usage: dockerd.sh start|stop|env   State lives in $CONDENSE_DOCKERD_DIR (default /tmp/condense-dockerd).
+# Usage: dockerd.sh start|stop|wipe|env   State lives in $CONDENSE_DOCKERD_DIR (default /tmp/condense-dockerd).
 set -euo pipefail
 dir="${CONDENSE_DOCKERD_DIR:-/tmp/condense-dockerd}"
 sock="$dir/docker.sock"
@@ -31,6 +31,14 @@ case "${1:-}" in
       kill -9 "$pid" 2>/dev/null || true
     fi
     ;;
+  wipe)
+    # Removes a stopped engine's data (images, build cache); its mounts go first.
+    if is_running; then echo "dockerd is running: stop it first" >&2; exit 1; fi
+    if [[ -d "$dir" ]]; then
+      grep -o " $dir/[^ ]*" /proc/mounts | sort -r | while read -r mnt; do umount -l "$mnt" 2>/dev/null || true; done
+      rm -rf "$dir"
+    fi
+    ;;
   env) echo "unix://$sock" ;;
-  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|wipe|env" >&2; exit 2 ;;
 esac
