@@ -175,9 +175,13 @@ async function pipFailure(output: string, options: PipResolveOptions): Promise<C
         ? new URL(url).host
         : url
       : options.indexes.primary.host;
+    // A server that accepts and never answers is up but stuck: say so rather than "unreachable".
+    const timedOut = /Read timed out/.test(output);
     return new CondenseError(
-      'CHANNEL_UNREACHABLE',
-      `the pip index ${host} cannot be reached from the builder container (network ${options.network}): check that it is up and reachable, then lock again`,
+      timedOut ? 'TIMEOUT' : 'CHANNEL_UNREACHABLE',
+      timedOut
+        ? `the pip index ${host} accepted the connection but did not answer within pip's timeout, from the builder container (network ${options.network}): check that the index is working, then lock again`
+        : `the pip index ${host} cannot be reached from the builder container (network ${options.network}): check that it is up and reachable, then lock again`,
       { index: host },
     );
   }
