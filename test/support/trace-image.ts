@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 
 import { parseStraceLog } from '../../shared/trace/strace-log';
-import { TRACE_OUT, traceDockerfile,TRACER_PREFIX } from '../../shared/trace/tracer';
+import { TRACE_OUT, traceDockerfile, TRACER_PREFIX } from '../../shared/trace/tracer';
 import { buildImage, FIXTURE_BUILDER_IMAGE } from './docker';
 import { writeAndLockEnvironment } from './service-project';
 
