@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { BuildLogLine, BuildRecord, BuildSummary } from '../../../shared/api/build';
@@ -9,11 +9,12 @@ import { BUILD_ID } from '../../../shared/api/fields';
 import { redactFields } from '../../../shared/format/redact';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { diskError } from '../fs/disk-errors';
+import { projectStateDir, STATE_DIR } from '../project/state-dir';
 import { parseBuildRecord } from './build-record';
 
 /** `<project>/.condense/builds`: one folder per build with build.json and build.log (JSON lines). */
 export function buildsDir(projectDir: string): string {
-  return join(projectDir, '.condense', 'builds');
+  return join(projectDir, STATE_DIR, 'builds');
 }
 
 /** Sortable by time, unique enough for one project: `20261127-180837-3fa9c2`. */
@@ -58,16 +59,17 @@ export async function openBuild(
   projectDir: string,
   buildId: string,
 ): Promise<{ dir: string; log: BuildLogWriter }> {
-  const dir = buildDir(projectDir, buildId);
-  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    throw diskError(error, join(dir, 'build.json'));
+  const wanted = buildDir(projectDir, buildId);
+  const dir = await projectStateDir(projectDir, 'builds', buildId).catch((error: unknown) => {
+    if (error instanceof CondenseError) throw error;
+    throw diskError(error, join(wanted, 'build.json'));
   });
   return { dir, log: new BuildLogWriter(join(dir, 'build.log')) };
 }
 
 export async function saveBuild(projectDir: string, record: BuildRecord): Promise<void> {
-  const dir = buildDir(projectDir, record.id);
-  await mkdir(dir, { recursive: true });
+  buildDir(projectDir, record.id);
+  const dir = await projectStateDir(projectDir, 'builds', record.id);
   await writeFileAtomic(join(dir, 'build.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
 

@@ -29,6 +29,7 @@ function record(variant: string, message: string): TraceRecord {
 describe('trace records', () => {
   it('never store a credential a check printed, in the file or in what saveTrace returns', async () => {
     const dir = join(root, 'secret');
+    await mkdir(dir);
     const printed =
       'exit 1: ConnectionError: https://alice:pa55word@repo.example/t/sekrit-token/pkg?token=abc123 refused';
     const saved = await saveTrace(dir, {
@@ -44,6 +45,7 @@ describe('trace records', () => {
 
   it('a writer killed mid-save leaves only its temp file, which the next read sweeps', async () => {
     const dir = join(root, 'killed');
+    await mkdir(dir);
     await saveTrace(dir, record('default', 'exit 0'));
     const before = await readFile(join(tracesDir(dir), 'default.json'), 'utf8');
     // What writeFileAtomic leaves when killed before its rename: a temp sibling of a dead pid.

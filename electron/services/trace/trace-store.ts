@@ -1,15 +1,17 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { CondenseError } from '../../../shared/api/errors';
 import type { TraceRecord } from '../../../shared/api/trace';
 import { redactDeep } from '../../../shared/format/redact';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { recoverFolder } from '../fs/commit-files';
 import { diskError } from '../fs/disk-errors';
+import { projectStateDir, STATE_DIR } from '../project/state-dir';
 
 /** `<project>/.condense/traces/<variant>.json`: the latest trace of each variant. */
 export function tracesDir(projectDir: string): string {
-  return join(projectDir, '.condense', 'traces');
+  return join(projectDir, STATE_DIR, 'traces');
 }
 
 /**
@@ -18,14 +20,14 @@ export function tracesDir(projectDir: string): string {
  */
 export async function saveTrace(projectDir: string, traced: TraceRecord): Promise<TraceRecord> {
   const record = redactDeep(traced);
-  const dir = tracesDir(projectDir);
-  const file = join(dir, `${record.variant}.json`);
+  const file = join(tracesDir(projectDir), `${record.variant}.json`);
   try {
-    await mkdir(dir, { recursive: true });
+    const dir = await projectStateDir(projectDir, 'traces');
     // A trace killed while saving left only a temp file (the record is renamed in whole): gone now.
     await recoverFolder(dir);
     await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
   } catch (error) {
+    if (error instanceof CondenseError) throw error;
     throw diskError(error, file);
   }
   return record;
