@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { resolvePrune } from './prune-commands';
+import { estimateSavings } from './savings';
 import { environmentSpace, removedBy } from './space';
 
 describe('environmentSpace', () => {
@@ -44,6 +45,60 @@ describe('environmentSpace', () => {
     expect(removedBy(numpy.folders[1]!, new Set([id]))).toBe(6);
     expect(removedBy(numpy.folders[1]!, new Set())).toBe(0);
     expect(removedBy(numpy.folders[0]!, new Set([id]))).toBe(0);
-    expect(space[1]!.folders).toEqual([{ path: '.', bytes: 1, files: 1, removed: {} }]);
+    expect(space[1]!.folders).toEqual([
+      { path: '.', bytes: 1, files: 1, removed: {}, overlaps: {} },
+    ]);
+  });
+
+  it('counts a file several rules match once, for every set of rules, as estimateSavings does', () => {
+    // Test suites hold bytecode caches and Cython sources: three rules meet in the same files.
+    const site = 'lib/python3.11/site-packages/pkg';
+    const files = [
+      `${site}/tests/__pycache__/test_a.cpython-311.pyc`,
+      `${site}/tests/test_a.py`,
+      `${site}/tests/helper.pyx`,
+      `${site}/__pycache__/core.cpython-311.pyc`,
+      `${site}/core.py`,
+      `${site}/_fast.pyx`,
+      'lib/libpkg.a',
+      'include/pkg.h',
+    ].map((path, i) => ({ path, type: 'file' as const, size: 10 + i * 7 }));
+    const packages = [{ name: 'pkg', version: '1', build: '0', files }];
+    const custom = [`${site}/tests`, `${site}/tests/__pycache__`];
+    const all = resolvePrune(
+      {
+        preset: 'none',
+        add: ['pycache', 'package-tests', 'cython-sources', 'static-libs', 'include'],
+        remove: [],
+        custom,
+      },
+      'linux-64',
+    );
+    const space = environmentSpace(packages, all, '/env');
+    const ids = all.map((r) => r.id);
+    const overlapping = space[0]!.folders.flatMap((f) => Object.keys(f.overlaps ?? {}));
+    expect(overlapping).toContain(
+      ['pycache', 'package-tests', `custom:${site}/tests`, `custom:${site}/tests/__pycache__`].join(
+        '\n',
+      ),
+    );
+    // Every subset of the rules: 2^7 of them.
+    for (let mask = 0; mask < 1 << ids.length; mask++) {
+      const enabled = new Set(ids.filter((_, i) => mask & (1 << i)));
+      const exact = estimateSavings(
+        packages,
+        all.filter((r) => enabled.has(r.id)),
+        '/env',
+      ).totalBytes;
+      const summed = space[0]!.folders.reduce((sum, f) => sum + removedBy(f, enabled), 0);
+      expect(summed, [...enabled].join(', ')).toBe(exact);
+    }
+  });
+
+  it('stays an upper bound, capped at the folder, for data without overlaps', () => {
+    const folder = { path: 'x', bytes: 10, files: 2, removed: { a: 8, b: 8 } };
+    expect(removedBy(folder, new Set(['a', 'b']))).toBe(10);
+    expect(removedBy({ ...folder, overlaps: { 'a\nb': 6 } }, new Set(['a', 'b']))).toBe(10);
+    expect(removedBy({ ...folder, overlaps: { 'a\nb': 8 } }, new Set(['a', 'b']))).toBe(8);
   });
 });

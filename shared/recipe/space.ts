@@ -10,7 +10,15 @@ export interface FolderSpace {
   files: number;
   /** Bytes each rule removes in this folder, by rule id (rules removing nothing are left out). */
   removed: Record<string, number>;
+  /**
+   * Bytes of files that several rules match, by those rules' ids joined with newlines: what makes
+   * the bytes of any set of rules exact (see `removedBy`). Absent in data from older versions.
+   */
+  overlaps?: Record<string, number>;
 }
+
+/** Separates rule ids in an `overlaps` key (a custom glob may hold spaces, never a newline). */
+const OVERLAP_SEPARATOR = '\n';
 
 /** What one installed package takes in the environment. */
 export interface PackageSpace {
@@ -58,13 +66,21 @@ export function environmentSpace(
       const key = folderOf(file.path);
       let folder = folders.get(key);
       if (!folder) {
-        folder = { path: key, bytes: 0, files: 0, removed: {} };
+        folder = { path: key, bytes: 0, files: 0, removed: {}, overlaps: {} };
         folders.set(key, folder);
       }
       folder.bytes += file.size;
       folder.files += 1;
+      const matched: string[] = [];
       for (const { id, matches } of matchers) {
-        if (matches(file)) folder.removed[id] = (folder.removed[id] ?? 0) + file.size;
+        if (!matches(file)) continue;
+        folder.removed[id] = (folder.removed[id] ?? 0) + file.size;
+        matched.push(id);
+      }
+      if (matched.length > 1) {
+        const overlaps = (folder.overlaps ??= {});
+        const together = matched.join(OVERLAP_SEPARATOR);
+        overlaps[together] = (overlaps[together] ?? 0) + file.size;
       }
     }
     result.push({
@@ -81,11 +97,17 @@ export function environmentSpace(
 }
 
 /**
- * Bytes the enabled rules remove from a folder. Two rules can match the same file and the per-rule
- * figures cannot tell, so the sum is capped at the folder's size.
+ * Bytes the enabled rules remove from a folder, each file counted once. A file that k enabled rules
+ * match is in k per-rule figures, so `overlaps` takes it back k - 1 times. Without `overlaps` (older
+ * data) the sum is an upper bound, capped at the folder's size.
  */
 export function removedBy(folder: FolderSpace, enabled: Set<string>): number {
   let sum = 0;
   for (const [id, bytes] of Object.entries(folder.removed)) if (enabled.has(id)) sum += bytes;
-  return Math.min(sum, folder.bytes);
+  if (!folder.overlaps) return Math.min(sum, folder.bytes);
+  for (const [together, bytes] of Object.entries(folder.overlaps)) {
+    const hits = together.split(OVERLAP_SEPARATOR).filter((id) => enabled.has(id)).length;
+    if (hits > 1) sum -= bytes * (hits - 1);
+  }
+  return sum;
 }

@@ -1,6 +1,7 @@
 import type { SavingsReport } from '../../../shared/api/recipe';
 import type { PruneSettings } from '../../../shared/recipe/model';
 import { enabledRuleIds, PYCACHE_RULE } from '../../../shared/recipe/prune-commands';
+import { removedBy } from '../../../shared/recipe/space';
 
 /** A custom glob of the variant being edited, with what the analysis measured it to remove. */
 export interface CustomRuleRow {
@@ -105,6 +106,13 @@ export function variantSaving(
     let high = 0;
     for (const pkg of savings.space) {
       for (const folder of pkg.folders) {
+        if (folder.overlaps) {
+          // Exact: the files several rules match are counted once.
+          const bytes = removedBy(folder, sized);
+          low += bytes;
+          high += bytes;
+          continue;
+        }
         let largest = 0;
         let sum = 0;
         for (const [id, bytes] of Object.entries(folder.removed)) {

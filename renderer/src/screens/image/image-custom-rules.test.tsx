@@ -124,7 +124,8 @@ describe('Image screen: custom globs of a traced variant', () => {
 
   it('says when the figure is only an upper bound, and measures the rules exactly on request', async () => {
     // numpy/core holds the module and its tests in one folder (cut at five levels): with
-    // package-tests switched on, the folder's figures per rule cannot say what the two share.
+    // package-tests switched on, the folder's figures per rule cannot say what the two share when
+    // the report has no overlaps (one made before they were measured).
     const files: PackageFileList[] = [
       ...FILE_LISTS,
       {
@@ -140,7 +141,14 @@ describe('Image screen: custom globs of a traced variant', () => {
     ];
     const glob = 'lib/python3.11/site-packages/scipy/core/*.so';
     const recipe = tracedRecipe([glob]);
-    const report = savingsReport({ custom: [glob], files });
+    const measured = savingsReport({ custom: [glob], files });
+    const report = {
+      ...measured,
+      space: measured.space!.map((p) => ({
+        ...p,
+        folders: p.folders.map(({ overlaps: _overlaps, ...f }) => f),
+      })),
+    };
     const { user, fake, store } = await openTraced(recipe, report);
     await user.selectOptions(screen.getByRole('combobox', { name: 'Variant' }), 'traced');
     const panel = within(
@@ -166,6 +174,33 @@ describe('Image screen: custom globs of a traced variant', () => {
         selections: [{ id: 'traced', ruleIds, bytes: 21 * MIB, files: 6 }],
       }),
     );
+    expect(panel.queryByRole('note', { name: 'Upper bound' })).toBeNull();
+    expect(remaining()).toBe(100 * MIB);
+  });
+  it('is exact, with no upper-bound note, when the report measured what rules share', async () => {
+    const files: PackageFileList[] = [
+      ...FILE_LISTS,
+      {
+        name: 'scipy',
+        version: '1',
+        build: '0',
+        files: [
+          { path: 'lib/python3.11/site-packages/scipy/core/_a.so', type: 'file', size: 8 * MIB },
+          { path: 'lib/python3.11/site-packages/scipy/core/tests/t.py', type: 'file', size: MIB },
+          { path: 'lib/python3.11/site-packages/scipy/core/kept.py', type: 'file', size: MIB },
+        ],
+      },
+    ];
+    const glob = 'lib/python3.11/site-packages/scipy/core/*.so';
+    const { user } = await openTraced(
+      tracedRecipe([glob]),
+      savingsReport({ custom: [glob], files }),
+    );
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Variant' }), 'traced');
+    const panel = within(
+      screen.getByRole('complementary', { name: 'Estimated size and Dockerfile' }),
+    );
+    await user.click(screen.getByRole('switch', { name: /Package test suites/ }));
     expect(panel.queryByRole('note', { name: 'Upper bound' })).toBeNull();
     expect(remaining()).toBe(100 * MIB);
   });
