@@ -127,7 +127,8 @@ export async function startPipFixture(workPrefix: string): Promise<PipFixture> {
 export async function stopPipFixture(fixture: PipFixture, repository?: string): Promise<void> {
   delete process.env.PIP_TOKEN;
   delete process.env.PIP_LOGIN;
-  if (repository && fixture.docker) await removeRepository(fixture.docker, repository);
+  // Nothing was built when the fixture could not start (no engine): nothing to remove.
+  if (repository && fixture.work) await removeRepository(fixture.docker, repository);
   await fixture.channel?.close();
   await fixture.indexes?.close();
   if (fixture.work) await rm(fixture.work, { recursive: true, force: true });
