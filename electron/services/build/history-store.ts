@@ -25,7 +25,8 @@ export function newBuildId(now = new Date()): string {
 
 const ID_PATTERN = BUILD_ID;
 
-function buildDir(projectDir: string, buildId: string): string {
+/** Refuses anything but a build id, so no request names a path outside the builds folder. */
+function checkBuildId(buildId: string): void {
   if (!ID_PATTERN.test(buildId)) {
     throw new CondenseError(
       'INVALID_INPUT',
@@ -33,6 +34,10 @@ function buildDir(projectDir: string, buildId: string): string {
       { field: 'buildId' },
     );
   }
+}
+
+function buildDir(projectDir: string, buildId: string): string {
+  checkBuildId(buildId);
   return join(buildsDir(projectDir), buildId);
 }
 
@@ -59,16 +64,16 @@ export async function openBuild(
   projectDir: string,
   buildId: string,
 ): Promise<{ dir: string; log: BuildLogWriter }> {
-  const wanted = buildDir(projectDir, buildId);
+  checkBuildId(buildId);
   const dir = await projectStateDir(projectDir, 'builds', buildId).catch((error: unknown) => {
     if (error instanceof CondenseError) throw error;
-    throw diskError(error, join(wanted, 'build.json'));
+    throw diskError(error, join(buildsDir(projectDir), buildId, 'build.json'));
   });
   return { dir, log: new BuildLogWriter(join(dir, 'build.log')) };
 }
 
 export async function saveBuild(projectDir: string, record: BuildRecord): Promise<void> {
-  buildDir(projectDir, record.id);
+  checkBuildId(record.id);
   const dir = await projectStateDir(projectDir, 'builds', record.id);
   await writeFileAtomic(join(dir, 'build.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
