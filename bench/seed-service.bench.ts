@@ -14,7 +14,7 @@ import { connectEngine } from '../electron/services/docker/engine';
 import { generatedFiles } from '../electron/services/recipe/generated-files';
 import { loadRecipe } from '../electron/services/recipe/recipe-file';
 import { nycTaxiFareProject } from '../fixtures/examples/example-project';
-import { contextFiles, freePort } from '../fixtures/examples/example-service';
+import { contextFiles, onTestEngine } from '../fixtures/examples/example-service';
 import { formatSizeColumn } from '../shared/format/size';
 import { targetStage } from '../shared/recipe/dockerfile';
 import type { BytecodeMode, Recipe } from '../shared/recipe/model';
@@ -23,8 +23,6 @@ import { realisticChannelAvailable, serveRealisticChannel } from '../test/suppor
 import {
   buildImage,
   connectDocker,
-  FIXTURE_BUILDER_IMAGE,
-  FIXTURE_RUNTIME_IMAGE,
   fixtureImagesRequirement,
   listImageFiles,
   prefixFiles,
@@ -60,14 +58,10 @@ try {
     `fixture: lock ${example.timings.lockSeconds.toFixed(1)} s, model.pkl ${example.timings.modelSeconds.toFixed(1)} s${example.timings.modelCached ? ' (cached)' : ''}`,
   );
   const loaded = await loadRecipe(project);
-  const port = await freePort();
+  const onEngine = await onTestEngine(loaded);
+  const { port } = onEngine;
   const recipe: Recipe = validateRecipe({
-    ...loaded,
-    builderImage: FIXTURE_BUILDER_IMAGE,
-    runtimeImage: FIXTURE_RUNTIME_IMAGE,
-    network: 'host',
-    entrypoint: { ...loaded.entrypoint, bind: `0.0.0.0:${port}` },
-    port,
+    ...onEngine,
     variants: PRESETS.flatMap((preset) =>
       BYTECODE.map((bytecode) => ({
         id: `${preset}-${bytecode}`,

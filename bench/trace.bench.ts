@@ -17,17 +17,11 @@ import { connectEngine } from '../electron/services/docker/engine';
 import { loadRecipe, writeRecipeFile } from '../electron/services/recipe/recipe-file';
 import { traceProject } from '../electron/services/trace/trace-service';
 import { nycTaxiFareProject } from '../fixtures/examples/example-project';
-import { freePort } from '../fixtures/examples/example-service';
+import { onTestEngine } from '../fixtures/examples/example-service';
 import { formatSize, formatSizeColumn } from '../shared/format/size';
 import type { TraceReport } from '../shared/trace/model';
 import { realisticChannelAvailable, serveRealisticChannel } from '../test/support/channels';
-import {
-  connectDocker,
-  FIXTURE_BUILDER_IMAGE,
-  FIXTURE_RUNTIME_IMAGE,
-  fixtureImagesRequirement,
-  runInImage,
-} from '../test/support/docker';
+import { connectDocker, fixtureImagesRequirement, runInImage } from '../test/support/docker';
 import { dockerHost } from '../test/support/requirements';
 import { removeRepository } from '../test/support/test-images';
 
@@ -145,14 +139,8 @@ try {
     `fixture: lock ${example.timings.lockSeconds.toFixed(1)} s, model.pkl ${example.timings.modelSeconds.toFixed(1)} s${example.timings.modelCached ? ' (cached)' : ''}`,
   );
   const loaded = await loadRecipe(project);
-  const port = await freePort();
   await writeRecipeFile(project, {
-    ...loaded,
-    builderImage: FIXTURE_BUILDER_IMAGE,
-    runtimeImage: FIXTURE_RUNTIME_IMAGE,
-    network: 'host',
-    entrypoint: { ...loaded.entrypoint, bind: `0.0.0.0:${port}` },
-    port,
+    ...(await onTestEngine(loaded)),
     variants: loaded.variants.filter((v) => (PRESETS as readonly string[]).includes(v.id)),
   });
 

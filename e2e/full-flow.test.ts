@@ -7,17 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 import type { ServedChannel } from '../test/support/channels';
-import { realisticChannelAvailable, serveRealisticChannel } from '../test/support/channels';
+import { serveRealisticChannel } from '../test/support/channels';
 import {
   connectDocker,
   FIXTURE_BUILDER_IMAGE,
   FIXTURE_RUNTIME_IMAGE,
-  fixtureImagesRequirement,
 } from '../test/support/docker';
-import { available, chromiumRequirement, dockerHost } from '../test/support/requirements';
+import { dockerHost } from '../test/support/requirements';
 import { seriousAxeProblems } from './support/axe';
 import type { PageProblems } from './support/browser';
 import { launchChromium, watchProblems } from './support/browser';
+import { fullStackReady, sizeBytes } from './support/full-stack';
 import { AppShell } from './support/pages/app-shell';
 import { BuildPage } from './support/pages/build-page';
 import { EnvironmentPage } from './support/pages/environment-page';
@@ -34,18 +34,7 @@ import { startServe } from './support/serve';
  * the real Docker engine with the offline fixture base images. Steps depend on each other, so they
  * run in order in one page.
  */
-const ready =
-  available('Chromium', chromiumRequirement()) &&
-  available('Docker with the fixture images', await fixtureImagesRequirement(connectDocker())) &&
-  realisticChannelAvailable();
-
-const UNITS = { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 } as const;
-
-/** Bytes from a size cell such as `61.2 MiB` (the unit adapts to the size). */
-function sizeBytes(text: string | undefined): number {
-  const match = /([\d.]+)\s*(KiB|MiB|GiB)/.exec(text ?? '');
-  return match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : NaN;
-}
+const ready = await fullStackReady();
 
 // Builds tag images condense/<project>:<variant>; a unique name keeps runs apart and cleanable.
 const PROJECT = `e2e-flow-${Date.now().toString(36)}`;
@@ -201,7 +190,7 @@ describe.skipIf(!ready)('full flow in browser mode', () => {
     // preset removes more of them than the safe one (the default variant's preset).
     const sizes = rows.map((r) => sizeBytes(r.Total));
     for (const [i, size] of sizes.entries()) {
-      expect(size, JSON.stringify(rows[i])).toBeGreaterThan(20 * UNITS.MiB);
+      expect(size, JSON.stringify(rows[i])).toBeGreaterThan(20 * 1024 ** 2);
     }
     expect(sizes[1]).toBeLessThan(sizes[0]!);
     console.log(`full flow sizes: ${rows.map((r) => `${r.Variant} ${r.Total}`).join(', ')}`);

@@ -7,9 +7,9 @@ import { parse } from 'yaml';
 
 import { defaultRepository } from '../electron/services/build/build-request';
 import type { ServedChannel } from '../test/support/channels';
-import { realisticChannelAvailable, serveRealisticChannel } from '../test/support/channels';
-import { connectDocker, fixtureImagesRequirement } from '../test/support/docker';
-import { available, chromiumRequirement, dockerHost } from '../test/support/requirements';
+import { serveRealisticChannel } from '../test/support/channels';
+import { connectDocker } from '../test/support/docker';
+import { dockerHost } from '../test/support/requirements';
 import { freePort, writeServiceRecipe } from '../test/support/service-project';
 import { removeRepository } from '../test/support/test-images';
 import {
@@ -19,6 +19,7 @@ import {
 import { seriousAxeProblems } from './support/axe';
 import type { PageProblems } from './support/browser';
 import { launchChromium, watchProblems } from './support/browser';
+import { fullStackReady, sizeBytes } from './support/full-stack';
 import { AppShell, SCREENSHOT_DIR } from './support/pages/app-shell';
 import { BuildPage } from './support/pages/build-page';
 import { ImagePage } from './support/pages/image-page';
@@ -34,18 +35,7 @@ import { startServe } from './support/serve';
  * inside the request handler) is built on the Build screen, traced from the Results screen, and its
  * traced variant created, re-checked and written to condense.yml. The steps run in order in one page.
  */
-const ready =
-  available('Chromium', chromiumRequirement()) &&
-  available('Docker with the fixture images', await fixtureImagesRequirement(connectDocker())) &&
-  realisticChannelAvailable();
-
-const UNITS = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 } as const;
-
-/** Bytes from a size such as `61.2 MiB` (the unit adapts to the size). */
-function sizeBytes(text: string | null | undefined): number {
-  const match = /([\d.]+)\s*(B|KiB|MiB|GiB)\b/.exec(text ?? '');
-  return match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : NaN;
-}
+const ready = await fullStackReady();
 
 // Builds tag condense/<project folder>:<variant>; a unique name keeps runs apart and cleanable.
 const PROJECT = `e2e-trace-${Date.now().toString(36)}`;

@@ -52,6 +52,23 @@ async function openTraced(recipe: Recipe, savings: SavingsReport) {
 const meter = () => screen.getByRole('meter', { name: 'Estimated environment size' });
 const remaining = () => Number(meter().getAttribute('aria-valuenow'));
 
+// scipy/core holds a module and its tests in one folder (cut at five levels): the .so glob and
+// package-tests meet there without sharing a file.
+const WITH_SCIPY_CORE: PackageFileList[] = [
+  ...FILE_LISTS,
+  {
+    name: 'scipy',
+    version: '1',
+    build: '0',
+    files: [
+      { path: 'lib/python3.11/site-packages/scipy/core/_a.so', type: 'file', size: 8 * MIB },
+      { path: 'lib/python3.11/site-packages/scipy/core/tests/t.py', type: 'file', size: MIB },
+      { path: 'lib/python3.11/site-packages/scipy/core/kept.py', type: 'file', size: MIB },
+    ],
+  },
+];
+const SCIPY_SO_GLOB = 'lib/python3.11/site-packages/scipy/core/*.so';
+
 describe('Image screen: custom globs of a traced variant', () => {
   it('folds globs with a reason into one group per reason, each glob reachable inside', async () => {
     const recipe = tracedRecipe();
@@ -126,22 +143,8 @@ describe('Image screen: custom globs of a traced variant', () => {
     // numpy/core holds the module and its tests in one folder (cut at five levels): with
     // package-tests switched on, the folder's figures per rule cannot say what the two share when
     // the report has no overlaps (one made before they were measured).
-    const files: PackageFileList[] = [
-      ...FILE_LISTS,
-      {
-        name: 'scipy',
-        version: '1',
-        build: '0',
-        files: [
-          { path: 'lib/python3.11/site-packages/scipy/core/_a.so', type: 'file', size: 8 * MIB },
-          { path: 'lib/python3.11/site-packages/scipy/core/tests/t.py', type: 'file', size: MIB },
-          { path: 'lib/python3.11/site-packages/scipy/core/kept.py', type: 'file', size: MIB },
-        ],
-      },
-    ];
-    const glob = 'lib/python3.11/site-packages/scipy/core/*.so';
-    const recipe = tracedRecipe([glob]);
-    const measured = savingsReport({ custom: [glob], files });
+    const recipe = tracedRecipe([SCIPY_SO_GLOB]);
+    const measured = savingsReport({ custom: [SCIPY_SO_GLOB], files: WITH_SCIPY_CORE });
     const report = {
       ...measured,
       space: measured.space!.map((p) => ({
@@ -178,23 +181,9 @@ describe('Image screen: custom globs of a traced variant', () => {
     expect(remaining()).toBe(100 * MIB);
   });
   it('is exact, with no upper-bound note, when the report measured what rules share', async () => {
-    const files: PackageFileList[] = [
-      ...FILE_LISTS,
-      {
-        name: 'scipy',
-        version: '1',
-        build: '0',
-        files: [
-          { path: 'lib/python3.11/site-packages/scipy/core/_a.so', type: 'file', size: 8 * MIB },
-          { path: 'lib/python3.11/site-packages/scipy/core/tests/t.py', type: 'file', size: MIB },
-          { path: 'lib/python3.11/site-packages/scipy/core/kept.py', type: 'file', size: MIB },
-        ],
-      },
-    ];
-    const glob = 'lib/python3.11/site-packages/scipy/core/*.so';
     const { user } = await openTraced(
-      tracedRecipe([glob]),
-      savingsReport({ custom: [glob], files }),
+      tracedRecipe([SCIPY_SO_GLOB]),
+      savingsReport({ custom: [SCIPY_SO_GLOB], files: WITH_SCIPY_CORE }),
     );
     await user.selectOptions(screen.getByRole('combobox', { name: 'Variant' }), 'traced');
     const panel = within(
