@@ -34,6 +34,18 @@ beforeAll(async () => {
       response.writeHead(200, { 'content-length': String(10_000) });
       return response.end(Buffer.alloc(10_000, 0x20));
     }
+    if (path === '/missing-with-page') {
+      response.writeHead(404, { 'content-type': 'text/html' });
+      return response.end('<html>not here</html>');
+    }
+    if (path === '/pieces') {
+      const body = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
+      response.writeHead(200, { 'content-length': String(body.length) });
+      // Three writes apart in time: the client sees several chunks.
+      response.write(body.subarray(0, 100_000));
+      setTimeout(() => response.write(body.subarray(100_000, 200_000)), 20);
+      return void setTimeout(() => response.end(body.subarray(200_000)), 40);
+    }
     if (path === '/big-chunked') {
       response.writeHead(200);
       for (let i = 0; i < 10; i++) response.write(Buffer.alloc(1000, 0x20));
@@ -136,5 +148,48 @@ describe('channelGet bodies', () => {
     );
     expect(error.message).not.toMatch(/s3cret|tok-123/);
     expect(error.message).toContain('/t/***/');
+  });
+});
+
+describe('channelGet onBody', () => {
+  it('hands on each chunk of a 2xx body as it arrives, with the body so far when its size is known', async () => {
+    const seen: Buffer[] = [];
+    const sofars: number[] = [];
+    const answer = await channelGet(`${raw.url}/pieces`, {
+      what: 'test channel',
+      onBody: (chunk, sofar) => {
+        seen.push(Buffer.from(chunk));
+        expect(sofar).toBeDefined();
+        // The body so far ends with this chunk.
+        expect(sofar!.subarray(sofar!.length - chunk.byteLength).equals(chunk)).toBe(true);
+        sofars.push(sofar!.length);
+      },
+    });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(Buffer.concat(seen).equals(answer.body)).toBe(true);
+    expect(sofars.at(-1)).toBe(300_000);
+    expect(sofars).toEqual([...sofars].sort((a, b) => a - b));
+  });
+
+  it('hands on chunks of a body of unknown size without the body so far', async () => {
+    const sofars: (Buffer | undefined)[] = [];
+    const answer = await channelGet(`${raw.url}/big-chunked`, {
+      what: 'test channel',
+      onBody: (_, sofar) => sofars.push(sofar),
+    });
+    expect(answer.body.length).toBe(10_000);
+    expect(sofars.length).toBeGreaterThan(0);
+    expect(sofars.every((s) => s === undefined)).toBe(true);
+  });
+
+  it('shows nothing of an answer that is not 2xx', async () => {
+    let calls = 0;
+    const answer = await channelGet(`${raw.url}/missing-with-page`, {
+      what: 'test channel',
+      onBody: () => calls++,
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.body.toString()).toBe('<html>not here</html>');
+    expect(calls).toBe(0);
   });
 });

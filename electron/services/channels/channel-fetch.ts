@@ -20,6 +20,11 @@ export interface ChannelGetOptions {
   maxBytes?: number;
   /** What the messages call the other side, e.g. `channel http://host:port`. */
   what: string;
+  /**
+   * Sees each body chunk of a 2xx answer as it arrives (decoded), e.g. to write it to disk meanwhile;
+   * `sofar` is the body up to and with it, when the body is gathered in one buffer (its size known).
+   */
+  onBody?: (chunk: Uint8Array, sofar?: Buffer) => void;
 }
 
 export interface ChannelAnswer {
@@ -105,8 +110,18 @@ export async function channelGet(url: string, options: ChannelGetOptions): Promi
             await reader.cancel().catch(() => undefined);
             throw fail(tooLarge(`${formatSize(received)} so far`, limit));
           }
-          if (whole && received <= whole.length) whole.set(value, received - value.byteLength);
-          else chunks.push(value);
+          if (whole && received <= whole.length) {
+            whole.set(value, received - value.byteLength);
+            // The copy is handed on, so the network's chunk can go at once.
+            if (response.ok)
+              options.onBody?.(
+                whole.subarray(received - value.byteLength, received),
+                whole.subarray(0, received),
+              );
+          } else {
+            chunks.push(value);
+            if (response.ok) options.onBody?.(value);
+          }
         }
       } catch (error) {
         if (total.signal.aborted) throw ended();

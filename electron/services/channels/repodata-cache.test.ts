@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type ChannelServer, startChannelServer } from '../../../fixtures/lib/channel-server';
 import { zstdRaw } from '../../../fixtures/lib/compress';
+import { startRawServer } from '../../../test/support/hanging-servers';
 import { MINI_RECORDS, writeMiniChannel } from '../../../test/support/mini-channel';
 import { RepodataCache } from './repodata-cache';
 
@@ -115,3 +116,70 @@ describe('memory', () => {
     }
   });
 });
+
+describe('a plain repodata.json download', () => {
+  it('reaches the disk while it arrives; the copy appears only once whole and checked', async () => {
+    const records = Object.fromEntries(
+      Array.from({ length: 60_000 }, (_, n) => [
+        `pkg${n % 50}-1.${n}-h${n}_0.conda`,
+        { name: `pkg${n % 50}`, version: `1.${n}`, build: `h${n}_0`, depends: ['python'] },
+      ]),
+    );
+    const body = Buffer.from(
+      JSON.stringify({ info: { subdir: 'noarch' }, packages: {}, 'packages.conda': records }),
+    );
+    const half = Math.floor(body.length / 2);
+    let rest: (() => void) | undefined;
+    const halfway = startRawServer((path, response) => {
+      if (!path.endsWith('/repodata.json')) {
+        response.writeHead(404);
+        return response.end();
+      }
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(body.length),
+      });
+      response.write(body.subarray(0, half));
+      rest = () => response.end(body.subarray(half));
+    });
+    const streaming = await halfway;
+    try {
+      const dir = join(root, 'streamed');
+      const channel = { name: 'c', fetchUrl: streaming.url, publicUrl: streaming.url };
+      const cache = new RepodataCache({ dir });
+      const download = cache.records(channel, 'noarch');
+      // Half the body has arrived: it is on disk already (but for the last batch, up to 1 MiB),
+      // under a temporary name only.
+      const folder = join(dir, 'repodata');
+      const temporary = await waitFor(async () => {
+        const names = await readdir(folder).catch(() => []);
+        const temp = names.find((n) => n.endsWith('.tmp') && n.includes('.json.'));
+        return temp && (await stat(join(folder, temp))).size >= half - 2 ** 20 ? names : undefined;
+      });
+      expect(temporary.filter((n) => !n.endsWith('.tmp'))).toEqual([]);
+      rest!();
+      const { source, index } = await download;
+      await cache.flush();
+      expect(source).toBe('downloaded');
+      expect(index!.records).toBe(60_000);
+      expect(index!.byName.get('pkg7')).toHaveLength(1200);
+      const names = await readdir(folder);
+      expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      const data = names.find((n) => /^[0-9a-f]+\.json$/.test(n))!;
+      expect((await readFile(join(folder, data))).equals(body)).toBe(true);
+    } finally {
+      rest?.();
+      await streaming.close();
+    }
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { CondenseError } from '../../../shared/api/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { type ChannelAnswer, channelGet } from './channel-fetch';
+import { StreamingAtomicFile } from '../fs/streaming-atomic-file';
+import { type ChannelAnswer, channelGet, type ChannelGetOptions } from './channel-fetch';
 import { type ChannelRef } from './channel-url';
 import { checkAndIndex, decompressRepodata, repodataMaxBytes } from './repodata-check';
 import { DiskIndexTable, DiskRepodata } from './repodata-disk-index';
@@ -15,6 +16,7 @@ import {
   type RepodataIndex,
   serializeIndex,
 } from './repodata-index';
+import { RepodataScan } from './repodata-scan';
 import type { ShardIndex } from './sharded-repodata';
 
 /** One subdir's repodata.json as fetched or cached, with how it was obtained. */
@@ -123,19 +125,13 @@ export class RepodataCache {
   private remember(key: string, entry: RepodataEntry, checkedAt = Date.now()): void {
     this.memory.set(key, { entry, checkedAt });
     clearTimeout(this.evictions.get(key));
-    const timer = setTimeout(
-      () => {
-        this.memory.delete(key);
-        this.indexes.delete(key);
-        this.evictions.delete(key);
-      },
-      this.options.keepMs ?? 10 * 60_000,
-    );
+    const timer = setTimeout(() => this.forget(key), this.options.keepMs ?? 10 * 60_000);
     timer.unref();
     this.evictions.set(key, timer);
   }
 
   private forget(key: string): void {
+    this.handedOver.delete(key);
     this.memory.delete(key);
     this.indexes.delete(key);
     clearTimeout(this.evictions.get(key));
@@ -165,8 +161,19 @@ export class RepodataCache {
     }
   }
 
+  /** Per cache key, when a download's bytes are with the kernel (written, maybe not yet fsynced). */
+  private readonly handedOver = new Map<string, Promise<void>>();
+
   /** Cache writes in flight per cache key: a check waits for them rather than find half a copy. */
   private readonly writing = new Map<string, Promise<void>>();
+
+  /**
+   * Waits until the bytes of every download so far are with the kernel (written, perhaps not yet
+   * fsynced), so the memory they hold can go before the next download starts.
+   */
+  async handedOverAll(): Promise<void> {
+    await Promise.all([...this.handedOver.values()]);
+  }
 
   /** Waits until every cache write started so far has reached the disk. */
   async flush(): Promise<void> {
@@ -179,6 +186,7 @@ export class RepodataCache {
     variant: Variant,
     validators: CacheMeta | undefined,
     signal?: AbortSignal,
+    onBody?: ChannelGetOptions['onBody'],
   ): Promise<ChannelAnswer> {
     const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
@@ -189,6 +197,7 @@ export class RepodataCache {
         headers,
         what: `channel ${channel.publicUrl}`,
         maxBytes: repodataMaxBytes(),
+        ...(onBody ? { onBody } : {}),
         ...(signal ? { signal } : {}),
         ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
       },
@@ -225,29 +234,11 @@ export class RepodataCache {
       const { entry } = checked;
       const index = await this.index(entry);
       if (entry.source === 'downloaded') {
-        // Only this lock holds the bytes (240 MB for conda-forge): once on disk with their index,
-        // later locks read the records they need from there, so a four-platform lock keeps one
-        // subdir in memory at a time.
-        void this.writing.get(entry.key)?.then(async () => {
-          const remembered = this.memory.get(entry.key);
-          if (remembered?.entry.bytes !== entry.bytes) return;
-          const paths = this.paths(entry.key);
-          const meta = await readFile(paths.meta, 'utf8').then(
-            (text) => JSON.parse(text) as CacheMeta,
-            () => undefined,
-          );
-          if (!meta || this.memory.get(entry.key) !== remembered) return;
-          this.forget(entry.key);
-          // Still "checked this session" for the next lock, now through the disk copy.
-          const copy: DiskCopy = {
-            kind: 'disk',
-            url: entry.url,
-            key: entry.key,
-            source: 'memory',
-            meta,
-            paths,
-          };
-          this.recentDisk.set(entry.key, { copy, checkedAt: remembered.checkedAt });
+        // Only this lock holds the bytes (240 MB for conda-forge): once they are with the kernel,
+        // later locks (and platforms) read the records they need from the disk copy, so a lock of
+        // several platforms keeps about one subdir in memory at a time without waiting for fsync.
+        void this.handedOver.get(entry.key)?.then(() => {
+          if (this.memory.get(entry.key)?.entry.bytes === entry.bytes) this.forget(entry.key);
         });
       }
       return { source: entry.source, index };
@@ -360,8 +351,21 @@ export class RepodataCache {
     const variants: Variant[] = copy?.variant === 'json' ? ['json'] : ['zst', 'json'];
     let response: ChannelAnswer | undefined;
     let variant: Variant = 'json';
+    // The plain file goes to disk while it downloads (decoded .zst is written once decoded): by the
+    // time it is checked it is written too, and a lock of several platforms does not wait for it.
+    let streamed: StreamingAtomicFile | undefined;
+    // It is checked as it arrives too: the scan uses the time spent waiting for the next bytes.
+    let scan: RepodataScan | undefined;
     for (variant of variants) {
       const conditional = copy !== undefined && (copy.variant ?? 'json') === variant;
+      const file =
+        variant === 'json'
+          ? await mkdir(join(this.options.dir, 'repodata'), { recursive: true }).then(
+              () => new StreamingAtomicFile(paths.data),
+              () => undefined,
+            )
+          : undefined;
+      const scanning = variant === 'json' ? new RepodataScan(true) : undefined;
       try {
         response = await this.request(
           channel,
@@ -369,8 +373,17 @@ export class RepodataCache {
           variant,
           conditional ? copy : undefined,
           signal,
+          (chunk: Uint8Array, sofar?: Buffer) => {
+            file?.write(chunk);
+            if (sofar) scanning?.feed(sofar);
+          },
         );
+        if (response.status === 200) {
+          streamed = file;
+          scan = scanning;
+        } else if (file) this.background(() => file.discard());
       } catch (error) {
+        if (file) this.background(() => file.discard());
         if (signal?.aborted) throw new CondenseError('CANCELLED', 'Cancelled.');
         if (copy) return disk('offline', copy);
         // channelGet's message names the channel, host, port and what went wrong.
@@ -402,31 +415,57 @@ export class RepodataCache {
         { url, status: final.status },
       );
     }
-    const bytes = variant === 'zst' ? decompressRepodata(final.body, channel, subdir) : final.body;
-    // Checked and indexed in one pass over the bytes; the index is written beside the file below.
-    const built = checkAndIndex(bytes, channel, subdir);
-    // Written in the background: the lock does not wait for 240 MB to reach the disk (the process
-    // stays alive until the writes end; the meta file goes last, so a half-written cache is never used).
+    let bytes: Buffer;
+    let built: RepodataIndex;
+    try {
+      bytes = variant === 'zst' ? decompressRepodata(final.body, channel, subdir) : final.body;
+      // Checked and indexed in one pass over the bytes; the index is written beside the file below.
+      built = checkAndIndex(bytes, channel, subdir, scan);
+    } catch (error) {
+      const file = streamed;
+      if (file) this.background(() => file.discard());
+      throw error;
+    }
     const etag = final.headers.get('etag') ?? undefined;
     const lastModified = final.headers.get('last-modified') ?? undefined;
-    this.background(async () => {
-      await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
-      await writeFileAtomic(paths.data, bytes);
-      const meta: CacheMeta = {
-        url,
-        variant,
-        etag,
-        lastModified,
-        fetchedAt: new Date().toISOString(),
-        checkedAt: Date.now(),
-        cacheControl,
-      };
-      await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
-    }, key);
+    this.writeDownload(key, streamed ?? bytes, {
+      url,
+      variant,
+      etag,
+      lastModified,
+      fetchedAt: new Date().toISOString(),
+      checkedAt: Date.now(),
+      cacheControl,
+    });
+    const handedOver = streamed ? streamed.written() : this.writing.get(key)!;
+    this.handedOver.set(key, handedOver);
     const entry: RepodataEntry = { url, key, bytes, source: 'downloaded', etag, lastModified };
     this.remember(key, entry);
     this.storeIndex(entry, built);
     return { kind: 'entry', entry };
+  }
+
+  /**
+   * Writes a download to the cache in the background: the lock does not wait for 240 MB to reach
+   * the disk (the process stays alive until the writes end; the meta file goes last, so a
+   * half-written cache is never used). A method of its own so no closure keeps the bytes alive.
+   */
+  private writeDownload(key: string, data: StreamingAtomicFile | Buffer, meta: CacheMeta): void {
+    const paths = this.paths(key);
+    const streamed = data instanceof StreamingAtomicFile ? data : undefined;
+    let pending = data instanceof Buffer ? data : undefined;
+    this.background(async () => {
+      if (streamed) await streamed.commit();
+      else {
+        await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
+        await writeFileAtomic(paths.data, pending!);
+        pending = undefined;
+      }
+      await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
+      // Still "checked this session" for the next lock, now through the disk copy.
+      const copy: DiskCopy = { kind: 'disk', url: meta.url, key, source: 'memory', meta, paths };
+      this.recentDisk.set(key, { copy, checkedAt: meta.checkedAt! });
+    }, key);
   }
 
   /**
@@ -453,9 +492,12 @@ export class RepodataCache {
   private storeIndex(entry: RepodataEntry, index: RepodataIndex): void {
     this.indexes.set(entry.key, index);
     const validator = `${entry.etag ?? ''}|${entry.lastModified ?? ''}`;
+    const { byName, info, records } = index;
+    const shape = { byName, info, records, bytes: { length: index.bytes.length } };
+    const path = this.paths(entry.key).index;
     this.background(async () => {
       await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
-      await writeFileAtomic(this.paths(entry.key).index, serializeIndex(index, validator));
+      await writeFileAtomic(path, serializeIndex(shape, validator));
     }, entry.key);
   }
 }

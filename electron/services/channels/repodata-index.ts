@@ -179,7 +179,11 @@ export interface IndexHeader {
 }
 
 /** Binary form for the disk cache: a JSON header (names, counts) and the offsets as int32. */
-export function serializeIndex(index: RepodataIndex, validator: string): Buffer {
+export function serializeIndex(
+  // Not the bytes themselves: a cache write of the index must not keep 240 MB alive.
+  index: Pick<RepodataIndex, 'byName' | 'info' | 'records'> & { bytes: { length: number } },
+  validator: string,
+): Buffer {
   const names = [...index.byName.keys()];
   const counts = names.map((n) => index.byName.get(n)!.length);
   const header: IndexHeader = {

@@ -250,9 +250,9 @@ export async function lockProject(
       );
       Object.assign(customMetadata, pip.metadata);
     }
-    // A platform's downloaded repodata leaves memory once on disk: waiting here keeps a
-    // multi-platform cold lock to one subdir's 240 MB at a time (conda-forge) instead of two.
-    await cache.flush();
+    // A platform's downloaded repodata leaves memory once written (its fsync goes on meanwhile):
+    // waiting here keeps a cold lock of several platforms to about one subdir's 240 MB at a time.
+    await cache.handedOverAll();
     const custom = options.virtualPackages?.length ? virtualPackages : undefined;
     inputHashes[platform] = inputHash(env, { cuda: options.cuda, customVirtualPackages: custom });
     if (custom) customMetadata[virtualPackagesKey(platform)] = formatVirtualPackages(custom);
