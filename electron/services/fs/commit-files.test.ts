@@ -1,12 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { available } from '../../../test/support/requirements';
+import { smallTmpfs } from '../../../test/support/small-tmpfs';
 import { writeFileAtomic } from './atomic-write';
 import { commitFiles, JOURNAL, recoverFolder } from './commit-files';
 
@@ -68,29 +68,13 @@ describe('commitFiles', () => {
   });
 });
 
-// A real full disk: a 64 KiB tmpfs (needs root to mount).
-const mountPoint = mkdtempSync(join(tmpdir(), 'condense-full-'));
-function mountTmpfs(): { ok: boolean; reason: string } {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint], {
-      stdio: 'pipe',
-    });
-    return { ok: true, reason: '' };
-  } catch (error) {
-    return {
-      ok: false,
-      reason: `cannot mount a tmpfs (${(error as Error).message.split('\n')[0]}); run as root`,
-    };
-  }
-}
-const full = available('a small tmpfs', mountTmpfs());
-afterAll(() => {
-  if (full) execFileSync('umount', [mountPoint]);
-  void rm(mountPoint, { recursive: true, force: true });
-});
+// A real full disk: a 64 KiB tmpfs.
+const tmpfs = smallTmpfs('64k');
+afterAll(() => tmpfs.unmount());
 
-describe.skipIf(!full)('a full disk', () => {
+describe.skipIf(!tmpfs.mountPoint)('a full disk', () => {
   it('says which folder is full and leaves the old files and no temporary file', async () => {
+    const mountPoint = tmpfs.mountPoint!;
     const project = join(mountPoint, 'project');
     mkdirSync(project);
     await writeFile(join(project, 'conda-lock.yml'), 'old lock');

@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { available } from '../../../test/support/requirements';
+import { smallTmpfs } from '../../../test/support/small-tmpfs';
 import { StreamingAtomicFile } from './streaming-atomic-file';
 
 let dir: string;
@@ -64,29 +62,13 @@ describe('StreamingAtomicFile', () => {
   });
 });
 
-// A real full disk: a 256 KiB tmpfs (needs root to mount).
-const mountPoint = mkdtempSync(join(tmpdir(), 'condense-streaming-full-'));
-function mountTmpfs(): { ok: boolean; reason: string } {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint], {
-      stdio: 'pipe',
-    });
-    return { ok: true, reason: '' };
-  } catch (error) {
-    return {
-      ok: false,
-      reason: `cannot mount a tmpfs (${(error as Error).message.split('\n')[0]}); run as root`,
-    };
-  }
-}
-const full = available('a small tmpfs', mountTmpfs());
-afterAll(() => {
-  if (full) execFileSync('umount', [mountPoint]);
-  void rm(mountPoint, { recursive: true, force: true });
-});
+// A real full disk: a 256 KiB tmpfs.
+const tmpfs = smallTmpfs('256k');
+afterAll(() => tmpfs.unmount());
 
-describe.skipIf(!full)('StreamingAtomicFile on a full disk', () => {
+describe.skipIf(!tmpfs.mountPoint)('StreamingAtomicFile on a full disk', () => {
   it('says the disk is full at commit, keeps the old file and removes its temporary file', async () => {
+    const mountPoint = tmpfs.mountPoint!;
     const target = join(mountPoint, 'repodata.json');
     await writeFile(target, 'the old copy');
     const file = new StreamingAtomicFile(target);
