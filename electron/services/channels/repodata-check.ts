@@ -1,10 +1,9 @@
-import { Decompress } from 'fzstd';
-
 import { CondenseError } from '../../../shared/api/errors';
 import { formatSize } from '../../../shared/format/size';
 import type { ChannelRef } from './channel-url';
 import type { RepodataIndex } from './repodata-index';
 import { RepodataScan } from './repodata-scan';
+import { decodeZstd, ZstdDecodeError } from './zstd-decode';
 
 /**
  * The integrity gate every downloaded repodata.json passes before it is used or cached: a size cap,
@@ -49,38 +48,27 @@ export function decompressRepodata(
   channel: ChannelRef,
   subdir: string,
   maxBytes = repodataMaxBytes(),
+  options: { fzstd?: boolean } = {},
 ): Buffer {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let ended = false;
-  const stream = new Decompress((chunk, final) => {
-    size += chunk.byteLength;
-    if (size > maxBytes)
+  try {
+    return decodeZstd(raw, maxBytes, options);
+  } catch (error) {
+    if (!(error instanceof ZstdDecodeError)) throw error;
+    if (error.kind === 'too-large')
       throw invalid(
         channel,
         subdir,
         `decompresses to more than the ${formatSize(maxBytes)} limit (raise CONDENSE_REPODATA_MAX_BYTES)`,
       );
-    chunks.push(chunk);
-    if (final) ended = true;
-  });
-  const STEP = 1 << 20;
-  try {
-    if (raw.byteLength === 0) stream.push(raw, true);
-    for (let at = 0; at < raw.byteLength; at += STEP) {
-      stream.push(raw.subarray(at, at + STEP), at + STEP >= raw.byteLength);
-    }
-  } catch (error) {
-    if (error instanceof CondenseError) throw error;
+    if (error.kind === 'empty')
+      throw invalid(channel, subdir, 'holds no data', 'repodata.json.zst');
     throw invalid(
       channel,
       subdir,
-      `is not valid zstd data (${(error as Error).message})`,
+      `is not valid zstd data (${error.message})`,
       'repodata.json.zst',
     );
   }
-  if (!ended && size === 0) throw invalid(channel, subdir, 'holds no data', 'repodata.json.zst');
-  return Buffer.concat(chunks);
 }
 
 /**
