@@ -3,16 +3,18 @@
 // static file server WITHOUT ETags or Cache-Control (Last-Modified only), like many mirrors.
 // Every lock is the built CLI in a new process (Node start-up included), peak RSS from that process.
 // Targets: warm lock in a new process <= 1 s and <= 0.2x raw; cold <= 1.0x raw and <= 600 MB;
-// four platforms <= 1.5x one platform, cold and warm; `condense --help` < 150 ms.
+// four platforms <= 1.5x one platform, cold and warm; `condense --help` < 150 ms. One more line
+// locks from the channel as repodata.json.zst, as conda-forge serves it (needs the zstd program).
 // CONDENSE_SPEED_RECORDS=50000 runs it on a smaller channel (for iterating).
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import * as esbuild from 'esbuild';
 
+import { nativeZstd } from '../electron/services/channels/zstd-decode';
 import { startChannelServer } from '../fixtures/lib/channel-server';
 import { cliBuildOptions } from '../scripts/cli-build-options.mjs';
 import {
@@ -24,6 +26,39 @@ import {
 } from './lock-scale-channel';
 
 const run = promisify(execFile);
+
+/**
+ * `<channel>-zst`: linux-64 and noarch as repodata.json.zst only (made once by the zstd program at
+ * its default level), or undefined without the program.
+ */
+async function zstdChannel(channel: string): Promise<string | undefined> {
+  const dir = `${channel}-zst`;
+  for (const subdir of ['linux-64', 'noarch']) {
+    const target = join(dir, subdir, 'repodata.json.zst');
+    if (
+      await stat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
+    await mkdir(join(dir, subdir), { recursive: true });
+    try {
+      await run('zstd', [
+        '-q',
+        '-T2',
+        '-f',
+        join(channel, subdir, 'repodata.json'),
+        '-o',
+        `${target}.part`,
+      ]);
+    } catch {
+      return undefined;
+    }
+    await rename(`${target}.part`, target);
+  }
+  return dir;
+}
 const root = join(import.meta.dirname, '..');
 const records = Number(process.env.CONDENSE_SPEED_RECORDS ?? LINUX_TARGET);
 const channelDir =
@@ -77,12 +112,12 @@ async function condense(args: string[], cacheDir: string): Promise<Measured & { 
   return { ms, rssMB: Math.round(usage.maxRSS / 1024), cpuMs: usage.cpuMs, stderr: result.stderr };
 }
 
-async function project(name: string): Promise<string> {
+async function project(name: string, url = server.url): Promise<string> {
   const dir = join(tmp, name);
   await mkdir(dir);
   await writeFile(
     join(dir, 'environment.yml'),
-    `channels: [${server.url}]\ndependencies:\n${SCALE_ENVIRONMENT.map((d) => `  - ${d}\n`).join('')}`,
+    `channels: [${url}]\ndependencies:\n${SCALE_ENVIRONMENT.map((d) => `  - ${d}\n`).join('')}`,
   );
   return dir;
 }
@@ -148,6 +183,25 @@ try {
   console.log(
     `condense lock warm, new process, --refresh (revalidated, 304): ${s(refreshed)} (${ratio(refreshed, rawM)} raw)`,
   );
+  // conda-forge serves repodata.json.zst, which the lock fetches first: the same channel compressed
+  // by the zstd program (when it is installed), for what decoding adds on this Node.
+  const zstChannel = await zstdChannel(channelDir);
+  if (zstChannel) {
+    const zstServer = await startChannelServer({
+      root: zstChannel,
+      etag: false,
+      cacheControl: null,
+    });
+    try {
+      const zstProject = await project('zst', zstServer.url);
+      const zst = await lock(zstProject, ['linux-64'], join(tmp, 'cache-zst'));
+      console.log(
+        `condense lock cold, repodata.json.zst (as conda-forge serves it): ${s(zst)} (${ratio(zst, rawM)} raw; ${nativeZstd ? "Node's libzstd" : 'fzstd'})`,
+      );
+    } finally {
+      await zstServer.close();
+    }
+  } else console.log('condense lock cold, repodata.json.zst: skipped (no zstd program to make it)');
   const open = await run(
     'npx',
     ['tsx', join(root, 'bench', 'lock-scale-run.ts'), one, join(tmp, 'cache-one'), 'open'],
