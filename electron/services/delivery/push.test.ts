@@ -43,6 +43,23 @@ describe('registry references and push errors', () => {
       pushError('name unknown: repository name not known to registry', 'r.io', 'a/b').code,
     ).toBe('NOT_FOUND');
     expect(pushError('denied: storage quota exceeded', 'r.io', 'a/b').code).toBe('QUOTA_EXCEEDED');
+    for (const tooLarge of [
+      "error parsing HTTP 413 response body: invalid character '<' looking for beginning of value",
+      'failed to copy: unexpected status: 413 Request Entity Too Large',
+    ])
+      expect(pushError(tooLarge, 'r.io', 'a/b').code, tooLarge).toBe('QUOTA_EXCEEDED');
+  });
+
+  it('reads a refused connection as unreachable, whatever digits its port has', () => {
+    for (const port of [41357, 4130, 5413])
+      expect(
+        pushError(
+          `Get "https://127.0.0.1:${port}/v2/": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+          `127.0.0.1:${port}`,
+          'app',
+        ).code,
+        `port ${port}`,
+      ).toBe('REGISTRY_UNREACHABLE');
   });
 });
 

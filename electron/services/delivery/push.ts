@@ -75,16 +75,8 @@ export function pushError(message: string, registry: string, repository: string)
       'TLS_FAILED',
       `The engine does not trust the certificate of ${registry}: put the registry's CA in /etc/docker/certs.d/${registry}/ca.crt on the engine's host`,
     );
-  if (/quota|storage limit|413|request entity too large/i.test(message))
-    return new CondenseError(
-      'QUOTA_EXCEEDED',
-      `The registry ${registry} is over its storage quota for ${repository}: free space there or raise the quota`,
-    );
-  if (/name unknown|repository name not known|does not exist|not found/i.test(message))
-    return new CondenseError(
-      'NOT_FOUND',
-      `The registry ${registry} has no repository ${repository}: create it there or check the name`,
-    );
+  // The engine could not connect at all: said first, as its message holds the port (41357 once
+  // read as an HTTP 413).
   if (
     /connection refused|no such host|dial tcp|server gave HTTP response to HTTPS client/i.test(
       message,
@@ -95,6 +87,18 @@ export function pushError(message: string, registry: string, repository: string)
       /HTTP response to HTTPS/.test(message)
         ? `The registry ${registry} speaks plain HTTP: add it to the engine's insecure-registries if that is intended`
         : `Cannot reach the registry ${registry} from the engine: check its name and port, and that it is up`,
+    );
+  // HTTP 413 as Docker words it ("error parsing HTTP 413 response body", "unexpected status: 413
+  // Request Entity Too Large"), never a bare 413.
+  if (/quota|storage limit|request entity too large|\bHTTP 413\b|\bstatus:? 413\b/i.test(message))
+    return new CondenseError(
+      'QUOTA_EXCEEDED',
+      `The registry ${registry} is over its storage quota for ${repository}: free space there or raise the quota`,
+    );
+  if (/name unknown|repository name not known|does not exist|not found/i.test(message))
+    return new CondenseError(
+      'NOT_FOUND',
+      `The registry ${registry} has no repository ${repository}: create it there or check the name`,
     );
   return new CondenseError('EXTERNAL_TOOL_FAILED', `Pushing to ${registry} failed: ${message}`);
 }
