@@ -359,12 +359,7 @@ export class RepodataCache {
     for (variant of variants) {
       const conditional = copy !== undefined && (copy.variant ?? 'json') === variant;
       const file =
-        variant === 'json'
-          ? await mkdir(join(this.options.dir, 'repodata'), { recursive: true }).then(
-              () => new StreamingAtomicFile(paths.data),
-              () => undefined,
-            )
-          : undefined;
+        variant === 'json' ? new StreamingAtomicFile(paths.data, 0o644, true) : undefined;
       const scanning = variant === 'json' ? new RepodataScan(true) : undefined;
       try {
         response = await this.request(
@@ -428,7 +423,10 @@ export class RepodataCache {
     }
     const etag = final.headers.get('etag') ?? undefined;
     const lastModified = final.headers.get('last-modified') ?? undefined;
-    this.writeDownload(key, streamed ?? bytes, {
+    // Decoded .zst goes the same way, in one piece.
+    const file = streamed ?? new StreamingAtomicFile(paths.data, 0o644, true);
+    if (!streamed) file.write(bytes);
+    this.writeDownload(key, file, {
       url,
       variant,
       etag,
@@ -437,8 +435,7 @@ export class RepodataCache {
       checkedAt: Date.now(),
       cacheControl,
     });
-    const handedOver = streamed ? streamed.written() : this.writing.get(key)!;
-    this.handedOver.set(key, handedOver);
+    this.handedOver.set(key, file.written());
     const entry: RepodataEntry = { url, key, bytes, source: 'downloaded', etag, lastModified };
     this.remember(key, entry);
     this.storeIndex(entry, built);
@@ -448,19 +445,13 @@ export class RepodataCache {
   /**
    * Writes a download to the cache in the background: the lock does not wait for 240 MB to reach
    * the disk (the process stays alive until the writes end; the meta file goes last, so a
-   * half-written cache is never used). A method of its own so no closure keeps the bytes alive.
+   * half-written cache is never used). A method of its own so no closure of `check` keeps the
+   * bytes alive: the file lets go of them once written.
    */
-  private writeDownload(key: string, data: StreamingAtomicFile | Buffer, meta: CacheMeta): void {
+  private writeDownload(key: string, file: StreamingAtomicFile, meta: CacheMeta): void {
     const paths = this.paths(key);
-    const streamed = data instanceof StreamingAtomicFile ? data : undefined;
-    let pending = data instanceof Buffer ? data : undefined;
     this.background(async () => {
-      if (streamed) await streamed.commit();
-      else {
-        await mkdir(join(this.options.dir, 'repodata'), { recursive: true });
-        await writeFileAtomic(paths.data, pending!);
-        pending = undefined;
-      }
+      await file.commit();
       await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2));
       // Still "checked this session" for the next lock, now through the disk copy.
       const copy: DiskCopy = { kind: 'disk', url: meta.url, key, source: 'memory', meta, paths };

@@ -13,15 +13,17 @@ export interface RepodataIndex {
   records: number;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN = 0x7b;
-const CLOSE = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const DASH = 0x2d;
+/** JSON's structural bytes, shared with the download check (`repodata-scan.ts`). */
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN = 0x7b;
+export const CLOSE = 0x7d;
+export const OPEN_ARRAY = 0x5b;
+export const CLOSE_ARRAY = 0x5d;
+export const DASH = 0x2d;
 
-const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+export const isSpace = (c: number | undefined) =>
+  c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Position after optional whitespace and the expected byte, or -1. */
 function expect(bytes: Buffer, at: number, byte: number): number {

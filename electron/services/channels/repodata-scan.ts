@@ -1,12 +1,17 @@
 import { formatSize } from '../../../shared/format/size';
-import type { RepodataIndex } from './repodata-index';
+import {
+  BACKSLASH,
+  CLOSE,
+  CLOSE_ARRAY,
+  DASH,
+  isSpace,
+  OPEN as OPEN_BRACE,
+  OPEN_ARRAY,
+  QUOTE,
+  type RepodataIndex,
+} from './repodata-index';
 
-const QUOTE = 0x22;
-const DASH = 0x2d;
-const BACKSLASH = 0x5c;
 const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 function skipSpace(bytes: Buffer, at: number): number {
   while (isSpace(bytes[at])) at++;
@@ -143,14 +148,14 @@ export class RepodataScan {
           }
         }
         i = next;
-      } else if (c === OPEN_BRACE || c === 0x5b) {
+      } else if (c === OPEN_BRACE || c === OPEN_ARRAY) {
         if (depth === stack.length) {
           this.problem = `nests deeper than ${stack.length} levels`;
           return this.store(i, depth, inSection, conda, open, infoStart, lastName);
         }
         stack[depth++] = c;
-      } else if (c === 0x7d || c === 0x5d) {
-        if (depth === 0 || stack[--depth] !== (c === 0x7d ? OPEN_BRACE : 0x5b)) {
+      } else if (c === CLOSE || c === CLOSE_ARRAY) {
+        if (depth === 0 || stack[--depth] !== (c === CLOSE ? OPEN_BRACE : OPEN_ARRAY)) {
           this.problem = `has a mismatched "${String.fromCharCode(c)}" at byte ${i}`;
           return this.store(i, depth, inSection, conda, open, infoStart, lastName);
         }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 import { diskError } from './disk-errors';
@@ -25,6 +25,8 @@ export class StreamingAtomicFile {
   constructor(
     private readonly path: string,
     private readonly mode = 0o644,
+    /** Make the file's folder at the first write (a cache folder); otherwise a missing one fails. */
+    private readonly makeFolder = false,
   ) {
     this.temp = join(
       dirname(path),
@@ -55,10 +57,16 @@ export class StreamingAtomicFile {
     });
   }
 
-  /** The temporary file, opened with the first write; a failure to open is reported by `commit`. */
+  /**
+   * The temporary file, made at the first write, so an object never written costs no I/O; a
+   * failure to make it is reported by `commit`.
+   */
   private opened(): Promise<FileHandle> {
     if (!this.handle) {
-      this.handle = open(this.temp, 'wx', this.mode);
+      const folder = this.makeFolder
+        ? mkdir(dirname(this.temp), { recursive: true })
+        : Promise.resolve(undefined);
+      this.handle = folder.then(() => open(this.temp, 'wx', this.mode));
       // Awaited later (after earlier writes): until then a failure must not count as unhandled.
       this.handle.catch(() => undefined);
     }
